@@ -1,0 +1,95 @@
+# Valise: `make run` opens the workstation on a demo library, `make test` runs
+# every test. Both install what they need on a Debian/Ubuntu machine first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Build and run: WebKitGTK 4.1 and friends. Tests and headless runs: Xvfb,
+# WebKit's WebDriver, ImageMagick for screenshots, cmark for the benchmark.
+SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev pkg-config curl \
+	xvfb xauth webkit2gtk-driver imagemagick cmark
+
+APP := target/debug/valise-app
+CLI := target/debug/valise
+DEMO_LIBRARY := target/demo/library.sqlite3
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test system-deps node-deps ui app demo tauri-driver lint unit ui-test e2e bindings bench clean-demo
+
+## Setup ---------------------------------------------------------------------
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing system packages:" $$missing; \
+	    sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+node-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+
+## Build ---------------------------------------------------------------------
+
+ui: node-deps
+	cd ui && npm run build
+
+# The app embeds ui/dist at compile time, so the UI is built first.
+app: system-deps ui
+	cargo build -p valise -p valise-cli
+
+demo: app
+	@if [ ! -f $(DEMO_LIBRARY) ]; then \
+	    mkdir -p $(dir $(DEMO_LIBRARY)) && \
+	    $(CLI) --library $(DEMO_LIBRARY) import src-tauri/demo; \
+	fi
+
+clean-demo:
+	rm -f $(DEMO_LIBRARY) $(DEMO_LIBRARY)-wal $(DEMO_LIBRARY)-shm
+
+## Run -----------------------------------------------------------------------
+
+run: demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	    $(APP) --library $(DEMO_LIBRARY); \
+	else \
+	    echo "No display: running under Xvfb (xvfb-run)."; \
+	    xvfb-run -a -s "-screen 0 1280x820x24" $(APP) --library $(DEMO_LIBRARY); \
+	fi
+
+## Test ----------------------------------------------------------------------
+
+test: system-deps tauri-driver ui lint unit ui-test e2e
+	@echo "All Valise tests passed."
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check
+
+unit:
+	cargo test -p valise-core -p valise-cli
+
+ui-test: node-deps
+	cd ui && npm test
+
+# End to end: the real app window under Xvfb, driven through tauri-driver.
+e2e: app tauri-driver
+	VALISE_E2E_APP=$(abspath $(APP)) xvfb-run -a -s "-screen 0 1280x820x24" \
+	    cargo test --test e2e -- --test-threads=1 --nocapture
+
+bindings:
+	VALISE_WRITE_BINDINGS=1 cargo test -p valise-core --lib bindings
+
+bench:
+	cargo bench -p valise-core --bench figures

@@ -1,0 +1,92 @@
+//! The TypeScript declarations of every type that crosses to the UI, generated
+//! from the Rust types (ts-rs) into one file, `ui/src/lib/bindings.ts`. A test
+//! fails when the committed file drifts; `make bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::error::ErrorReport;
+use crate::posts::revisions::{
+    DiffLine, FieldChange, LineChange, Revision, RevisionDiff, RevisionKind, RevisionSummary,
+    SaveRequest,
+};
+use crate::posts::{
+    ListQuery, ListSort, NewPost, Post, PostSummary, PostText, TagCount, TextStats,
+};
+use crate::render::{Preview, TextDirection};
+use crate::search::{SearchHit, SnippetPart};
+use crate::transfer::{FileError, ImportReport, ImportedFile};
+use crate::{Language, LibraryOverview};
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}", T::decl(cfg))
+}
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    let cfg = Config::new();
+    let decls = [
+        decl::<ErrorReport>(&cfg),
+        decl::<Language>(&cfg),
+        decl::<LibraryOverview>(&cfg),
+        decl::<TagCount>(&cfg),
+        decl::<TextStats>(&cfg),
+        decl::<PostText>(&cfg),
+        decl::<Post>(&cfg),
+        decl::<PostSummary>(&cfg),
+        decl::<NewPost>(&cfg),
+        decl::<ListSort>(&cfg),
+        decl::<ListQuery>(&cfg),
+        decl::<RevisionKind>(&cfg),
+        decl::<SaveRequest>(&cfg),
+        decl::<RevisionSummary>(&cfg),
+        decl::<Revision>(&cfg),
+        decl::<LineChange>(&cfg),
+        decl::<DiffLine>(&cfg),
+        decl::<FieldChange>(&cfg),
+        decl::<RevisionDiff>(&cfg),
+        decl::<TextDirection>(&cfg),
+        decl::<Preview>(&cfg),
+        decl::<SearchHit>(&cfg),
+        decl::<SnippetPart>(&cfg),
+        decl::<ImportedFile>(&cfg),
+        decl::<FileError>(&cfg),
+        decl::<ImportReport>(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// The committed bindings must be what the Rust types generate; run
+    /// `VALISE_WRITE_BINDINGS=1 cargo test -p valise-core bindings` to refresh.
+    #[test]
+    fn committed_bindings_match_the_rust_types() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+        let fresh = super::typescript();
+        if std::env::var_os("VALISE_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{} is out of date with the Rust types: run `make bindings` and commit it",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn large_ids_cross_as_numbers() {
+        assert!(!super::typescript().contains("bigint"));
+    }
+}

@@ -1,0 +1,96 @@
+//! The one error type of valise-core. Each variant's message tells a person what
+//! went wrong and what to do; `code()` gives the UI a stable handle to react on.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path} is not a Valise library (it is not an SQLite database). Nothing was changed; choose another file or move this one aside.")]
+    NotALibrary { path: PathBuf },
+
+    #[error("The library {path} is read-only, so nothing can be saved to it. Change its permissions or copy it somewhere writable.")]
+    ReadOnly { path: PathBuf },
+
+    #[error("The library {path} was made by a newer Valise (schema {found}, this one knows up to {known}). Update Valise to open it.")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    #[error("Cannot open the library {path}: {reason}")]
+    CannotOpen { path: PathBuf, reason: String },
+
+    #[error("There is no post {id}.")]
+    PostNotFound { id: i64 },
+
+    #[error("Post {id} has no {lang} version.")]
+    LanguageNotFound { id: i64, lang: String },
+
+    #[error("Post {id} ({lang}) has no revision {number}.")]
+    RevisionNotFound { id: i64, lang: String, number: i64 },
+
+    #[error("'{lang}' is not one of this library's languages ({known}).")]
+    UnknownLanguage { lang: String, known: String },
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("{path}: {reason}")]
+    BadFile { path: PathBuf, reason: String },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("The library could not complete the operation: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// A stable, machine-readable name for the kind of failure (shown to the UI).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotALibrary { .. } => "not_a_library",
+            Error::ReadOnly { .. } => "read_only",
+            Error::TooNew { .. } => "too_new",
+            Error::CannotOpen { .. } => "cannot_open",
+            Error::PostNotFound { .. } => "post_not_found",
+            Error::LanguageNotFound { .. } => "language_not_found",
+            Error::RevisionNotFound { .. } => "revision_not_found",
+            Error::UnknownLanguage { .. } => "unknown_language",
+            Error::Invalid(_) => "invalid",
+            Error::BadFile { .. } => "bad_file",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error as the UI receives it: a stable code to react on, a sentence to show.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ErrorReport {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        ErrorReport {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}

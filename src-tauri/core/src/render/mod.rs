@@ -1,0 +1,288 @@
+//! Markdown → safe HTML for the preview and for publishing: pulldown-cmark, URL
+//! and raw-HTML sanitising on an allow-list, and French typography.
+
+pub mod typography;
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::posts::stats::{self, TextStats};
+
+/// What the preview pane shows: the HTML, the text direction and the figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Preview {
+    pub html: String,
+    pub dir: TextDirection,
+    pub stats: TextStats,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TextDirection {
+    Ltr,
+    Rtl,
+}
+
+/// Languages written right to left among those a site may use.
+pub fn direction(lang: &str) -> TextDirection {
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    match base {
+        "ar" | "he" | "fa" | "ur" | "ps" | "yi" | "dv" | "ku" => TextDirection::Rtl,
+        _ => TextDirection::Ltr,
+    }
+}
+
+pub fn preview(markdown: &str, lang: &str) -> Preview {
+    Preview {
+        html: to_html(markdown, lang),
+        dir: direction(lang),
+        stats: stats::stats(markdown),
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders Markdown to HTML that is safe to insert into the app's own page.
+///
+/// HTML that pulldown-cmark writes for Markdown is safe once link and image URLs
+/// are checked, so that is all the common case pays for. Raw HTML typed into a
+/// draft is the untrusted part: when there is any, the whole output goes through
+/// the allow-list sanitiser.
+pub fn to_html(markdown: &str, lang: &str) -> String {
+    let french = lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_");
+    let mut has_raw_html = false;
+    let mut in_code_block = false;
+    let mut in_verbatim_link = 0u32;
+    let mut in_image = 0u32;
+    let mut last_char: Option<char> = None;
+
+    let events = TextMergeStream::new(Parser::new_ext(markdown, options())).map(|event| {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell) => {
+                last_char = None
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                    in_verbatim_link += 1;
+                }
+                return Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                });
+            }
+            Event::End(TagEnd::Link) => in_verbatim_link = in_verbatim_link.saturating_sub(1),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_image += 1;
+                return Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                });
+            }
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Html(_) | Event::InlineHtml(_) => has_raw_html = true,
+            Event::Code(ref code) => last_char = code.chars().next_back(),
+            Event::Text(text) => {
+                if french && !in_code_block && in_verbatim_link == 0 && in_image == 0 {
+                    let before = last_char;
+                    last_char = text.chars().next_back().or(last_char);
+                    return match typography::french(&text, before) {
+                        std::borrow::Cow::Borrowed(_) => Event::Text(text),
+                        std::borrow::Cow::Owned(s) => Event::Text(CowStr::from(s)),
+                    };
+                }
+                last_char = text.chars().next_back().or(last_char);
+                return Event::Text(text);
+            }
+            _ => {}
+        }
+        event
+    });
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, events);
+    if has_raw_html {
+        sanitizer().clean(&html).to_string()
+    } else {
+        html
+    }
+}
+
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "asset"];
+
+/// Keeps relative URLs and the allowed schemes; anything else (`javascript:`,
+/// `data:`, `vbscript:`, obfuscated with spaces or control characters) becomes
+/// an empty link.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(64)
+        .collect();
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if cleaned[i..].starts_with(':') => {
+            let scheme = cleaned[..i].to_ascii_lowercase();
+            if SAFE_SCHEMES.contains(&scheme.as_str()) {
+                url
+            } else {
+                CowStr::Borrowed("")
+            }
+        }
+        _ => url,
+    }
+}
+
+/// The allow-list for raw HTML in drafts: formatting and structure, no script,
+/// no event handlers, no styles, no frames, no forms, only safe URL schemes.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.url_schemes(SAFE_SCHEMES.iter().copied().collect::<HashSet<_>>())
+            .link_rel(Some("noopener noreferrer"))
+            .add_generic_attributes(["class", "lang", "dir", "title"])
+            .add_tags(["input", "figure", "figcaption", "section", "mark"])
+            // Task-list boxes only: whatever a draft says, an input is a disabled checkbox.
+            .add_tag_attributes("input", ["checked"])
+            .set_tag_attribute_value("input", "type", "checkbox")
+            .set_tag_attribute_value("input", "disabled", "")
+            .add_tag_attributes("div", ["id"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("sup", ["id"]);
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_extensions_render() {
+        let html = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~non~~\n\n- [x] fait\n\nNote[^1].\n\n[^1]: La note.\n",
+            "en",
+        );
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<del>non</del>"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_cannot_run_script() {
+        for attack in [
+            "<img src=x onerror=alert(1)>",
+            "<script>alert(1)</script>",
+            "<iframe src=\"https://exemple.fr\"></iframe>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<svg><script>alert(1)</script></svg>",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<object data=\"x\"></object>",
+            "<form action=\"https://x\"><input type=\"submit\"></form>",
+        ] {
+            let html = to_html(
+                &format!("Texte\n\n{attack}\n\nsuite <b onclick=\"x()\">gras</b>"),
+                "fr",
+            );
+            let lower = html.to_lowercase();
+            for bad in [
+                "<script",
+                "onerror",
+                "onclick",
+                "javascript:",
+                "<iframe",
+                "style=",
+                "<object",
+                "<form",
+                "submit",
+            ] {
+                assert!(!lower.contains(bad), "{attack} left {bad} in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_links_with_dangerous_schemes_are_emptied() {
+        let html = to_html(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) ![c](data:image/png;base64,AAAA) [d](vbscript:x) [e](<java\tscript:x>)",
+            "en",
+        );
+        assert!(!html.to_lowercase().contains("script:"), "{html}");
+        assert_eq!(html.matches("href=\"\"").count(), 4, "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        let ok = to_html(
+            "[a](https://exemple.fr) [b](/relative?x=1) [c](#note) [d](mailto:a@b.fr)",
+            "en",
+        );
+        for url in [
+            "https://exemple.fr",
+            "/relative?x=1",
+            "#note",
+            "mailto:a@b.fr",
+        ] {
+            assert!(ok.contains(url), "{url} missing in {ok}");
+        }
+    }
+
+    #[test]
+    fn french_typography_spares_code_urls_and_attributes() {
+        let html = to_html(
+            "Vraiment ? Voir <https://exemple.fr/a?b=1> et `x ? y : z` !\n\n```\nif a ? b : c;\n```\n\n[lien](https://exemple.fr/?q=1 \"titre : sous-titre\")",
+            "fr",
+        );
+        assert!(html.contains("Vraiment\u{202F}?"), "{html}");
+        assert!(html.contains("href=\"https://exemple.fr/a?b=1\""), "{html}");
+        assert!(html.contains(">https://exemple.fr/a?b=1</a>"), "{html}");
+        assert!(html.contains("<code>x ? y : z</code>\u{202F}!"), "{html}");
+        assert!(html.contains("if a ? b : c;"), "{html}");
+        assert!(html.contains("title=\"titre : sous-titre\""), "{html}");
+    }
+
+    #[test]
+    fn typography_crosses_emphasis_and_raw_inline_html() {
+        let html = to_html("*Bonjour*! <span title=\"a:b\">Quoi?</span>", "fr");
+        assert!(html.contains("</em>\u{202F}!"), "{html}");
+        assert!(html.contains("title=\"a:b\""), "{html}");
+        assert!(html.contains("Quoi\u{202F}?"), "{html}");
+    }
+
+    #[test]
+    fn other_languages_keep_their_own_punctuation() {
+        assert_eq!(to_html("Really? Yes!", "en"), "<p>Really? Yes!</p>\n");
+        assert_eq!(
+            to_html("¿De verdad? ¡Sí!", "es"),
+            "<p>¿De verdad? ¡Sí!</p>\n"
+        );
+    }
+
+    #[test]
+    fn arabic_previews_right_to_left() {
+        assert_eq!(preview("مرحبا", "ar").dir, TextDirection::Rtl);
+        assert_eq!(preview("Bonjour", "fr").dir, TextDirection::Ltr);
+    }
+}

@@ -1,0 +1,54 @@
+//! The Valise desktop app: opens the library, registers the commands, shows the
+//! window. Everything it does is valise-core's; this only connects it to the UI.
+
+mod commands;
+
+use valise_core::Library;
+
+/// Starts the app on the default library (`VALISE_LIBRARY`, `--library PATH`, or
+/// the platform data dir). A library that cannot be opened is reported and left
+/// untouched.
+pub fn run() {
+    let path = library_path_from_args().unwrap_or_else(valise_core::store::default_library_path);
+    let library = match Library::open(&path) {
+        Ok(lib) => lib,
+        Err(e) => {
+            eprintln!("valise: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .manage(library)
+        .invoke_handler(tauri::generate_handler![
+            commands::library::library_overview,
+            commands::library::list_posts,
+            commands::library::search_posts,
+            commands::library::import_files,
+            commands::posts::create_post,
+            commands::posts::get_post,
+            commands::posts::save_post,
+            commands::posts::delete_post,
+            commands::posts::preview,
+            commands::revisions::list_revisions,
+            commands::revisions::diff_revisions,
+            commands::revisions::restore_revision,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("valise: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn library_path_from_args() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--library" {
+            return args.next().map(Into::into);
+        }
+        if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--library=")) {
+            return Some(path.into());
+        }
+    }
+    None
+}

@@ -1,0 +1,171 @@
+//! Starting tauri-driver and the app, and the few waits and clicks the scenario needs.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Driver {
+    /// Starts tauri-driver on free ports; the app it launches opens `library`.
+    pub fn start(library: &Path) -> Self {
+        let (port, native) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("VALISE_LIBRARY", library)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+        let deadline = Instant::now() + TIMEOUT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver and the app it started.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct App {
+    pub client: Client,
+}
+
+fn app_binary() -> String {
+    std::env::var("VALISE_E2E_APP")
+        .expect("VALISE_E2E_APP must name the built app: run the end-to-end tests with `make e2e`")
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl App {
+    pub async fn open(driver: &Driver) -> Self {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a WebDriver session with the app");
+        App { client }
+    }
+
+    pub async fn find(&self, selector: &str) -> Element {
+        self.wait_for(Locator::Css(selector)).await
+    }
+
+    pub async fn wait_for(&self, locator: Locator<'_>) -> Element {
+        self.client
+            .wait()
+            .at_most(TIMEOUT)
+            .for_element(locator)
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {locator:?}: {e}"))
+    }
+
+    pub async fn click(&self, selector: &str) {
+        self.find(selector).await.click().await.unwrap();
+    }
+
+    /// Polls `probe` until it returns Some, or fails the test after the timeout.
+    pub async fn wait_until<T, F, Fut>(&self, what: &str, probe: F) -> T
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(v) = probe(self.client.clone()).await {
+                return v;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure").await;
+                panic!("timed out waiting until {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_for_text(&self, selector: &str, text: &str) {
+        let what = format!("{selector} shows {text:?}");
+        self.wait_until(&what, |c| async move {
+            let t = c
+                .find(Locator::Css(selector))
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            t.contains(text).then_some(())
+        })
+        .await
+    }
+
+    pub async fn type_in_editor(&self, text: &str) {
+        let editor = self.find("[data-testid=editor] .cm-content").await;
+        editor.click().await.unwrap();
+        editor.send_keys(text).await.unwrap();
+    }
+
+    /// Saves a PNG after two animation frames, so it shows the current state.
+    pub async fn screenshot(&self, name: &str) {
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+        }
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        // Give the app its close handler (autosave) and exit before a new session.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

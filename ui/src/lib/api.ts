@@ -1,0 +1,55 @@
+// Typed wrappers around the Tauri commands. The only place that calls `invoke`:
+// components and state modules go through these, with the generated types.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  ErrorReport,
+  ImportReport,
+  LibraryOverview,
+  ListQuery,
+  NewPost,
+  Post,
+  PostSummary,
+  Preview,
+  RevisionDiff,
+  RevisionSummary,
+  SaveRequest,
+  SearchHit,
+} from './bindings';
+
+export const libraryOverview = () => invoke<LibraryOverview>('library_overview');
+
+export const listPosts = (query: ListQuery) => invoke<PostSummary[]>('list_posts', { query });
+
+export const searchPosts = (query: string, limit: number) =>
+  invoke<SearchHit[]>('search_posts', { query, limit });
+
+export const importFiles = (paths: string[]) => invoke<ImportReport>('import_files', { paths });
+
+export const createPost = (post: NewPost) => invoke<Post>('create_post', { post });
+
+export const getPost = (id: number, lang: string | null) => invoke<Post>('get_post', { id, lang });
+
+export const savePost = (request: SaveRequest) => invoke<Post>('save_post', { request });
+
+export const deletePost = (id: number) => invoke<null>('delete_post', { id });
+
+export const preview = (markdown: string, lang: string) => invoke<Preview>('preview', { markdown, lang });
+
+export const listRevisions = (id: number, lang: string) =>
+  invoke<RevisionSummary[]>('list_revisions', { id, lang });
+
+export const diffRevisions = (id: number, lang: string, from: number, to: number | null) =>
+  invoke<RevisionDiff>('diff_revisions', { id, lang, from, to });
+
+export const restoreRevision = (id: number, lang: string, number: number) =>
+  invoke<Post>('restore_revision', { id, lang, number });
+
+/** The sentence to show for a failed command: the core's message when it sent one. */
+export function messageOf(error: unknown): string {
+  if (typeof error === 'string' && error.trim()) return error;
+  if (error && typeof error === 'object' && 'message' in error) {
+    const message = (error as Partial<ErrorReport>).message;
+    if (typeof message === 'string' && message.trim()) return message;
+  }
+  return 'Something went wrong, and Valise did not receive an explanation. Nothing was changed.';
+}

@@ -1,0 +1,120 @@
+// The library column: overview (languages, tags), the list with its filters,
+// and search as you type.
+import * as api from './api';
+import type { LibraryOverview, ListSort, Post, PostSummary, SearchHit, TextDirection } from './bindings';
+import { notices } from './notices.svelte';
+
+export const SEARCH_DELAY_MS = 120;
+export const SEARCH_LIMIT = 50;
+
+export class LibraryState {
+  overview = $state.raw<LibraryOverview | null>(null);
+  posts = $state.raw<PostSummary[]>([]);
+  /** Results of the search that `searchedFor` names; null when the list shows. */
+  hits = $state.raw<SearchHit[] | null>(null);
+  searchedFor = $state('');
+  query = $state('');
+  lang = $state<string | null>(null);
+  tag = $state<string | null>(null);
+  sort = $state<ListSort>('updated');
+  /** True once the first list arrived (so the empty state does not flash). */
+  ready = $state(false);
+
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #searchSeq = 0;
+  #listSeq = 0;
+
+  get filtered(): boolean {
+    return this.lang !== null || this.tag !== null;
+  }
+
+  get searching(): boolean {
+    return this.query.trim() !== '';
+  }
+
+  /** Writing direction of a site language, as the library configures it. */
+  dirOf(lang: string | undefined | null): TextDirection {
+    return this.overview?.languages.find((l) => l.code === lang)?.dir ?? 'ltr';
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.refreshOverview(), this.refreshList()]);
+  }
+
+  async refreshOverview(): Promise<void> {
+    try {
+      this.overview = await api.libraryOverview();
+    } catch (error) {
+      notices.report(error, 'The library could not be read');
+    }
+  }
+
+  async refreshList(): Promise<void> {
+    const seq = ++this.#listSeq;
+    try {
+      const posts = await api.listPosts({ lang: this.lang, tag: this.tag, sort: this.sort, limit: 0, offset: 0 });
+      if (seq === this.#listSeq) this.posts = posts;
+    } catch (error) {
+      notices.report(error, 'The list of posts could not be loaded');
+    } finally {
+      if (seq === this.#listSeq) this.ready = true;
+    }
+  }
+
+  /** Typing in the search box: searches after a short pause; empty shows the list. */
+  setQuery(query: string): void {
+    this.query = query;
+    clearTimeout(this.#searchTimer);
+    if (query.trim() === '') {
+      this.#searchSeq++;
+      this.hits = null;
+      this.searchedFor = '';
+      return;
+    }
+    this.#searchTimer = setTimeout(() => void this.search(query), SEARCH_DELAY_MS);
+  }
+
+  async search(query: string): Promise<void> {
+    const seq = ++this.#searchSeq;
+    try {
+      const hits = await api.searchPosts(query.trim(), SEARCH_LIMIT);
+      if (seq !== this.#searchSeq) return;
+      this.hits = hits;
+      this.searchedFor = query.trim();
+    } catch (error) {
+      if (seq === this.#searchSeq) notices.report(error, 'The search could not run');
+    }
+  }
+
+  setFilters(filters: { lang?: string | null; tag?: string | null; sort?: ListSort }): void {
+    if (filters.lang !== undefined) this.lang = filters.lang;
+    if (filters.tag !== undefined) this.tag = filters.tag;
+    if (filters.sort !== undefined) this.sort = filters.sort;
+    void this.refreshList();
+  }
+
+  /** Brings a saved post's row up to date without reloading the list. */
+  patch(post: Post): void {
+    const index = this.posts.findIndex((p) => p.id === post.id && p.lang === post.lang);
+    if (index >= 0) {
+      const row: PostSummary = {
+        ...this.posts[index],
+        title: post.title,
+        summary: post.summary,
+        tags: post.tags,
+        words: post.stats.words,
+        updated_at: post.updated_at,
+      };
+      const rest = this.posts.filter((_, i) => i !== index);
+      this.posts = this.sort === 'updated' ? [row, ...rest] : this.posts.map((p, i) => (i === index ? row : p));
+    }
+    if (this.hits) {
+      this.hits = this.hits.map((h) => (h.id === post.id && h.lang === post.lang ? { ...h, title: post.title } : h));
+    }
+  }
+
+  remove(id: number): void {
+    this.posts = this.posts.filter((p) => p.id !== id);
+    if (this.hits) this.hits = this.hits.filter((h) => h.id !== id);
+  }
+}

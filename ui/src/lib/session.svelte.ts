@@ -1,0 +1,217 @@
+// The post being edited: its fields, autosave and the live preview.
+//
+// The editor keeps what the person typed until the core has it: a failed save
+// leaves the text where it is, shows why, and tries again on the next change or
+// after a short wait. Text equal to the last saved text is never sent.
+import * as api from './api';
+import type { Post, PostText, Preview, RevisionKind } from './bindings';
+import { latestOnly } from './coalesce';
+import { notices } from './notices.svelte';
+
+export type SaveState = 'saved' | 'saving' | 'dirty' | 'failed';
+
+/** The editable fields besides the body; tags as the comma-separated input shows them. */
+export interface Fields {
+  title: string;
+  slug: string;
+  summary: string;
+  tags: string;
+  place_line: string;
+  share_text: string;
+  author: string;
+}
+export type FieldName = keyof Fields;
+
+export const AUTOSAVE_MS = 800;
+export const RETRY_MS = 4000;
+
+export interface SessionHooks {
+  /** A save landed: `before` is the post as it was before that save. */
+  saved?(post: Post, before: Post): void;
+}
+
+function fieldsOf(post: Post | null): Fields {
+  return {
+    title: post?.title ?? '',
+    slug: post?.slug ?? '',
+    summary: post?.summary ?? '',
+    tags: post?.tags.join(', ') ?? '',
+    place_line: post?.place_line ?? '',
+    share_text: post?.share_text ?? '',
+    author: post?.author ?? '',
+  };
+}
+
+function splitTags(input: string): string[] {
+  return input
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+export class Session {
+  /** The post as the core last returned it (loaded, saved or restored). */
+  post = $state.raw<Post | null>(null);
+  fields = $state<Fields>(fieldsOf(null));
+  /** Bumps whenever a different text is loaded, so the editor resets its document. */
+  loaded = $state(0);
+  saveState = $state<SaveState>('saved');
+  saveError = $state<string | null>(null);
+  preview = $state.raw<Preview | null>(null);
+  /** Bumps to ask the title field to take focus. */
+  titleFocus = $state(0);
+
+  #body = '';
+  #savedKey = '';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #chain: Promise<boolean> = Promise.resolve(true);
+  #hooks: SessionHooks;
+
+  #requestPreview = latestOnly(
+    (arg: { markdown: string; lang: string; generation: number }) => api.preview(arg.markdown, arg.lang),
+    (result, arg) => {
+      if (arg.generation === this.loaded) this.preview = result;
+    },
+    (error) => notices.report(error, 'The preview could not be updated'),
+  );
+
+  constructor(hooks: SessionHooks = {}) {
+    this.#hooks = hooks;
+  }
+
+  /** The body as last typed (the editor owns the live document). */
+  get body(): string {
+    return this.#body;
+  }
+
+  /** The whole text as it would be saved now. */
+  text(): PostText {
+    const f = this.fields;
+    return {
+      title: f.title,
+      slug: f.slug,
+      summary: f.summary,
+      body: this.#body,
+      tags: splitTags(f.tags),
+      place_line: f.place_line,
+      share_text: f.share_text,
+      author: f.author,
+    };
+  }
+
+  /** Shows `post` in the editor, replacing whatever was there (call `flush` first). */
+  load(post: Post): void {
+    clearTimeout(this.#timer);
+    this.post = post;
+    this.fields = fieldsOf(post);
+    this.#body = post.body;
+    this.#savedKey = JSON.stringify(this.text());
+    this.saveState = 'saved';
+    this.saveError = null;
+    this.preview = null;
+    this.loaded += 1;
+    this.#refreshPreview();
+  }
+
+  /** Closes the post without saving (after it was deleted). */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.post = null;
+    this.fields = fieldsOf(null);
+    this.#body = '';
+    this.#savedKey = '';
+    this.saveState = 'saved';
+    this.saveError = null;
+    this.preview = null;
+    this.loaded += 1;
+  }
+
+  edit(field: FieldName, value: string): void {
+    if (this.fields[field] === value) return;
+    this.fields[field] = value;
+    this.#changed();
+  }
+
+  setBody(text: string): void {
+    if (text === this.#body) return;
+    this.#body = text;
+    this.#refreshPreview();
+    this.#changed();
+  }
+
+  focusTitle(): void {
+    this.titleFocus += 1;
+  }
+
+  /** Saves pending changes now; true when nothing is left unsaved. */
+  flush(): Promise<boolean> {
+    clearTimeout(this.#timer);
+    return this.#enqueue('autosave', null);
+  }
+
+  /** Ctrl+S: saves as an edit, naming the resulting revision when a name is given. */
+  saveNamed(name: string): Promise<boolean> {
+    clearTimeout(this.#timer);
+    const trimmed = name.trim();
+    return this.#enqueue('edit', trimmed === '' ? null : trimmed);
+  }
+
+  #changed(): void {
+    if (!this.post) return;
+    if (this.saveState !== 'failed' && this.saveState !== 'saving') this.saveState = 'dirty';
+    this.#schedule(AUTOSAVE_MS);
+  }
+
+  #schedule(delay: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#enqueue('autosave', null), delay);
+  }
+
+  #refreshPreview(): void {
+    if (this.post) {
+      this.#requestPreview({ markdown: this.#body, lang: this.post.lang, generation: this.loaded });
+    }
+  }
+
+  /** Saves run one after another, each with the text as it is when its turn comes. */
+  #enqueue(kind: RevisionKind, name: string | null): Promise<boolean> {
+    const run = this.#chain.then(() => this.#save(kind, name));
+    this.#chain = run.catch(() => false);
+    return run;
+  }
+
+  async #save(kind: RevisionKind, name: string | null): Promise<boolean> {
+    const post = this.post;
+    if (!post) return true;
+    const text = this.text();
+    const key = JSON.stringify(text);
+    if (key === this.#savedKey && name === null) {
+      this.saveState = 'saved';
+      this.saveError = null;
+      return true;
+    }
+    const generation = this.loaded;
+    const failing = this.saveState === 'failed';
+    this.saveState = 'saving';
+    try {
+      const saved = await api.savePost({ id: post.id, lang: post.lang, text, kind, revision_name: name });
+      if (generation !== this.loaded) return true;
+      this.#savedKey = key;
+      this.post = saved;
+      this.saveError = null;
+      this.saveState = JSON.stringify(this.text()) === key ? 'saved' : 'dirty';
+      this.#hooks.saved?.(saved, post);
+      return true;
+    } catch (error) {
+      if (generation !== this.loaded) {
+        notices.report(error, 'An earlier change could not be saved');
+        return false;
+      }
+      this.saveState = 'failed';
+      this.saveError = api.messageOf(error);
+      if (!failing) notices.report(error, 'Your changes are kept here but could not be saved yet');
+      this.#schedule(RETRY_MS);
+      return false;
+    }
+  }
+}

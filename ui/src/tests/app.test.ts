@@ -1,0 +1,131 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it } from 'vitest';
+import App from '../App.svelte';
+import type { SaveRequest } from '../lib/bindings';
+import { notices } from '../lib/notices.svelte';
+import { callsOf, fakePreview, mockCommands, overview, post, summary } from './fixtures';
+
+describe('the workstation', () => {
+  beforeEach(() => notices.clear());
+
+  it('opens a post into the editor and the preview', async () => {
+    const p = post({ body: 'Bonjour le monde.' });
+    mockCommands({
+      library_overview: () => overview(1),
+      list_posts: () => [summary(p)],
+      get_post: () => p,
+      preview: fakePreview,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('post-item'));
+    expect(((await screen.findByTestId('title-input')) as HTMLInputElement).value).toBe('Note de cadrage');
+    await waitFor(() => expect(screen.getByTestId('editor').querySelector('.cm-content')?.textContent).toBe('Bonjour le monde.'));
+    await waitFor(() => expect(screen.getByTestId('preview').innerHTML).toBe('<p>Bonjour le monde.</p>'));
+    expect(screen.getByTestId('word-count').textContent).toContain('3 words');
+    expect(screen.getByTestId('save-state').textContent).toBe('Saved');
+  });
+
+  it('keeps typed text and shows the error when saving fails', async () => {
+    const p = post();
+    const invoke = mockCommands({
+      library_overview: () => overview(1),
+      list_posts: () => [summary(p)],
+      get_post: () => p,
+      preview: fakePreview,
+      save_post: () => {
+        throw { code: 'read_only', message: 'The library /tmp/test.valise is read-only.' };
+      },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('post-item'));
+    const title = (await screen.findByTestId('title-input')) as HTMLInputElement;
+    await fireEvent.input(title, { target: { value: 'Un titre à garder' } });
+    expect(screen.getByTestId('save-state').textContent).toBe('Unsaved changes');
+
+    await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('Save failed — retrying'), {
+      timeout: 2000,
+    });
+    expect(screen.getByTestId('save-error').textContent).toContain('is read-only');
+    expect(screen.getByTestId('error-banner').textContent).toContain('The library /tmp/test.valise is read-only.');
+    expect(title.value).toBe('Un titre à garder');
+    expect((callsOf(invoke, 'save_post')[0].request as SaveRequest).text.title).toBe('Un titre à garder');
+
+    await fireEvent.click(screen.getByTestId('dismiss-error'));
+    expect(screen.queryByTestId('error-banner')).toBeNull();
+  });
+
+  it('creates a post with an empty title in the source language and focuses its title', async () => {
+    const created = post({ id: 12, title: '', body: '', tags: [] });
+    let posts = 0;
+    const invoke = mockCommands({
+      library_overview: () => overview(posts),
+      list_posts: () => (posts ? [summary(created)] : []),
+      create_post: () => {
+        posts = 1;
+        return created;
+      },
+      preview: fakePreview,
+    });
+    render(App);
+    await screen.findByTestId('empty-library');
+    await fireEvent.click(screen.getByTestId('new-post'));
+    const title = await screen.findByTestId('title-input');
+    await waitFor(() => expect(document.activeElement).toBe(title));
+    expect(callsOf(invoke, 'create_post')).toEqual([{ post: { title: '', lang: 'fr', body: '', tags: [] } }]);
+    await waitFor(() => expect(screen.getAllByTestId('post-item')).toHaveLength(1));
+    expect(screen.queryByTestId('empty-library')).toBeNull();
+  });
+
+  it('names a revision with Ctrl+S: Enter saves it as an edit, Escape cancels', async () => {
+    const p = post();
+    const invoke = mockCommands({
+      library_overview: () => overview(1),
+      list_posts: () => [summary(p)],
+      get_post: () => p,
+      preview: fakePreview,
+      save_post: (args) => post({ ...(args.request as SaveRequest).text, revision: 2 }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('post-item'));
+    await screen.findByTestId('title-input');
+
+    await fireEvent.keyDown(document.body, { key: 's', ctrlKey: true });
+    const input = (await screen.findByTestId('revision-name-input')) as HTMLInputElement;
+    await waitFor(() => expect(document.activeElement).toBe(input));
+    await fireEvent.keyDown(input, { key: 'Escape' });
+    expect(screen.queryByTestId('revision-name-input')).toBeNull();
+    expect(callsOf(invoke, 'save_post')).toHaveLength(0);
+
+    await fireEvent.keyDown(document.body, { key: 's', ctrlKey: true });
+    const again = (await screen.findByTestId('revision-name-input')) as HTMLInputElement;
+    await fireEvent.input(again, { target: { value: 'Sent to proofreading' } });
+    await fireEvent.submit(again.form as HTMLFormElement);
+    await waitFor(() => expect(callsOf(invoke, 'save_post')).toHaveLength(1));
+    const request = callsOf(invoke, 'save_post')[0].request as SaveRequest;
+    expect(request.kind).toBe('edit');
+    expect(request.revision_name).toBe('Sent to proofreading');
+    expect(screen.queryByTestId('revision-name-input')).toBeNull();
+  });
+
+  it('Ctrl+K focuses the search box from anywhere, Ctrl+N starts a post', async () => {
+    const p = post();
+    const invoke = mockCommands({
+      library_overview: () => overview(1),
+      list_posts: () => [summary(p)],
+      get_post: () => p,
+      create_post: () => post({ id: 8, title: '', body: '' }),
+      preview: fakePreview,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('post-item'));
+    const title = await screen.findByTestId('title-input');
+    title.focus();
+    await fireEvent.keyDown(title, { key: 'k', ctrlKey: true });
+    expect(document.activeElement).toBe(screen.getByTestId('search-input'));
+
+    await fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'n', ctrlKey: true });
+    await waitFor(() => expect(callsOf(invoke, 'create_post')).toHaveLength(1));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('title-input')));
+    expect((screen.getByTestId('title-input') as HTMLTextAreaElement).value).toBe('');
+  });
+});

@@ -1,0 +1,75 @@
+// Test doubles for the Tauri commands: a table of handlers behind the mocked `invoke`.
+import { invoke } from '@tauri-apps/api/core';
+import { vi } from 'vitest';
+import type { LibraryOverview, Post, PostSummary, Preview } from '../lib/bindings';
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+/** Routes `invoke(cmd, args)` to `handlers[cmd]`; an unknown command rejects like the core. */
+export function mockCommands(handlers: Record<string, Handler>) {
+  const mocked = vi.mocked(invoke);
+  mocked.mockReset();
+  mocked.mockImplementation(async (cmd: string, args?: unknown) => {
+    const handler = handlers[cmd];
+    if (!handler) throw { code: 'test', message: `No test handler for ${cmd}` };
+    return handler((args ?? {}) as Record<string, unknown>);
+  });
+  return mocked;
+}
+
+export function callsOf(mocked: ReturnType<typeof mockCommands>, cmd: string): Record<string, unknown>[] {
+  return mocked.mock.calls.filter(([c]) => c === cmd).map(([, args]) => args as Record<string, unknown>);
+}
+
+export const overview = (posts = 0): LibraryOverview => ({
+  path: '/tmp/test.valise',
+  source_lang: 'fr',
+  languages: [
+    { code: 'fr', name: 'Français', dir: 'ltr' },
+    { code: 'en', name: 'English', dir: 'ltr' },
+    { code: 'es', name: 'Español', dir: 'ltr' },
+    { code: 'ar', name: 'العربية', dir: 'rtl' },
+  ],
+  posts,
+  tags: [],
+});
+
+export const post = (over: Partial<Post> = {}): Post => ({
+  id: 7,
+  lang: 'fr',
+  source_lang: 'fr',
+  created_at: '2026-03-12T09:00:00.000Z',
+  updated_at: '2026-03-12T09:30:00.000Z',
+  revision: 1,
+  stats: { words: 3, reading_minutes: 1, characters: 20 },
+  title: 'Note de cadrage',
+  slug: 'note-de-cadrage',
+  summary: '',
+  body: 'Un premier paragraphe.',
+  tags: ['europe'],
+  place_line: '',
+  share_text: '',
+  author: '',
+  ...over,
+});
+
+export const summary = (p: Post): PostSummary => ({
+  id: p.id,
+  lang: p.lang,
+  title: p.title,
+  summary: p.summary,
+  tags: p.tags,
+  words: p.stats.words,
+  created_at: p.created_at,
+  updated_at: p.updated_at,
+});
+
+/** A stand-in for the core's preview: counts characters as the core does. */
+export const fakePreview = (args: Record<string, unknown>): Preview => {
+  const markdown = String(args.markdown);
+  return {
+    html: `<p>${markdown.replace(/[<&]/g, '')}</p>`,
+    dir: args.lang === 'ar' ? 'rtl' : 'ltr',
+    stats: { words: markdown.split(/\s+/).filter(Boolean).length, reading_minutes: 1, characters: [...markdown].length },
+  };
+};
