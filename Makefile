@@ -86,7 +86,7 @@ ui-test: node-deps
 # End to end: the real app window under Xvfb, driven through tauri-driver.
 e2e: app tauri-driver
 	VALISE_E2E_APP=$(abspath $(APP)) xvfb-run -a -s "-screen 0 1280x820x24" \
-	    cargo test --test e2e -- --test-threads=1 --nocapture
+	    cargo test -p valise-e2e -- --test-threads=1 --nocapture
 
 bindings:
 	VALISE_WRITE_BINDINGS=1 cargo test -p valise-core --lib bindings

@@ -71,7 +71,7 @@ fn app_binary() -> String {
 }
 
 pub fn screenshot_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -128,17 +128,20 @@ impl App {
         }
     }
 
+    /// Waits until the element's text contains `text`. Both sides are compared in
+    /// Unicode NFC: WebKitWebDriver types "é" as "e" + a combining accent.
     pub async fn wait_for_text(&self, selector: &str, text: &str) {
         let what = format!("{selector} shows {text:?}");
         self.wait_until(&what, |c| async move {
-            let t = c
-                .find(Locator::Css(selector))
-                .await
-                .ok()?
-                .text()
+            let found = c
+                .execute(
+                    "const e = document.querySelector(arguments[0]); \
+                     return !!e && e.textContent.normalize('NFC').includes(arguments[1].normalize('NFC'));",
+                    vec![selector.into(), text.into()],
+                )
                 .await
                 .ok()?;
-            t.contains(text).then_some(())
+            (found == serde_json::Value::Bool(true)).then_some(())
         })
         .await
     }

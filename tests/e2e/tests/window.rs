@@ -2,12 +2,12 @@
 //! (tauri-driver + WebKitWebDriver). Run with `make e2e`, which builds the app
 //! and sets VALISE_E2E_APP. Screenshots land in target/e2e/.
 
-mod driver;
+mod support;
 
 use std::time::Duration;
 
-use driver::{App, Driver};
 use fantoccini::Locator;
+use support::{App, Driver};
 
 const NNBSP: char = '\u{202F}';
 
@@ -118,20 +118,21 @@ async fn an_editor_drafts_finds_and_keeps_a_post_and_the_preview_runs_no_script(
     let app = App::open(&driver).await;
     app.wait_for_text("[data-testid=post-list]", "Négociation nocturne")
         .await;
-    let items = app
+    let opened = app
         .client
-        .find_all(css("[data-testid=post-item]"))
+        .execute(
+            "const row = [...document.querySelectorAll('[data-testid=post-item]')] \
+               .find(r => r.textContent.normalize('NFC').includes('Négociation nocturne')); \
+             if (row) { row.click(); return true; } return false;",
+            vec![],
+        )
         .await
         .unwrap();
-    let mut opened = false;
-    for item in items {
-        if item.text().await.unwrap().contains("Négociation nocturne") {
-            item.click().await.unwrap();
-            opened = true;
-            break;
-        }
-    }
-    assert!(opened, "the post is in the list after a restart");
+    assert_eq!(
+        opened,
+        serde_json::Value::Bool(true),
+        "the post is in the list after a restart"
+    );
     app.wait_for_text("[data-testid=editor]", "reprend à l'aube")
         .await;
     app.wait_for_text("[data-testid=preview]", "Accord").await;
