@@ -91,5 +91,7 @@ e2e: app tauri-driver
 bindings:
 	VALISE_WRITE_BINDINGS=1 cargo test -p valise-core --lib bindings
 
-bench:
+# Every figure of BENCHMARKS.md. The start-up figure runs the release app.
+bench: system-deps ui
+	cargo build --release -p valise
 	cargo bench -p valise-core --bench figures

@@ -9,6 +9,7 @@ use valise_core::Library;
 /// the platform data dir). A library that cannot be opened is reported and left
 /// untouched.
 pub fn run() {
+    let started = commands::app::Started(std::time::Instant::now());
     let path = library_path_from_args().unwrap_or_else(valise_core::store::default_library_path);
     let library = match Library::open(&path) {
         Ok(lib) => lib,
@@ -19,7 +20,9 @@ pub fn run() {
     };
     let result = tauri::Builder::default()
         .manage(library)
+        .manage(started)
         .invoke_handler(tauri::generate_handler![
+            commands::app::window_ready,
             commands::library::library_overview,
             commands::library::list_posts,
             commands::library::search_posts,

@@ -1,6 +1,7 @@
 //! Tauri commands: one-line adapters from the UI to `valise_core::Library`,
 //! grouped by domain. No rule lives here.
 
+pub mod app;
 pub mod library;
 pub mod posts;
 pub mod revisions;

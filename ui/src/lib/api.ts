@@ -16,6 +16,9 @@ import type {
   SearchHit,
 } from './bindings';
 
+/** Tells the app the first view is painted (for the start-up benchmark). */
+export const windowReady = () => invoke<null>('window_ready');
+
 export const libraryOverview = () => invoke<LibraryOverview>('library_overview');
 
 export const listPosts = (query: ListQuery) => invoke<PostSummary[]>('list_posts', { query });
