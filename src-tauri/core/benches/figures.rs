@@ -467,6 +467,7 @@ fn startup(dir: &Path) {
         }
     }
     let _ = xvfb.kill();
+    let _ = xvfb.wait();
     starts.sort();
     let s = Sample(starts);
     memory.sort();
