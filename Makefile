@@ -92,6 +92,8 @@ bindings:
 	VALISE_WRITE_BINDINGS=1 cargo test -p valise-core --lib bindings
 
 # Every figure of BENCHMARKS.md. The start-up figure runs the release app.
-bench: system-deps ui
-	cargo build --release -p valise
+bench: system-deps ui tauri-driver
+	cargo build --release -p valise -p valise-cli
 	cargo bench -p valise-core --bench figures
+	VALISE_E2E_APP=$(abspath target/release/valise-app) xvfb-run -a -s "-screen 0 1280x820x24" \
+	    cargo bench -p valise-e2e --bench keystroke

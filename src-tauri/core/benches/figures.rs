@@ -316,7 +316,11 @@ fn library(dir: &Path) {
             ],
         ),
         (
-            "rare words",
+            "a word being typed (prefix)",
+            &["la négoc", "sommet délég", "climat coopér", "traité comm"],
+        ),
+        (
+            "generated names",
             &["bacédi tra", "kaléminopu zu", "gnaprivo clo", "dréba séti"],
         ),
     ];

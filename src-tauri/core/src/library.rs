@@ -43,6 +43,8 @@ const DEFAULT_LANGUAGES: &str = "fr,en,es,ar";
 pub struct Library {
     path: PathBuf,
     conn: Mutex<Connection>,
+    // Declared after `conn`: dropped last, it ends with a full checkpoint.
+    _checkpointer: store::checkpoint::Checkpointer,
     source_lang: String,
     languages: Vec<String>,
 }
@@ -67,9 +69,11 @@ impl Library {
             .filter(|l| !l.is_empty())
             .collect();
         let source_lang = setting("source_lang", "fr")?;
+        let checkpointer = store::checkpoint::Checkpointer::start(&path, &conn);
         Ok(Library {
             path,
             conn: Mutex::new(conn),
+            _checkpointer: checkpointer,
             source_lang,
             languages,
         })
@@ -268,7 +272,10 @@ impl Library {
                 .map(|f| {
                     let lang = f.lang.unwrap_or_else(|| self.source_lang.clone());
                     self.check_language(&lang)?;
-                    let text = f.text.normalized();
+                    let mut text = f.text.normalized();
+                    if text.slug.is_empty() {
+                        text.slug = slugify(&text.title);
+                    }
                     let created = f.created_at.unwrap_or(now);
                     let updated = f.updated_at.unwrap_or(created.max(now));
                     let (id, version_id) = posts::insert(c, &lang, &text, created, updated)?;

@@ -356,6 +356,8 @@ fn a_bad_file_is_named_and_does_not_stop_the_others() {
     let report = lib.import(&[src]).unwrap();
     let titles: Vec<&str> = report.imported.iter().map(|f| f.title.as_str()).collect();
     assert_eq!(titles, ["Bon", "Titre trouvé"]);
+    let imported = lib.post(report.imported[1].id, None).unwrap();
+    assert_eq!(imported.text.slug, "titre-trouve", "a file without a slug gets one from its title");
     assert_eq!(report.failed.len(), 3);
     assert!(report.failed[0].path.ends_with("b-mauvais.md"));
     assert!(
@@ -409,4 +411,29 @@ fn the_library_survives_reopening() {
     let lib = Library::open(&path).unwrap();
     assert_eq!(lib.post(id, None).unwrap().text.body, "texte gardé");
     assert_eq!(lib.search("garde", 5).unwrap().len(), 1);
+}
+
+#[test]
+fn a_broad_query_still_finds_the_best_recent_matches() {
+    use valise_core::transfer::ParsedFile;
+    let (_d, lib) = library();
+    let n = valise_core::search::BROAD_QUERY_WINDOW as usize + 50;
+    let files = (0..n)
+        .map(|i| ParsedFile {
+            path: format!("p{i}").into(),
+            lang: None,
+            created_at: None,
+            updated_at: None,
+            text: PostText {
+                title: format!("Note {i}"),
+                body: if i == n - 1 { "commun commun commun unique".into() } else { "commun".into() },
+                ..PostText::default()
+            },
+        })
+        .collect();
+    lib.import_parsed(files).unwrap();
+    let hits = lib.search("commun", 5).unwrap();
+    assert_eq!(hits.len(), 5);
+    assert_eq!(hits[0].title, format!("Note {}", n - 1), "the densest recent match ranks first");
+    assert_eq!(lib.search("unique commun", 5).unwrap().len(), 1);
 }

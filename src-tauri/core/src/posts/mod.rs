@@ -280,8 +280,12 @@ pub(crate) fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<PostSummary>>
         ListSort::Title => "v.title COLLATE NOCASE, v.id",
     };
     let limit = if q.limit == 0 { 100 } else { q.limit };
+    // Tags come in the same query (one JSON array per row): a list of 100 posts
+    // is one statement, not 101.
     let sql = format!(
-        "SELECT v.id, v.post_id, v.lang, v.title, v.summary, v.word_count, v.created_at, v.updated_at \
+        "SELECT v.post_id, v.lang, v.title, v.summary, v.word_count, v.created_at, v.updated_at, \
+           (SELECT json_group_array(tag) FROM \
+              (SELECT tag FROM version_tags t WHERE t.version_id = v.id ORDER BY position)) \
          FROM language_versions v JOIN posts p ON p.id = v.post_id \
          WHERE p.deleted_at IS NULL AND (?1 IS NULL OR v.lang = ?1) \
            AND (?2 IS NULL OR v.id IN (SELECT version_id FROM version_tags WHERE tag = ?2)) \
@@ -290,27 +294,20 @@ pub(crate) fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<PostSummary>>
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params![q.lang, q.tag, limit, q.offset], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                PostSummary {
-                    id: r.get(1)?,
-                    lang: r.get(2)?,
-                    title: r.get(3)?,
-                    summary: r.get(4)?,
-                    tags: Vec::new(),
-                    words: r.get(5)?,
-                    created_at: clock::to_text(r.get(6)?),
-                    updated_at: clock::to_text(r.get(7)?),
-                },
-            ))
+            let tags: String = r.get(7)?;
+            Ok(PostSummary {
+                id: r.get(0)?,
+                lang: r.get(1)?,
+                title: r.get(2)?,
+                summary: r.get(3)?,
+                tags: serde_json::from_str(&tags).unwrap_or_default(),
+                words: r.get(4)?,
+                created_at: clock::to_text(r.get(5)?),
+                updated_at: clock::to_text(r.get(6)?),
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(version_id, mut s)| {
-            s.tags = tags_of(conn, version_id)?;
-            Ok(s)
-        })
-        .collect()
+    Ok(rows)
 }
 
 pub(crate) fn count(conn: &Connection) -> Result<u32> {

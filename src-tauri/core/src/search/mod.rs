@@ -54,7 +54,7 @@ fn parse(input: &str) -> Option<(String, Vec<Term>)> {
         .enumerate()
         .map(|(i, w)| Term {
             folded: snippet::fold(w),
-            prefix: i == last && typing && w.chars().count() >= 3,
+            prefix: i == last && typing && w.chars().count() >= MIN_PREFIX_CHARS,
         })
         .collect();
     let query = words
@@ -72,6 +72,17 @@ fn parse(input: &str) -> Option<(String, Vec<Term>)> {
     Some((query, terms))
 }
 
+/// How many of the newest matching texts a broad query ranks. Ranking reads
+/// every candidate's length (bm25), about 3 µs each: a query whose words are in
+/// most of 100,000 posts ("de la") would take 250 ms. Past this many matches,
+/// the best are chosen among the newest ones, which is also what an editor
+/// searching an archive for common words most often wants.
+pub const BROAD_QUERY_WINDOW: u32 = 5_000;
+
+/// A word typed so far is searched as a prefix from this many characters on:
+/// shorter prefixes match too many words to be useful and cost a full merge.
+const MIN_PREFIX_CHARS: usize = 4;
+
 /// The best `limit` matches. The top hits are ranked inside the FTS table first;
 /// only those few are joined to their posts and given a snippet.
 pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<SearchHit>> {
@@ -81,7 +92,11 @@ pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<S
     let limit = if limit == 0 { 20 } else { limit.min(500) };
     let mut stmt = conn.prepare_cached(
         "WITH top AS MATERIALIZED (
-             SELECT rowid, rank FROM search_index WHERE search_index MATCH ?1
+             SELECT rowid, rank FROM search_index
+             WHERE search_index MATCH ?1
+               AND rowid >= coalesce((
+                   SELECT rowid FROM search_index WHERE search_index MATCH ?1
+                   ORDER BY rowid DESC LIMIT 1 OFFSET ?3 - 1), 0)
              ORDER BY rank LIMIT ?2 * 2
          )
          SELECT v.post_id, v.lang, v.title, top.rank, v.body
@@ -91,7 +106,7 @@ pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<S
          ORDER BY top.rank LIMIT ?2",
     )?;
     let hits = stmt
-        .query_map(params![query, limit], |r| {
+        .query_map(params![query, limit, BROAD_QUERY_WINDOW], |r| {
             let body: String = r.get(4)?;
             let title: String = r.get(2)?;
             let snippet_parts = snippet::snippet(&body, &terms);
@@ -120,6 +135,7 @@ mod tests {
             "\"négociation\" \"Genève\"*"
         );
         assert_eq!(fts_query("accord de ").unwrap(), "\"accord\" \"de\"");
+        assert_eq!(fts_query("accord tra").unwrap(), "\"accord\" \"tra\"");
         assert_eq!(
             fts_query("a AND -b NEAR(c)").unwrap(),
             "\"a\" \"AND\" \"b\" \"NEAR\" \"c\""

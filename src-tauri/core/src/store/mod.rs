@@ -7,6 +7,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::{Error, Result};
 
+pub mod checkpoint;
+
 /// Ordered migrations; `PRAGMA user_version` is the number of those applied.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_library.sql")];
 
