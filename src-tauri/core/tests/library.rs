@@ -357,7 +357,10 @@ fn a_bad_file_is_named_and_does_not_stop_the_others() {
     let titles: Vec<&str> = report.imported.iter().map(|f| f.title.as_str()).collect();
     assert_eq!(titles, ["Bon", "Titre trouvé"]);
     let imported = lib.post(report.imported[1].id, None).unwrap();
-    assert_eq!(imported.text.slug, "titre-trouve", "a file without a slug gets one from its title");
+    assert_eq!(
+        imported.text.slug, "titre-trouve",
+        "a file without a slug gets one from its title"
+    );
     assert_eq!(report.failed.len(), 3);
     assert!(report.failed[0].path.ends_with("b-mauvais.md"));
     assert!(
@@ -426,7 +429,11 @@ fn a_broad_query_still_finds_the_best_recent_matches() {
             updated_at: None,
             text: PostText {
                 title: format!("Note {i}"),
-                body: if i == n - 1 { "commun commun commun unique".into() } else { "commun".into() },
+                body: if i == n - 1 {
+                    "commun commun commun unique".into()
+                } else {
+                    "commun".into()
+                },
                 ..PostText::default()
             },
         })
@@ -434,6 +441,10 @@ fn a_broad_query_still_finds_the_best_recent_matches() {
     lib.import_parsed(files).unwrap();
     let hits = lib.search("commun", 5).unwrap();
     assert_eq!(hits.len(), 5);
-    assert_eq!(hits[0].title, format!("Note {}", n - 1), "the densest recent match ranks first");
+    assert_eq!(
+        hits[0].title,
+        format!("Note {}", n - 1),
+        "the densest recent match ranks first"
+    );
     assert_eq!(lib.search("unique commun", 5).unwrap().len(), 1);
 }

@@ -26,11 +26,17 @@ impl Checkpointer {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         );
         let Ok(conn) = conn else {
-            return Checkpointer { stop: None, thread: None };
+            return Checkpointer {
+                stop: None,
+                thread: None,
+            };
         };
         let _ = conn.busy_timeout(Duration::from_secs(5));
         if writer.pragma_update(None, "wal_autocheckpoint", 0).is_err() {
-            return Checkpointer { stop: None, thread: None };
+            return Checkpointer {
+                stop: None,
+                thread: None,
+            };
         }
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
