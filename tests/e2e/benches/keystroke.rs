@@ -3,6 +3,8 @@
 //! page's keydown event to the frame after the preview's DOM changed.
 //! Needs a display (xvfb-run), tauri-driver, and VALISE_E2E_APP; `make bench`.
 
+// Shared with the end-to-end tests; not every helper is used here.
+#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
