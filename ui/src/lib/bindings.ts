@@ -72,7 +72,12 @@ export type RevisionDiff = { from: number, to: number, fields: Array<FieldChange
 
 export type TextDirection = "ltr" | "rtl";
 
-export type Preview = { html: string, dir: TextDirection, stats: TextStats, };
+export type Preview = { 
+/**
+ * Sanitised HTML of each top-level block (paragraph, heading, list, table…),
+ * in order; joined, they are `to_html`'s output.
+ */
+blocks: Array<string>, dir: TextDirection, stats: TextStats, };
 
 export type SearchHit = { id: number, lang: string, title: string, 
 /**

@@ -68,7 +68,7 @@ export const summary = (p: Post): PostSummary => ({
 export const fakePreview = (args: Record<string, unknown>): Preview => {
   const markdown = String(args.markdown);
   return {
-    html: `<p>${markdown.replace(/[<&]/g, '')}</p>`,
+    blocks: [`<p>${markdown.replace(/[<&]/g, '')}</p>`],
     dir: args.lang === 'ar' ? 'rtl' : 'ltr',
     stats: { words: markdown.split(/\s+/).filter(Boolean).length, reading_minutes: 1, characters: [...markdown].length },
   };

@@ -126,6 +126,6 @@ describe('autosave', () => {
     expect(callsOf(invoke, 'preview').map((a) => a.markdown)).toEqual(['Un premier paragraphe.', 'abc']);
     resolvers.shift()?.();
     await vi.advanceTimersByTimeAsync(0);
-    expect(session.preview?.html).toBe('<p>abc</p>');
+    expect(session.preview?.blocks).toEqual(['<p>abc</p>']);
   });
 });

@@ -12,10 +12,13 @@ use ts_rs::TS;
 
 use crate::posts::stats::{self, TextStats};
 
-/// What the preview pane shows: the HTML, the text direction and the figures.
+/// What the preview pane shows: the HTML, cut into its top-level blocks so the
+/// pane can replace only the blocks that changed; the text direction; figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Preview {
-    pub html: String,
+    /// Sanitised HTML of each top-level block (paragraph, heading, list, table…),
+    /// in order; joined, they are `to_html`'s output.
+    pub blocks: Vec<String>,
     pub dir: TextDirection,
     pub stats: TextStats,
 }
@@ -38,7 +41,7 @@ pub fn direction(lang: &str) -> TextDirection {
 
 pub fn preview(markdown: &str, lang: &str) -> Preview {
     Preview {
-        html: to_html(markdown, lang),
+        blocks: to_blocks(markdown, lang),
         dir: direction(lang),
         stats: stats::stats(markdown),
     }
@@ -58,14 +61,44 @@ fn options() -> Options {
 /// draft is the untrusted part: when there is any, the whole output goes through
 /// the allow-list sanitiser.
 pub fn to_html(markdown: &str, lang: &str) -> String {
+    render(markdown, lang, false).0
+}
+
+/// Between top-level blocks when rendering for the preview; a private-use
+/// character, removed again by the split.
+const BLOCK_END: char = '\u{E000}';
+
+/// The same HTML as `to_html`, cut at top-level block boundaries. A draft with
+/// raw HTML comes back as one block: its tags may span blocks.
+pub fn to_blocks(markdown: &str, lang: &str) -> Vec<String> {
+    let (html, has_raw_html) = render(markdown, lang, true);
+    if has_raw_html {
+        return vec![html.replace(BLOCK_END, "")];
+    }
+    // The writer starts each block after a marker on a new line; that newline
+    // belongs to the gap, not to the block.
+    html.split(BLOCK_END)
+        .map(|b| b.trim_start_matches('\n'))
+        .filter(|b| !b.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
     let french = lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_");
     let mut has_raw_html = false;
     let mut in_code_block = false;
     let mut in_verbatim_link = 0u32;
     let mut in_image = 0u32;
     let mut last_char: Option<char> = None;
+    let mut depth = 0usize;
 
     let events = TextMergeStream::new(Parser::new_ext(markdown, options())).map(|event| {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -122,12 +155,23 @@ pub fn to_html(markdown: &str, lang: &str) -> String {
         }
         event
     });
+    let mut level = 0usize;
+    let events = events.flat_map(|event| {
+        match &event {
+            Event::Start(_) => level += 1,
+            Event::End(_) => level = level.saturating_sub(1),
+            _ => {}
+        }
+        let block_ends = mark_blocks && level == 0 && !matches!(event, Event::Start(_));
+        let marker = block_ends.then(|| Event::Html(CowStr::Borrowed("\u{E000}")));
+        std::iter::once(event).chain(marker)
+    });
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
     pulldown_cmark::html::push_html(&mut html, events);
     if has_raw_html {
-        sanitizer().clean(&html).to_string()
+        (sanitizer().clean(&html).to_string(), true)
     } else {
-        html
+        (html, false)
     }
 }
 
@@ -278,6 +322,18 @@ mod tests {
             to_html("¿De verdad? ¡Sí!", "es"),
             "<p>¿De verdad? ¡Sí!</p>\n"
         );
+    }
+
+    #[test]
+    fn preview_blocks_join_into_the_whole_html() {
+        let md = "# Titre\n\nUn paragraphe !\n\n- a\n- b\n\n---\n\n| x |\n|---|\n| 1 |\n\nNote[^n].\n\n[^n]: La note.\n";
+        let blocks = to_blocks(md, "fr");
+        assert_eq!(blocks.len(), 7, "{blocks:?}");
+        assert!(blocks[0].starts_with("<h1>"));
+        assert_eq!(blocks.concat(), to_html(md, "fr"));
+        let raw = to_blocks("a\n\n<div>\n\nb\n\n</div>\n\nc", "en");
+        assert_eq!(raw.len(), 1, "raw HTML stays whole: {raw:?}");
+        assert!(!raw[0].contains('\u{E000}'));
     }
 
     #[test]
