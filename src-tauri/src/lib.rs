@@ -3,23 +3,21 @@
 
 mod commands;
 
+use valise_core::error::ErrorReport;
 use valise_core::Library;
 
-/// Starts the app on the default library (`VALISE_LIBRARY`, `--library PATH`, or
-/// the platform data dir). A library that cannot be opened is reported and left
-/// untouched.
+/// Starts the app on the default library (`--library PATH`, `VALISE_LIBRARY`, or
+/// the platform data dir). A library that cannot be opened is left untouched and
+/// the window shows why.
 pub fn run() {
     let started = commands::app::Started(std::time::Instant::now());
     let path = library_path_from_args().unwrap_or_else(valise_core::store::default_library_path);
-    let library = match Library::open(&path) {
-        Ok(lib) => lib,
-        Err(e) => {
-            eprintln!("valise: {e}");
-            std::process::exit(1);
-        }
-    };
+    let library = Library::open(&path).map_err(|e| {
+        eprintln!("valise: {e}");
+        ErrorReport::from(&e)
+    });
     let result = tauri::Builder::default()
-        .manage(library)
+        .manage(commands::OpenedLibrary(library))
         .manage(started)
         .invoke_handler(tauri::generate_handler![
             commands::app::window_ready,

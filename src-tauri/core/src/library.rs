@@ -14,7 +14,7 @@ use crate::posts::revisions::{
     self, Revision, RevisionDiff, RevisionKind, RevisionSummary, SaveRequest,
 };
 use crate::posts::{self, slugify, ListQuery, NewPost, Post, PostSummary, PostText, TagCount};
-use crate::render::{self, Preview, TextDirection};
+use crate::render::{self, TextDirection};
 use crate::search::{self, SearchHit};
 use crate::store;
 use crate::transfer::{self, FileError, ImportReport, ImportedFile, ParsedFile};
@@ -193,11 +193,6 @@ impl Library {
     pub fn render(&self, id: i64, lang: Option<&str>) -> Result<String> {
         let post = self.post(id, lang)?;
         Ok(render::to_html(&post.text.body, &post.lang))
-    }
-
-    /// The live preview of text being typed (not yet saved).
-    pub fn preview(&self, markdown: &str, lang: &str) -> Preview {
-        render::preview(markdown, lang)
     }
 
     pub fn history(&self, id: i64, lang: Option<&str>) -> Result<Vec<RevisionSummary>> {

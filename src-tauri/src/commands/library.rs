@@ -1,30 +1,36 @@
 use std::path::PathBuf;
 
 use tauri::State;
-use valise_core::{ImportReport, Library, LibraryOverview, ListQuery, PostSummary, SearchHit};
+use valise_core::{ImportReport, LibraryOverview, ListQuery, PostSummary, SearchHit};
 
-use super::{fail, Failure};
+use super::{fail, Failure, OpenedLibrary};
 
 #[tauri::command(async)]
-pub fn library_overview(lib: State<'_, Library>) -> Result<LibraryOverview, Failure> {
-    lib.overview().map_err(fail)
+pub fn library_overview(lib: State<'_, OpenedLibrary>) -> Result<LibraryOverview, Failure> {
+    lib.get()?.overview().map_err(fail)
 }
 
 #[tauri::command(async)]
-pub fn list_posts(lib: State<'_, Library>, query: ListQuery) -> Result<Vec<PostSummary>, Failure> {
-    lib.list(&query).map_err(fail)
+pub fn list_posts(
+    lib: State<'_, OpenedLibrary>,
+    query: ListQuery,
+) -> Result<Vec<PostSummary>, Failure> {
+    lib.get()?.list(&query).map_err(fail)
 }
 
 #[tauri::command(async)]
 pub fn search_posts(
-    lib: State<'_, Library>,
+    lib: State<'_, OpenedLibrary>,
     query: String,
     limit: u32,
 ) -> Result<Vec<SearchHit>, Failure> {
-    lib.search(&query, limit).map_err(fail)
+    lib.get()?.search(&query, limit).map_err(fail)
 }
 
 #[tauri::command(async)]
-pub fn import_files(lib: State<'_, Library>, paths: Vec<PathBuf>) -> Result<ImportReport, Failure> {
-    lib.import(&paths).map_err(fail)
+pub fn import_files(
+    lib: State<'_, OpenedLibrary>,
+    paths: Vec<PathBuf>,
+) -> Result<ImportReport, Failure> {
+    lib.get()?.import(&paths).map_err(fail)
 }

@@ -7,6 +7,7 @@ pub mod posts;
 pub mod revisions;
 
 use valise_core::error::ErrorReport;
+use valise_core::Library;
 
 /// Every command answers `Result<T, Failure>`: the UI receives the core's error as
 /// `{ code, message }` and shows the message.
@@ -14,4 +15,14 @@ pub type Failure = ErrorReport;
 
 pub(crate) fn fail(e: valise_core::Error) -> Failure {
     ErrorReport::from(&e)
+}
+
+/// The library the app was started on, or why it could not be opened: the
+/// window still opens and shows that reason instead of vanishing.
+pub struct OpenedLibrary(pub Result<Library, ErrorReport>);
+
+impl OpenedLibrary {
+    pub fn get(&self) -> Result<&Library, Failure> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
 }

@@ -1,34 +1,34 @@
 use tauri::State;
-use valise_core::{Library, Post, RevisionDiff, RevisionSummary};
+use valise_core::{Post, RevisionDiff, RevisionSummary};
 
-use super::{fail, Failure};
+use super::{fail, Failure, OpenedLibrary};
 
 #[tauri::command(async)]
 pub fn list_revisions(
-    lib: State<'_, Library>,
+    lib: State<'_, OpenedLibrary>,
     id: i64,
     lang: String,
 ) -> Result<Vec<RevisionSummary>, Failure> {
-    lib.history(id, Some(&lang)).map_err(fail)
+    lib.get()?.history(id, Some(&lang)).map_err(fail)
 }
 
 #[tauri::command(async)]
 pub fn diff_revisions(
-    lib: State<'_, Library>,
+    lib: State<'_, OpenedLibrary>,
     id: i64,
     lang: String,
     from: i64,
     to: Option<i64>,
 ) -> Result<RevisionDiff, Failure> {
-    lib.diff(id, Some(&lang), from, to).map_err(fail)
+    lib.get()?.diff(id, Some(&lang), from, to).map_err(fail)
 }
 
 #[tauri::command(async)]
 pub fn restore_revision(
-    lib: State<'_, Library>,
+    lib: State<'_, OpenedLibrary>,
     id: i64,
     lang: String,
     number: i64,
 ) -> Result<Post, Failure> {
-    lib.restore(id, Some(&lang), number).map_err(fail)
+    lib.get()?.restore(id, Some(&lang), number).map_err(fail)
 }

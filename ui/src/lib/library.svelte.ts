@@ -19,6 +19,8 @@ export class LibraryState {
   sort = $state<ListSort>('updated');
   /** True once the first list arrived (so the empty state does not flash). */
   ready = $state(false);
+  /** Why the list could not be read, while it cannot (the banner says it in full). */
+  unavailable = $state<string | null>(null);
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #searchSeq = 0;
@@ -53,8 +55,12 @@ export class LibraryState {
     const seq = ++this.#listSeq;
     try {
       const posts = await api.listPosts({ lang: this.lang, tag: this.tag, sort: this.sort, limit: 0, offset: 0 });
-      if (seq === this.#listSeq) this.posts = posts;
+      if (seq === this.#listSeq) {
+        this.posts = posts;
+        this.unavailable = null;
+      }
     } catch (error) {
+      if (seq === this.#listSeq) this.unavailable = api.messageOf(error);
       notices.report(error, 'The list of posts could not be loaded');
     } finally {
       if (seq === this.#listSeq) this.ready = true;

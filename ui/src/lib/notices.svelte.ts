@@ -4,18 +4,20 @@ import { messageOf } from './api';
 export interface Notice {
   id: number;
   message: string;
+  /** The error itself, without the context: one cause is shown once. */
+  cause: string;
 }
 
 class Notices {
   items = $state<Notice[]>([]);
   #next = 1;
 
-  /** Shows what went wrong; the same message twice in a row is shown once. */
+  /** Shows what went wrong; an error already on screen is not shown twice. */
   report(error: unknown, context?: string): void {
-    const text = messageOf(error);
-    const message = context ? `${context}: ${text}` : text;
-    if (this.items.some((n) => n.message === message)) return;
-    this.items = [...this.items.slice(-3), { id: this.#next++, message }];
+    const cause = messageOf(error);
+    const message = context ? `${context}: ${cause}` : cause;
+    if (this.items.some((n) => n.cause === cause)) return;
+    this.items = [...this.items.slice(-3), { id: this.#next++, message, cause }];
   }
 
   dismiss(id: number): void {

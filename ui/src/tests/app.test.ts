@@ -8,6 +8,20 @@ import { callsOf, fakePreview, mockCommands, overview, post, summary } from './f
 describe('the workstation', () => {
   beforeEach(() => notices.clear());
 
+  it('shows once why a library cannot be read, instead of an empty library', async () => {
+    const refused = { code: 'not_a_library', message: '/tmp/x is not a Valise library. Nothing was changed.' };
+    mockCommands({
+      library_overview: () => Promise.reject(refused),
+      list_posts: () => Promise.reject(refused),
+    });
+    render(App);
+    await screen.findByTestId('library-unavailable');
+    expect(screen.queryByTestId('empty-library')).toBeNull();
+    const banners = await screen.findAllByTestId('error-banner');
+    expect(banners).toHaveLength(1);
+    expect(banners[0].textContent).toContain('is not a Valise library');
+  });
+
   it('opens a post into the editor and the preview', async () => {
     const p = post({ body: 'Bonjour le monde.' });
     mockCommands({
