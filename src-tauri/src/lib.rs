@@ -11,6 +11,8 @@ use valise_core::Library;
 /// the window shows why.
 pub fn run() {
     let started = commands::app::Started(std::time::Instant::now());
+    // Before any thread starts: environment changes are not thread-safe.
+    prefer_software_painting_without_gpu();
     let path = library_path_from_args().unwrap_or_else(valise_core::store::default_library_path);
     let library = Library::open(&path).map_err(|e| {
         eprintln!("valise: {e}");
@@ -52,4 +54,25 @@ fn library_path_from_args() -> Option<std::path::PathBuf> {
         }
     }
     None
+}
+
+/// Without a GPU, WebKitGTK's accelerated compositing renders through a software
+/// GL stack: on the project's 2-core machine it cost 0.2 s of start-up, 80 MB of
+/// memory and doubled the worst keystroke-to-preview times (BENCHMARKS.md). Turn
+/// it off when there is no GPU render node, unless the person chose otherwise.
+fn prefer_software_painting_without_gpu() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(VAR).is_some() {
+        return;
+    }
+    let has_gpu = std::fs::read_dir("/dev/dri")
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        })
+        .unwrap_or(false);
+    if !has_gpu {
+        std::env::set_var(VAR, "1");
+    }
 }

@@ -163,7 +163,7 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
             _ => {}
         }
         let block_ends = mark_blocks && level == 0 && !matches!(event, Event::Start(_));
-        let marker = block_ends.then(|| Event::Html(CowStr::Borrowed("\u{E000}")));
+        let marker = block_ends.then_some(Event::Html(CowStr::Borrowed("\u{E000}")));
         std::iter::once(event).chain(marker)
     });
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
