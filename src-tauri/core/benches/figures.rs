@@ -205,29 +205,52 @@ fn render(dir: &Path) {
         | pulldown_cmark::Options::ENABLE_FOOTNOTES
         | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
         | pulldown_cmark::Options::ENABLE_TASKLISTS;
-    let bare = Sample::take(15, || {
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&doc, opts));
-        std::hint::black_box(html);
-    });
-    let ours = Sample::take(15, || {
-        std::hint::black_box(valise_core::render::to_html(&doc, "fr"));
-    });
     let with_html = format!("{doc}\n\n<span title=\"x\">du HTML brut</span> dans le texte.\n");
-    let sanitised = Sample::take(5, || {
-        std::hint::black_box(valise_core::render::to_html(&with_html, "fr"));
-    });
-    let cmark = Command::new("cmark")
-        .arg("--version")
-        .output()
-        .is_ok()
-        .then(|| {
-            Sample::take(15, || {
-                let out = Command::new("cmark").arg(&file).output().unwrap();
-                assert!(out.status.success());
-                std::hint::black_box(out.stdout);
+    let has_cmark = Command::new("cmark").arg("--version").output().is_ok();
+    // Interleaved rounds: the machine's speed drifts (shared, virtualised), and
+    // interleaving makes the drift fall on every renderer alike.
+    let (mut bare, mut ours, mut sanitised, mut cmark) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..15 {
+        bare.extend(
+            Sample::take(1, || {
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut html,
+                    pulldown_cmark::Parser::new_ext(&doc, opts),
+                );
+                std::hint::black_box(html);
             })
-        });
+            .0,
+        );
+        ours.extend(
+            Sample::take(1, || {
+                std::hint::black_box(valise_core::render::to_html(&doc, "fr"));
+            })
+            .0,
+        );
+        sanitised.extend(
+            Sample::take(1, || {
+                std::hint::black_box(valise_core::render::to_html(&with_html, "fr"));
+            })
+            .0,
+        );
+        if has_cmark {
+            cmark.extend(
+                Sample::take(1, || {
+                    let out = Command::new("cmark").arg(&file).output().unwrap();
+                    assert!(out.status.success());
+                    std::hint::black_box(out.stdout);
+                })
+                .0,
+            );
+        }
+    }
+    let sorted = |mut v: Vec<Duration>| {
+        v.sort();
+        Sample(v)
+    };
+    let (bare, ours, sanitised) = (sorted(bare), sorted(ours), sorted(sanitised));
+    let cmark = has_cmark.then(|| sorted(cmark));
     let rate = |s: &Sample| mb / s.median().as_secs_f64();
     println!("file: {} ({:.1} MB)", file.display(), mb);
     println!(

@@ -6,7 +6,7 @@ pub mod typography;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -91,14 +91,11 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
     let mut in_verbatim_link = 0u32;
     let mut in_image = 0u32;
     let mut last_char: Option<char> = None;
-    let mut depth = 0usize;
 
-    let events = TextMergeStream::new(Parser::new_ext(markdown, options())).map(|event| {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+    // Text events are not merged first: pulldown-cmark splits text only at
+    // escapes, entities and line ends, and `last_char` carries the character
+    // before each run across those splits.
+    let events = Parser::new_ext(markdown, options()).map(|event| {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -155,19 +152,23 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
         }
         event
     });
-    let mut level = 0usize;
-    let events = events.flat_map(|event| {
-        match &event {
-            Event::Start(_) => level += 1,
-            Event::End(_) => level = level.saturating_sub(1),
-            _ => {}
-        }
-        let block_ends = mark_blocks && level == 0 && !matches!(event, Event::Start(_));
-        let marker = block_ends.then_some(Event::Html(CowStr::Borrowed("\u{E000}")));
-        std::iter::once(event).chain(marker)
-    });
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
-    pulldown_cmark::html::push_html(&mut html, events);
+    if mark_blocks {
+        let mut level = 0usize;
+        let events = events.flat_map(|event| {
+            match &event {
+                Event::Start(_) => level += 1,
+                Event::End(_) => level = level.saturating_sub(1),
+                _ => {}
+            }
+            let block_ends = level == 0 && !matches!(event, Event::Start(_));
+            let marker = block_ends.then_some(Event::Html(CowStr::Borrowed("\u{E000}")));
+            std::iter::once(event).chain(marker)
+        });
+        pulldown_cmark::html::push_html(&mut html, events);
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events);
+    }
     if has_raw_html {
         (sanitizer().clean(&html).to_string(), true)
     } else {

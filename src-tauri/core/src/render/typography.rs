@@ -43,59 +43,85 @@ fn ends_punctuation(next: Option<char>) -> bool {
     }
 }
 
+/// Byte offsets of the marks in `text`, found on bytes rather than decoded
+/// characters: `;:!?` are ASCII, « and » are C2 AB and C2 BB in UTF-8.
+fn marks(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
+        b';' | b':' | b'!' | b'?' => Some((i, b as char)),
+        0xAB if i > 0 && bytes[i - 1] == 0xC2 => Some((i - 1, '«')),
+        0xBB if i > 0 && bytes[i - 1] == 0xC2 => Some((i - 1, '»')),
+        _ => None,
+    })
+}
+
 /// Applies the rules to one run of text. `before` is the last character of the
 /// text that precedes this run in the same block (across emphasis, links…).
+/// Text between marks is copied in slices: most of a French text has none.
 pub fn french<'a>(text: &'a str, before: Option<char>) -> Cow<'a, str> {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b';' | b':' | b'!' | b'?' | 0xAB | 0xBB))
+    // 0xAB and 0xBB end the UTF-8 of « and »; a false hit only costs a look.
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b';', b':', b'!', bytes).is_none()
+        && memchr::memchr3(b'?', 0xAB, 0xBB, bytes).is_none()
     {
         return Cow::Borrowed(text);
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 16);
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let space = match c {
-            ';' | '!' | '?' if ends_punctuation(next) => Some(NARROW_NBSP),
-            ':' if ends_punctuation(next) => Some(NBSP),
-            '»' => Some(NBSP),
-            _ => None,
+    let mut out = String::new();
+    let mut copied = 0; // text[..copied] is in `out` (or deliberately dropped)
+    for (i, c) in marks(text) {
+        let end = i + c.len_utf8();
+        let next = text[end..].chars().next();
+        let prev = if i == 0 {
+            before
+        } else {
+            text[..i].chars().next_back()
         };
-        if let Some(space) = space {
-            let prev = out.chars().next_back().or(before);
-            match prev {
-                Some(p) if is_space(p) => {
-                    // "Bonjour !" typed with an ordinary space: make it hold.
-                    out.pop();
-                    out.push(space);
-                }
-                // "?!" and "!!" take one space before the first mark only.
-                Some('!' | '?' | ';' | ':' | '«') if c != '»' => {}
-                Some(p) if !is_no_break(p) && !p.is_whitespace() => out.push(space),
-                _ => {}
-            }
-            out.push(c);
-            continue;
-        }
-        out.push(c);
         if c == '«' {
             match next {
-                Some(n) if is_space(n) => {}
-                Some(n) if is_no_break(n) => {}
-                Some(_) => out.push(NBSP),
-                None => {}
+                Some(n) if is_space(n) => {
+                    out.push_str(&text[copied..end]);
+                    out.push(NBSP);
+                    copied = end + n.len_utf8();
+                }
+                Some(n) if !is_no_break(n) => {
+                    out.push_str(&text[copied..end]);
+                    out.push(NBSP);
+                    copied = end;
+                }
+                _ => {}
             }
-        } else if is_space(c) && out.len() > 1 {
-            // "« Bonjour": the ordinary space after « becomes no-break.
-            let mut it = out.chars().rev();
-            it.next();
-            if it.next() == Some('«') {
-                out.pop();
-                out.push(NBSP);
+            continue;
+        }
+        let space = match c {
+            ';' | '!' | '?' if ends_punctuation(next) => NARROW_NBSP,
+            ':' if ends_punctuation(next) => NBSP,
+            '»' => NBSP,
+            _ => continue,
+        };
+        match prev {
+            Some(p) if is_space(p) && i > 0 => {
+                // "Bonjour !" typed with an ordinary space: make it hold.
+                let space_at = i - p.len_utf8();
+                if space_at >= copied {
+                    out.push_str(&text[copied..space_at]);
+                    out.push(space);
+                    copied = i;
+                }
             }
+            // "?!" and "!!" take one space before the first mark only.
+            Some('!' | '?' | ';' | ':' | '«') if c != '»' => {}
+            Some(p) if !is_no_break(p) && !p.is_whitespace() => {
+                out.push_str(&text[copied..i]);
+                out.push(space);
+                copied = i;
+            }
+            _ => {}
         }
     }
+    if copied == 0 && out.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 
