@@ -51,21 +51,29 @@ async fn an_editor_drafts_finds_and_keeps_a_post_and_the_preview_runs_no_script(
     app.wait_for_text("[data-testid=save-state]", "Saved").await;
     app.screenshot("02-editor-with-preview").await;
 
-    // 3. Search without accents finds it.
+    // 3. Search without accents finds it: a search hit marks the accented word.
     app.click("[data-testid=search-input]").await;
     app.find("[data-testid=search-input]")
         .await
         .send_keys("negociation")
         .await
         .unwrap();
+    app.wait_for_text("[data-testid=post-list] mark", "négociation")
+        .await;
     app.wait_for_text("[data-testid=post-list]", "Négociation nocturne")
         .await;
     app.screenshot("03-search-without-accents").await;
+    // Escape empties the search box and brings the list back.
     app.find("[data-testid=search-input]")
         .await
-        .clear()
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
         .await
         .unwrap();
+    app.wait_until("the list is back", |c| async move {
+        let marks = c.find_all(css("[data-testid=post-list] mark")).await.ok()?;
+        marks.is_empty().then_some(())
+    })
+    .await;
 
     // 4. A draft holding an event-handler attack runs nothing in the preview.
     app.click("[data-testid=new-post]").await;

@@ -152,7 +152,10 @@ impl App {
         editor.send_keys(text).await.unwrap();
     }
 
-    /// Saves a PNG after two animation frames, so it shows the current state.
+    /// Saves a PNG of the display after two animation frames, so it shows the
+    /// current state. Taken with ImageMagick from the X display: WebKitWebDriver's
+    /// own screenshot never answers when accelerated compositing is off, as the
+    /// app sets it on machines without a GPU.
     pub async fn screenshot(&self, name: &str) {
         let _ = self
             .client
@@ -161,9 +164,18 @@ impl App {
                 vec![],
             )
             .await;
-        if let Ok(png) = self.client.screenshot().await {
-            std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
-        }
+        let path = screenshot_dir().join(format!("{name}.png"));
+        let taken = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(
+            taken,
+            "could not save {} (is ImageMagick installed?)",
+            path.display()
+        );
     }
 
     pub async fn close(self) {
