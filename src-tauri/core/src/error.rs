@@ -33,9 +33,6 @@ pub enum Error {
     #[error("'{lang}' is not one of this library's languages ({known}).")]
     UnknownLanguage { lang: String, known: String },
 
-    #[error("{0}")]
-    Invalid(String),
-
     #[error("{path}: {reason}")]
     BadFile { path: PathBuf, reason: String },
 
@@ -62,7 +59,6 @@ impl Error {
             Error::LanguageNotFound { .. } => "language_not_found",
             Error::RevisionNotFound { .. } => "revision_not_found",
             Error::UnknownLanguage { .. } => "unknown_language",
-            Error::Invalid(_) => "invalid",
             Error::BadFile { .. } => "bad_file",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",

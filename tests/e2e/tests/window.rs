@@ -32,18 +32,7 @@ async fn an_editor_drafts_finds_and_keeps_a_post_and_the_preview_runs_no_script(
     title.send_keys("Négociation nocturne").await.unwrap();
     app.type_in_editor("La négociation reprend à l'aube ! **Accord** trouvé.")
         .await;
-    let preview_html = app
-        .wait_until("the preview shows the typed text", |c| async move {
-            let html = c
-                .find(css("[data-testid=preview]"))
-                .await
-                .ok()?
-                .html(true)
-                .await
-                .ok()?;
-            html.contains("<strong>Accord</strong>").then_some(html)
-        })
-        .await;
+    let preview_html = app.wait_for_preview_html("<strong>Accord</strong>").await;
     assert!(
         preview_html.contains(&format!("aube{NNBSP}!")),
         "French typography missing in the preview: {preview_html}"
@@ -86,17 +75,7 @@ async fn an_editor_drafts_finds_and_keeps_a_post_and_the_preview_runs_no_script(
         "Avant <img src=x onerror=\"window.__pwned=1\"> après <script>window.__pwned=2</script>",
     )
     .await;
-    app.wait_until("the preview shows the attack draft", |c| async move {
-        let html = c
-            .find(css("[data-testid=preview]"))
-            .await
-            .ok()?
-            .html(true)
-            .await
-            .ok()?;
-        html.contains("après").then_some(())
-    })
-    .await;
+    app.wait_for_preview_html("après").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let html = app
         .find("[data-testid=preview]")

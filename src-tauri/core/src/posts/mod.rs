@@ -125,7 +125,7 @@ fn version_from_row(row: &Row) -> rusqlite::Result<VersionRow> {
     let words: u32 = row.get(13)?;
     let stats = TextStats {
         words,
-        reading_minutes: words.div_ceil(220),
+        reading_minutes: stats::reading_minutes(words),
         characters: body.chars().count() as u32,
     };
     Ok(VersionRow {

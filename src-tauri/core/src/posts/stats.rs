@@ -39,11 +39,16 @@ pub fn word_count(text: &str) -> u32 {
     words
 }
 
+/// Minutes to read `words` words, rounded up.
+pub fn reading_minutes(words: u32) -> u32 {
+    words.div_ceil(WORDS_PER_MINUTE)
+}
+
 pub fn stats(text: &str) -> TextStats {
     let words = word_count(text);
     TextStats {
         words,
-        reading_minutes: words.div_ceil(WORDS_PER_MINUTE),
+        reading_minutes: reading_minutes(words),
         characters: text.chars().count() as u32,
     }
 }

@@ -146,6 +146,17 @@ impl App {
         .await
     }
 
+    /// Waits until the preview's HTML contains `needle`; returns that HTML.
+    pub async fn wait_for_preview_html(&self, needle: &str) -> String {
+        let what = format!("the preview shows {needle:?}");
+        self.wait_until(&what, |c| async move {
+            let preview = c.find(Locator::Css("[data-testid=preview]")).await.ok()?;
+            let html = preview.html(true).await.ok()?;
+            html.contains(needle).then_some(html)
+        })
+        .await
+    }
+
     pub async fn type_in_editor(&self, text: &str) {
         let editor = self.find("[data-testid=editor] .cm-content").await;
         editor.click().await.unwrap();
