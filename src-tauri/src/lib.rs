@@ -3,8 +3,16 @@
 
 mod commands;
 
+use tauri::Emitter;
 use valise_core::error::ErrorReport;
-use valise_core::Library;
+use valise_core::{Library, Origin};
+
+/// The one event every view listens to: a change set, from any writer.
+pub const LIBRARY_CHANGED: &str = "library-changed";
+
+/// How often the app looks for commits by other processes (the CLI, another
+/// window): `PRAGMA data_version` on a connection of its own, a few µs a look.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Starts the app on the default library (`--library PATH`, `VALISE_LIBRARY`, or
 /// the platform data dir). A library that cannot be opened is left untouched and
@@ -14,11 +22,28 @@ pub fn run() {
     // Before any thread starts: environment changes are not thread-safe.
     prefer_software_painting_without_gpu();
     let path = library_path_from_args().unwrap_or_else(valise_core::store::default_library_path);
-    let library = Library::open(&path).map_err(|e| {
+    let library = Library::open_as(&path, Origin::Window).map_err(|e| {
         eprintln!("valise: {e}");
         ErrorReport::from(&e)
     });
     let result = tauri::Builder::default()
+        .setup(|app| {
+            use tauri::Manager;
+            let handle = app.handle().clone();
+            if let Ok(lib) = app.state::<commands::OpenedLibrary>().get() {
+                lib.subscribe(move |changes| {
+                    if let Err(e) = handle.emit(LIBRARY_CHANGED, changes) {
+                        eprintln!("valise: could not tell the window about a change: {e}");
+                    }
+                });
+                if let Err(e) = lib.watch_other_writers(WATCH_EVERY) {
+                    eprintln!(
+                        "valise: changes made by other programs will not show until reopened: {e}"
+                    );
+                }
+            }
+            Ok(())
+        })
         .manage(commands::OpenedLibrary(library))
         .manage(started)
         .invoke_handler(tauri::generate_handler![
@@ -31,7 +56,9 @@ pub fn run() {
             commands::posts::get_post,
             commands::posts::save_post,
             commands::posts::delete_post,
+            commands::posts::resolve_conflict,
             commands::posts::preview,
+            commands::posts::text_stats,
             commands::revisions::list_revisions,
             commands::revisions::diff_revisions,
             commands::revisions::restore_revision,

@@ -1,13 +1,34 @@
 //! `valise`: the scriptable face of the library. Each verb parses its arguments,
-//! calls one `valise_core::Library` method and prints the result. Exit codes:
-//! 0 success, 2 bad usage (clap), 1 any other error (message on stderr).
+//! calls one face of `valise_core::Library` and prints the result. Exit codes:
+//! 0 success, 2 bad usage (clap), 3 a change overlapped another and both texts
+//! were kept (a conflict), 1 any other error (message on stderr).
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use valise_core::{Library, ListQuery, ListSort, NewPost, Post, RevisionKind, SaveRequest};
+use valise_core::{
+    Library, ListQuery, ListSort, NewPost, Post, Resolution, RevisionKind, SaveRequest, SaveResult,
+};
+
+/// Why `valise` stops: a message, and the exit status it deserves.
+enum Failure {
+    Error(String),
+    Conflict(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Error(message)
+    }
+}
+
+impl From<valise_core::Error> for Failure {
+    fn from(e: valise_core::Error) -> Self {
+        Failure::Error(e.to_string())
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -43,12 +64,23 @@ enum Command {
     },
     /// Export posts as Markdown files with YAML front matter
     Export(ExportArgs),
+    /// What changed since a cursor, oldest first, then the new cursor
+    Changes {
+        /// The cursor a previous run printed (0: everything)
+        #[arg(long, default_value_t = 0)]
+        since: i64,
+        #[arg(long)]
+        json: bool,
+        /// At most this many change sets
+        #[arg(long, default_value_t = 1000)]
+        limit: u32,
+    },
 }
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("which").required(true).args(["ids", "all"]))]
 struct ExportArgs {
-    ids: Vec<i64>,
+    ids: Vec<String>,
     #[arg(long)]
     all: bool,
     #[arg(long, value_name = "DIR")]
@@ -78,15 +110,16 @@ enum PostCommand {
     },
     /// Show one post
     Show {
-        id: i64,
+        id: String,
         #[arg(long)]
         lang: Option<String>,
         #[arg(long)]
         json: bool,
     },
-    /// Change a post's title or body (each change keeps a revision)
+    /// Change a post's title or body (each change keeps a revision). With --base,
+    /// changes made since that revision are merged; overlapping ones exit 3.
     Edit {
-        id: i64,
+        id: String,
         #[arg(long)]
         lang: Option<String>,
         #[arg(long)]
@@ -98,16 +131,19 @@ enum PostCommand {
         /// Name the revision this edit makes
         #[arg(long)]
         name: Option<String>,
+        /// The revision this edit was made from (default: the current one)
+        #[arg(long, value_name = "REVISION")]
+        base: Option<i64>,
     },
     /// Print the sanitised preview HTML
     Render {
-        id: i64,
+        id: String,
         #[arg(long)]
         lang: Option<String>,
     },
     /// List revisions, oldest first
     History {
-        id: i64,
+        id: String,
         #[arg(long)]
         lang: Option<String>,
         #[arg(long)]
@@ -115,41 +151,84 @@ enum PostCommand {
     },
     /// Bring back the text of a revision (as a new revision)
     Restore {
-        id: i64,
+        id: String,
         revision: i64,
         #[arg(long)]
         lang: Option<String>,
     },
     /// Delete a post
-    Delete { id: i64 },
+    Delete { id: String },
+    /// End a conflict: keep the current text, or take the other one
+    Resolve {
+        /// The conflict's id (as `post show` prints it)
+        conflict: String,
+        #[arg(long, value_enum)]
+        keep: Keep,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Keep {
+    Current,
+    Other,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure::Error(message)) => {
             eprintln!("valise: {message}");
             ExitCode::from(1)
+        }
+        Err(Failure::Conflict(message)) => {
+            eprintln!("valise: {message}");
+            ExitCode::from(3)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<(), Failure> {
     let library = match &cli.library {
         Some(path) => Library::open(path),
         None => Library::open_default(),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     let lib = &library;
     let out = &mut std::io::stdout().lock();
     let e = |e: valise_core::Error| e.to_string();
     match cli.command {
         Command::Post(cmd) => post(lib, cmd, out),
-        Command::Search { query, json, limit } => {
-            let hits = lib.search(&query, limit).map_err(e)?;
+        Command::Changes { since, json, limit } => {
+            let sets = lib.changes().since(since, limit).map_err(e)?;
+            let cursor = sets.last().map_or(since, |s| s.cursor);
             if json {
-                print_json(out, &hits)
+                let feed = serde_json::json!({ "cursor": cursor, "change_sets": sets });
+                return Ok(print_json(out, &feed)?);
+            }
+            for set in &sets {
+                for c in &set.changes {
+                    write_line(
+                        out,
+                        &format!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            set.cursor,
+                            set.at,
+                            set.origin.as_str(),
+                            c.kind.as_str(),
+                            c.action.as_str(),
+                            c.post,
+                            c.lang.as_deref().unwrap_or("-"),
+                            c.id
+                        ),
+                    )?;
+                }
+            }
+            Ok(write_line(out, &format!("cursor\t{cursor}"))?)
+        }
+        Command::Search { query, json, limit } => {
+            let hits = lib.search().run(&query, limit).map_err(e)?;
+            if json {
+                Ok(print_json(out, &hits)?)
             } else {
                 for h in hits {
                     let snippet: String = h
@@ -172,7 +251,7 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Command::Import { paths } => {
-            let report = lib.import(&paths).map_err(e)?;
+            let report = lib.transfer().import(&paths).map_err(e)?;
             for f in &report.imported {
                 write_line(out, &format!("{}\t{}\t{}", f.id, f.path, f.title))?;
             }
@@ -187,15 +266,15 @@ fn run(cli: Cli) -> Result<(), String> {
             if report.failed.is_empty() {
                 Ok(())
             } else {
-                Err(format!(
+                Err(Failure::Error(format!(
                     "{} file(s) could not be imported",
                     report.failed.len()
-                ))
+                )))
             }
         }
         Command::Export(args) => {
             let ids = (!args.all).then_some(args.ids.as_slice());
-            let written = lib.export(ids, &args.to).map_err(e)?;
+            let written = lib.transfer().export(ids, &args.to).map_err(e)?;
             for path in written {
                 write_line(out, &path.display().to_string())?;
             }
@@ -204,7 +283,7 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), String> {
+fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Failure> {
     let e = |e: valise_core::Error| e.to_string();
     match cmd {
         PostCommand::New {
@@ -218,17 +297,19 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Str
                 .transpose()?
                 .unwrap_or_default();
             let post = lib
-                .create_post(NewPost {
+                .posts()
+                .create(NewPost {
                     title,
                     lang,
                     body,
                     tags,
                 })
                 .map_err(e)?;
-            write_line(out, &post.id.to_string())
+            Ok(write_line(out, &post.id)?)
         }
         PostCommand::List { json, limit } => {
             let posts = lib
+                .posts()
                 .list(&ListQuery {
                     sort: ListSort::Updated,
                     limit,
@@ -236,22 +317,23 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Str
                 })
                 .map_err(e)?;
             if json {
-                return print_json(out, &posts);
+                return Ok(print_json(out, &posts)?);
             }
             for p in posts {
+                let flag = if p.in_conflict { "\tCONFLICT" } else { "" };
                 write_line(
                     out,
-                    &format!("{}\t{}\t{}\t{}", p.id, p.lang, p.updated_at, p.title),
+                    &format!("{}\t{}\t{}\t{}{flag}", p.id, p.lang, p.updated_at, p.title),
                 )?;
             }
             Ok(())
         }
         PostCommand::Show { id, lang, json } => {
-            let post = lib.post(id, lang.as_deref()).map_err(e)?;
+            let post = lib.posts().get(&id, lang.as_deref()).map_err(e)?;
             if json {
-                print_json(out, &post)
+                Ok(print_json(out, &post)?)
             } else {
-                print_post(out, &post)
+                Ok(print_post(out, &post)?)
             }
         }
         PostCommand::Edit {
@@ -261,9 +343,20 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Str
             body_file,
             tags,
             name,
+            base,
         } => {
-            let current = lib.post(id, lang.as_deref()).map_err(e)?;
-            let mut text = current.text.clone();
+            // The fields not given are taken from the base revision, so that
+            // an edit from an old revision changes only what it names.
+            let current = lib.posts().get(&id, lang.as_deref()).map_err(e)?;
+            let mut text = match base {
+                Some(n) => {
+                    lib.revisions()
+                        .get(&id, Some(&current.lang), n)
+                        .map_err(e)?
+                        .text
+                }
+                None => current.text.clone(),
+            };
             if let Some(title) = title {
                 text.title = title;
             }
@@ -274,28 +367,56 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Str
                 text.tags = tags;
             }
             let saved = lib
+                .posts()
                 .save(SaveRequest {
                     id,
                     lang: current.lang,
                     text,
                     kind: RevisionKind::Edit,
                     revision_name: name,
+                    base,
                 })
                 .map_err(e)?;
-            write_line(out, &format!("{}\trevision {}", saved.id, saved.revision))
+            let post = &saved.post;
+            match saved.result {
+                SaveResult::Saved | SaveResult::Unchanged => Ok(write_line(
+                    out,
+                    &format!("{}\trevision {}", post.id, post.revision),
+                )?),
+                SaveResult::Merged => Ok(write_line(
+                    out,
+                    &format!(
+                        "{}\trevision {}\tmerged with the changes made since revision {}",
+                        post.id,
+                        post.revision,
+                        base.unwrap_or_default()
+                    ),
+                )?),
+                SaveResult::Conflict => {
+                    let conflict = post.conflict.as_ref().map(|c| c.id.as_str()).unwrap_or("?");
+                    Err(Failure::Conflict(format!(
+                        "your edit overlaps changes made to post {} since revision {}; it was not \
+                         applied. Both texts are kept (conflict {conflict}): see them with \
+                         `valise post show {} --json`, then `valise post resolve {conflict} \
+                         --keep current|other`.",
+                        post.id,
+                        base.unwrap_or_default(),
+                        post.id
+                    )))
+                }
+            }
         }
         PostCommand::Render { id, lang } => {
-            let html = lib.render(id, lang.as_deref()).map_err(e)?;
-            out.write_all(html.as_bytes()).map_err(|e| e.to_string())
+            let html = lib.posts().render(&id, lang.as_deref()).map_err(e)?;
+            Ok(out.write_all(html.as_bytes()).map_err(|e| e.to_string())?)
         }
         PostCommand::History { id, lang, json } => {
-            let revisions = lib.history(id, lang.as_deref()).map_err(e)?;
+            let revisions = lib.revisions().history(&id, lang.as_deref()).map_err(e)?;
             if json {
-                return print_json(out, &revisions);
+                return Ok(print_json(out, &revisions)?);
             }
             for r in revisions {
-                let kind = serde_json::to_value(r.kind).ok();
-                let kind = kind.as_ref().and_then(|k| k.as_str()).unwrap_or("");
+                let kind = r.kind.as_str();
                 write_line(
                     out,
                     &format!(
@@ -311,10 +432,27 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Str
             Ok(())
         }
         PostCommand::Restore { id, revision, lang } => {
-            let post = lib.restore(id, lang.as_deref(), revision).map_err(e)?;
-            write_line(out, &format!("{}\trevision {}", post.id, post.revision))
+            let post = lib
+                .revisions()
+                .restore(&id, lang.as_deref(), revision)
+                .map_err(e)?;
+            Ok(write_line(
+                out,
+                &format!("{}\trevision {}", post.id, post.revision),
+            )?)
         }
-        PostCommand::Delete { id } => lib.delete_post(id).map_err(e),
+        PostCommand::Delete { id } => Ok(lib.posts().delete(&id).map_err(e)?),
+        PostCommand::Resolve { conflict, keep } => {
+            let resolution = match keep {
+                Keep::Current => Resolution::KeepCurrent,
+                Keep::Other => Resolution::TakeOther,
+            };
+            let post = lib.conflicts().resolve(&conflict, resolution).map_err(e)?;
+            Ok(write_line(
+                out,
+                &format!("{}\trevision {}", post.id, post.revision),
+            )?)
+        }
     }
 }
 
@@ -335,7 +473,7 @@ fn print_post(out: &mut impl Write, post: &Post) -> Result<(), String> {
     let t = &post.text;
     let mut s = format!("# {}\n", t.title);
     for (label, value) in [
-        ("id", post.id.to_string()),
+        ("id", post.id.clone()),
         ("lang", post.lang.clone()),
         ("slug", t.slug.clone()),
         ("tags", t.tags.join(", ")),
@@ -347,6 +485,13 @@ fn print_post(out: &mut impl Write, post: &Post) -> Result<(), String> {
         if !value.is_empty() {
             s.push_str(&format!("{label}: {value}\n"));
         }
+    }
+    if let Some(c) = &post.conflict {
+        s.push_str(&format!(
+            "conflict: {} (another text from {} is kept; see --json)\n",
+            c.id,
+            c.origin.described()
+        ));
     }
     s.push('\n');
     s.push_str(&t.body);

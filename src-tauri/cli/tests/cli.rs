@@ -87,10 +87,11 @@ fn a_post_goes_through_new_edit_history_restore_and_render() {
         )
         .trim()
         .to_string();
-    assert_eq!(id, "1");
+    assert_eq!(id.len(), 36, "a global id: {id}");
 
-    let shown = lib.json(&["post", "show", &id, "--json"]);
-    assert_eq!(shown["id"], 1);
+    let shown = lib.json(&["post", "show", &id[..8], "--json"]);
+    assert_eq!(shown["id"], id.as_str());
+    assert_eq!(shown["conflict"], Value::Null);
     assert_eq!(shown["title"], "Négociation");
     assert_eq!(shown["lang"], "fr");
     assert_eq!(shown["body"], "Premier jet ?\n");
@@ -140,7 +141,7 @@ fn a_post_goes_through_new_edit_history_restore_and_render() {
 #[test]
 fn search_finds_without_accents_and_reports_id_title_snippet_rank() {
     let lib = Lib::new();
-    lib.with_stdin(
+    let id = lib.with_stdin(
         &["post", "new", "--title", "Compte rendu", "--body-file", "-"],
         "La négociation continue à Genève.",
     );
@@ -148,7 +149,7 @@ fn search_finds_without_accents_and_reports_id_title_snippet_rank() {
     let hits = lib.json(&["search", "negociation geneve", "--json"]);
     let hits = hits.as_array().unwrap();
     assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0]["id"], 1);
+    assert_eq!(hits[0]["id"], id.trim());
     assert_eq!(hits[0]["title"], "Compte rendu");
     assert!(hits[0]["snippet"].as_str().unwrap().contains("négociation"));
     assert!(hits[0]["rank"].is_number());
@@ -169,6 +170,13 @@ fn bad_usage_exits_2_and_other_errors_exit_1_with_a_message() {
         stderr(&out).contains("There is no post 99."),
         "{}",
         stderr(&out)
+    );
+    let a = lib.ok(&["post", "new", "--title", "a"]);
+    let out = lib.run(&["post", "show", &a[..6]]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a prefix under 8 characters is not enough"
     );
     let out = lib.run(&["post", "new", "--title", "x", "--lang", "tlh"]);
     assert_eq!(out.status.code(), Some(1));
@@ -232,8 +240,21 @@ fn export_then_import_round_trips_and_bad_files_are_named() {
         "{err}"
     );
     assert!(err.contains("2 imported, 1 failed"), "{err}");
-    let a = lib.json(&["post", "show", "1", "--json"]);
-    let b = other.json(&["post", "show", "1", "--json"]);
+    let by_title = |lib: &Lib, title: &str| -> Value {
+        let list = lib.json(&["post", "list", "--json"]);
+        let id = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == title)
+            .unwrap_or_else(|| panic!("{title} is listed"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        lib.json(&["post", "show", &id, "--json"])
+    };
+    let a = by_title(&lib, "Un « titre » : oui");
+    let b = by_title(&other, "Un « titre » : oui");
     for field in [
         "title",
         "body",
@@ -245,7 +266,7 @@ fn export_then_import_round_trips_and_bad_files_are_named() {
     ] {
         assert_eq!(a[field], b[field], "{field}");
     }
-    assert_eq!(other.json(&["post", "show", "2", "--json"])["lang"], "es");
+    assert_eq!(by_title(&other, "Hola")["lang"], "es");
 }
 
 #[test]
@@ -315,14 +336,17 @@ fn a_read_only_library_refuses_changes_clearly_and_loses_nothing() {
 #[test]
 fn a_kill_9_in_the_middle_of_saving_leaves_the_last_completed_save() {
     let lib = Lib::new();
-    lib.ok(&["post", "new", "--title", "Endurance"]);
+    let id = lib
+        .ok(&["post", "new", "--title", "Endurance"])
+        .trim()
+        .to_string();
     let body_of = |n: usize| format!("save {n}\n{}", format!("paragraphe {n} ").repeat(40_000));
     let mut completed = String::new();
     for n in 0..12 {
         let file = lib.dir.path().join(format!("body{n}.md"));
         std::fs::write(&file, body_of(n)).unwrap();
         let mut child = lib
-            .cmd(&["post", "edit", "1", "--body-file", file.to_str().unwrap()])
+            .cmd(&["post", "edit", &id, "--body-file", file.to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -331,7 +355,7 @@ fn a_kill_9_in_the_middle_of_saving_leaves_the_last_completed_save() {
         std::thread::sleep(std::time::Duration::from_micros(2_000 + 3_000 * n as u64));
         let _ = child.kill();
         let status = child.wait().unwrap();
-        let shown = lib.json(&["post", "show", "1", "--json"]);
+        let shown = lib.json(&["post", "show", &id, "--json"]);
         let body = shown["body"].as_str().unwrap().to_string();
         if status.success() {
             assert_eq!(
@@ -364,17 +388,147 @@ fn a_kill_9_in_the_middle_of_saving_leaves_the_last_completed_save() {
     assert_integrity(&lib.path);
 }
 
+/// Asks SQLite itself: the file passes `integrity_check` and `foreign_key_check`.
 fn assert_integrity(path: &Path) {
-    // Opening through the CLI ran recovery; now ask SQLite itself.
-    let out = Command::new(env!("CARGO_BIN_EXE_valise"))
-        .args([
-            "--library",
-            path.to_str().unwrap(),
-            "post",
-            "list",
-            "--json",
-        ])
-        .output()
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let verdict: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(verdict, ["ok"], "integrity_check of {}", path.display());
+    let dangling: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0, "foreign_key_check of {}", path.display());
+}
+
+/// Three sentences in three paragraphs; tests change one or another.
+const THREE: &str = "Le sommet s'ouvre lundi.\n\nLes délégations arrivent dimanche.\n\nLa presse est invitée mardi.\n";
+
+fn edit_body(lib: &Lib, id: &str, base: Option<&str>, body: &str) -> Output {
+    let file = lib.dir.path().join(format!("edit-{}.md", body.len()));
+    std::fs::write(&file, body).unwrap();
+    let mut args = vec!["post", "edit", id, "--body-file", file.to_str().unwrap()];
+    if let Some(base) = base {
+        args.extend(["--base", base]);
+    }
+    lib.run(&args)
+}
+
+#[test]
+fn an_edit_from_an_old_revision_merges_disjoint_changes() {
+    let lib = Lib::new();
+    let id = lib.with_stdin(
+        &["post", "new", "--title", "Sommet", "--body-file", "-"],
+        THREE,
+    );
+    let id = id.trim();
+    let theirs = THREE.replace("lundi", "mardi matin");
+    assert!(edit_body(&lib, id, None, &theirs).status.success());
+    let mine = THREE.replace("dimanche", "samedi soir");
+    let out = edit_body(&lib, id, Some("1"), &mine);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("merged"), "{said}");
+    let shown = lib.json(&["post", "show", id, "--json"]);
+    let body = shown["body"].as_str().unwrap();
+    assert!(
+        body.contains("mardi matin") && body.contains("samedi soir"),
+        "{body}"
+    );
+    assert_eq!(shown["conflict"], Value::Null);
+}
+
+#[test]
+fn an_overlapping_edit_exits_3_and_keeps_both_texts() {
+    let lib = Lib::new();
+    let id = lib.with_stdin(
+        &["post", "new", "--title", "Sommet", "--body-file", "-"],
+        THREE,
+    );
+    let id = id.trim();
+    let theirs = THREE.replace("lundi", "mardi");
+    edit_body(&lib, id, None, &theirs);
+    let mine = THREE.replace("lundi", "jeudi");
+    let out = edit_body(&lib, id, Some("1"), &mine);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Both texts are kept"),
+        "{}",
+        stderr(&out)
+    );
+    let shown = lib.json(&["post", "show", id, "--json"]);
+    assert_eq!(
+        shown["body"],
+        theirs.as_str(),
+        "the current text is untouched"
+    );
+    assert_eq!(shown["conflict"]["other"]["body"], mine.as_str());
+    assert_eq!(shown["conflict"]["current"]["body"], theirs.as_str());
+    assert_eq!(shown["conflict"]["origin"], "cli");
+    assert!(lib.ok(&["post", "list"]).contains("CONFLICT"));
+    let conflict = shown["conflict"]["id"].as_str().unwrap();
+    lib.ok(&["post", "resolve", conflict, "--keep", "other"]);
+    let shown = lib.json(&["post", "show", id, "--json"]);
+    assert_eq!(shown["body"], mine.as_str());
+    assert_eq!(shown["conflict"], Value::Null);
+}
+
+#[test]
+fn changes_since_a_cursor_lists_exactly_what_changed_then_the_new_cursor() {
+    let lib = Lib::new();
+    let a = lib.ok(&["post", "new", "--title", "A"]).trim().to_string();
+    let feed = lib.json(&["changes", "--json"]);
+    let cursor = feed["cursor"].as_i64().unwrap();
+    assert!(cursor > 0);
+    let b = lib.ok(&["post", "new", "--title", "B"]).trim().to_string();
+    lib.ok(&["post", "edit", &a, "--title", "A2"]);
+    lib.ok(&["post", "delete", &b]);
+    let feed = lib.json(&["changes", "--since", &cursor.to_string(), "--json"]);
+    let seen: Vec<(String, String, String, String)> = feed["change_sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            let origin = s["origin"].as_str().unwrap().to_string();
+            s["changes"].as_array().unwrap().iter().map(move |c| {
+                (
+                    origin.clone(),
+                    c["kind"].as_str().unwrap().to_string(),
+                    c["action"].as_str().unwrap().to_string(),
+                    c["post"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    let row = |kind: &str, action: &str, post: &str| {
+        (
+            "cli".to_string(),
+            kind.to_string(),
+            action.to_string(),
+            post.to_string(),
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            row("post", "created", &b),
+            row("language_version", "created", &b),
+            row("revision", "created", &b),
+            row("language_version", "updated", &a),
+            row("revision", "created", &a),
+            row("post", "deleted", &b),
+        ]
+    );
+    let text = lib.ok(&["changes", "--since", &cursor.to_string()]);
+    let last = text.lines().last().unwrap();
+    assert_eq!(last, format!("cursor\t{}", feed["cursor"]));
+    assert_eq!(text.lines().count(), 7);
+    let nothing = lib.ok(&["changes", "--since", &feed["cursor"].to_string()]);
+    assert_eq!(nothing.trim(), format!("cursor\t{}", feed["cursor"]));
 }

@@ -154,7 +154,7 @@ fn parsed(rng: &mut Rng, i: usize, body_words: usize) -> ParsedFile {
 
 /// A library of `n` posts of `body_words` words, built once and kept.
 fn generated_library(dir: &Path, n: usize, body_words: usize) -> PathBuf {
-    let path = dir.join(format!("library-{n}-{body_words}w-v1.sqlite3"));
+    let path = dir.join(format!("library-{n}-{body_words}w-v2.sqlite3"));
     if path.exists() {
         return path;
     }
@@ -167,7 +167,7 @@ fn generated_library(dir: &Path, n: usize, body_words: usize) -> PathBuf {
         let batch = (chunk * 5_000..((chunk + 1) * 5_000).min(n))
             .map(|i| parsed(&mut rng, i, body_words))
             .collect();
-        lib.import_parsed(batch).unwrap();
+        lib.transfer().import_parsed(batch).unwrap();
     }
     drop(lib);
     std::fs::rename(&partial, &path).unwrap();
@@ -312,7 +312,7 @@ fn library(dir: &Path) {
     println!("file: {} ({size:.0} MB)", path.display());
 
     let list = Sample::take(500, || {
-        std::hint::black_box(lib.list(&ListQuery::default()).unwrap());
+        std::hint::black_box(lib.posts().list(&ListQuery::default()).unwrap());
     });
     println!(
         "list newest 100: median {}, p99 {}",
@@ -352,9 +352,9 @@ fn library(dir: &Path) {
         let mut times = Vec::new();
         for q in qs.iter() {
             // Warm once, as after the first keystroke.
-            lib.search(q, 20).unwrap();
+            lib.search().run(q, 20).unwrap();
             let s = Sample::take(25, || {
-                std::hint::black_box(lib.search(q, 20).unwrap());
+                std::hint::black_box(lib.search().run(q, 20).unwrap());
             });
             times.extend(s.0);
         }
@@ -375,36 +375,83 @@ fn library(dir: &Path) {
         ms(all.pct(0.99))
     );
 
-    // Autosave of an 800-word post in the same library.
+    // Autosave of an 800-word post in the same library, alone, then while
+    // another thread searches without pause (and the searches' times then).
     let mut rng = Rng(99);
     let post = lib
-        .create_post(valise_core::NewPost {
+        .posts()
+        .create(valise_core::NewPost {
             title: "Autosave".into(),
             body: words(&mut rng, 800),
             ..Default::default()
         })
         .unwrap();
     let mut text = post.text.clone();
+    let mut base = post.revision;
     let mut i = 0;
-    let s = Sample::take(300, || {
+    let mut autosave = |lib: &Library| {
         i += 1;
         text.body
             .push_str(if i % 2 == 0 { " mot" } else { " autre" });
-        lib.save(SaveRequest {
-            id: post.id,
-            lang: post.lang.clone(),
-            text: text.clone(),
-            kind: RevisionKind::Autosave,
-            revision_name: None,
-        })
-        .unwrap();
-    });
+        let saved = lib
+            .posts()
+            .save(SaveRequest {
+                id: post.id.clone(),
+                lang: post.lang.clone(),
+                text: text.clone(),
+                kind: RevisionKind::Autosave,
+                revision_name: None,
+                base: Some(base),
+            })
+            .unwrap();
+        base = saved.post.revision;
+    };
+    let s = Sample::take(300, || autosave(&lib));
     println!(
         "autosave of an 800-word post: median {}, p99 {}",
         ms(s.median()),
         ms(s.pct(0.99))
     );
-    lib.delete_post(post.id).unwrap();
+
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (saves, searches) = std::thread::scope(|scope| {
+        let searcher = scope.spawn(|| {
+            let mut times = Vec::new();
+            let qs = ["la négociation", "de la", "climat sommet", "traité comm"];
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for q in qs {
+                    let t = Instant::now();
+                    std::hint::black_box(lib.search().run(q, 20).unwrap());
+                    times.push(t.elapsed());
+                }
+            }
+            times
+        });
+        // Let the search loop get going before measuring the saves.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let saves = Sample::take(300, || {
+            autosave(&lib);
+            // An autosave follows a pause in typing; leave the searcher the lock-free file.
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        });
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut searches = searcher.join().unwrap();
+        searches.sort();
+        (saves, Sample(searches))
+    });
+    println!(
+        "autosave while a search loop runs: median {}, p99 {} ({} saves)",
+        ms(saves.median()),
+        ms(saves.pct(0.99)),
+        saves.0.len()
+    );
+    println!(
+        "search while autosaves run: median {}, p99 {} ({} searches)",
+        ms(searches.median()),
+        ms(searches.pct(0.99)),
+        searches.0.len()
+    );
+    lib.posts().delete(&post.id).unwrap();
 }
 
 // ---------------------------------------------------------------- start-up

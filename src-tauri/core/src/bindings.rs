@@ -5,17 +5,20 @@
 use ts_rs::{Config, TS};
 
 use crate::error::ErrorReport;
+use crate::languages::{Language, TextDirection, Typography};
+use crate::posts::conflicts::{Conflict, Resolution};
 use crate::posts::revisions::{
     DiffLine, FieldChange, LineChange, Revision, RevisionDiff, RevisionKind, RevisionSummary,
-    SaveRequest,
+    SaveOutcome, SaveRequest, SaveResult,
 };
 use crate::posts::{
     ListQuery, ListSort, NewPost, Post, PostSummary, PostText, TagCount, TextStats,
 };
-use crate::render::{Preview, TextDirection};
+use crate::render::Preview;
 use crate::search::{SearchHit, SnippetPart};
+use crate::store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
 use crate::transfer::{FileError, ImportReport, ImportedFile};
-use crate::{Language, LibraryOverview};
+use crate::LibraryOverview;
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}", T::decl(cfg))
@@ -26,11 +29,16 @@ pub fn typescript() -> String {
     let cfg = Config::new();
     let decls = [
         decl::<ErrorReport>(&cfg),
+        decl::<TextDirection>(&cfg),
+        decl::<Typography>(&cfg),
         decl::<Language>(&cfg),
         decl::<LibraryOverview>(&cfg),
         decl::<TagCount>(&cfg),
         decl::<TextStats>(&cfg),
         decl::<PostText>(&cfg),
+        decl::<Origin>(&cfg),
+        decl::<Conflict>(&cfg),
+        decl::<Resolution>(&cfg),
         decl::<Post>(&cfg),
         decl::<PostSummary>(&cfg),
         decl::<NewPost>(&cfg),
@@ -38,19 +46,24 @@ pub fn typescript() -> String {
         decl::<ListQuery>(&cfg),
         decl::<RevisionKind>(&cfg),
         decl::<SaveRequest>(&cfg),
+        decl::<SaveResult>(&cfg),
+        decl::<SaveOutcome>(&cfg),
         decl::<RevisionSummary>(&cfg),
         decl::<Revision>(&cfg),
         decl::<LineChange>(&cfg),
         decl::<DiffLine>(&cfg),
         decl::<FieldChange>(&cfg),
         decl::<RevisionDiff>(&cfg),
-        decl::<TextDirection>(&cfg),
         decl::<Preview>(&cfg),
         decl::<SearchHit>(&cfg),
         decl::<SnippetPart>(&cfg),
         decl::<ImportedFile>(&cfg),
         decl::<FileError>(&cfg),
         decl::<ImportReport>(&cfg),
+        decl::<RecordKind>(&cfg),
+        decl::<ChangeAction>(&cfg),
+        decl::<Change>(&cfg),
+        decl::<ChangeSet>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

@@ -21,14 +21,34 @@ pub enum Error {
     #[error("Cannot open the library {path}: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
 
+    #[error("A change to the library's schema (step {version}) failed, so the library {path} was left exactly as it was: {reason}")]
+    MigrationFailed {
+        path: PathBuf,
+        version: i64,
+        reason: String,
+    },
+
     #[error("There is no post {id}.")]
-    PostNotFound { id: i64 },
+    PostNotFound { id: String },
+
+    #[error("'{prefix}' is the start of more than one id ({candidates}). Type more of the id.")]
+    AmbiguousId { prefix: String, candidates: String },
 
     #[error("Post {id} has no {lang} version.")]
-    LanguageNotFound { id: i64, lang: String },
+    LanguageNotFound { id: String, lang: String },
 
     #[error("Post {id} ({lang}) has no revision {number}.")]
-    RevisionNotFound { id: i64, lang: String, number: i64 },
+    RevisionNotFound {
+        id: String,
+        lang: String,
+        number: i64,
+    },
+
+    #[error("There is no open conflict {id}: it was resolved already, or the id is wrong.")]
+    ConflictNotFound { id: String },
+
+    #[error("The library holds something this Valise cannot read ({what}). Nothing was changed; update Valise or restore a backup of the library.")]
+    Corrupt { what: String },
 
     #[error("'{lang}' is not one of this library's languages ({known}).")]
     UnknownLanguage { lang: String, known: String },
@@ -55,14 +75,22 @@ impl Error {
             Error::ReadOnly { .. } => "read_only",
             Error::TooNew { .. } => "too_new",
             Error::CannotOpen { .. } => "cannot_open",
+            Error::MigrationFailed { .. } => "migration_failed",
             Error::PostNotFound { .. } => "post_not_found",
+            Error::AmbiguousId { .. } => "ambiguous_id",
             Error::LanguageNotFound { .. } => "language_not_found",
             Error::RevisionNotFound { .. } => "revision_not_found",
+            Error::ConflictNotFound { .. } => "conflict_not_found",
+            Error::Corrupt { .. } => "corrupt",
             Error::UnknownLanguage { .. } => "unknown_language",
             Error::BadFile { .. } => "bad_file",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }
+    }
+
+    pub(crate) fn corrupt(what: impl Into<String>) -> Self {
+        Error::Corrupt { what: what.into() }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

@@ -1,10 +1,14 @@
 //! valise-core: the whole domain of Valise, headless. A `Library` is one SQLite
 //! file of posts; the app and the `valise` command are thin faces over it.
+//! Every change to a library goes through one door, `Library::write`.
 
 pub mod bindings;
-mod clock;
+pub mod clock;
 pub mod error;
+pub mod ids;
+pub mod languages;
 mod library;
+pub mod merge;
 pub mod posts;
 pub mod render;
 pub mod search;
@@ -12,12 +16,15 @@ pub mod store;
 pub mod transfer;
 
 pub use error::{Error, Result};
-pub use library::{Language, Library, LibraryOverview};
+pub use languages::{Language, SiteLanguages, TextDirection, Typography};
+pub use library::{Changes, Library, LibraryOverview};
+pub use posts::conflicts::{Conflict, Resolution};
 pub use posts::revisions::{
     DiffLine, FieldChange, LineChange, Revision, RevisionDiff, RevisionKind, RevisionSummary,
-    SaveRequest,
+    SaveOutcome, SaveRequest, SaveResult,
 };
 pub use posts::{ListQuery, ListSort, NewPost, Post, PostSummary, PostText, TagCount, TextStats};
-pub use render::{Preview, TextDirection};
+pub use render::Preview;
 pub use search::{SearchHit, SnippetPart};
+pub use store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind, WriteTx};
 pub use transfer::{FileError, ImportReport, ImportedFile};

@@ -15,7 +15,7 @@ pub fn list_posts(
     lib: State<'_, OpenedLibrary>,
     query: ListQuery,
 ) -> Result<Vec<PostSummary>, Failure> {
-    lib.get()?.list(&query).map_err(fail)
+    lib.get()?.posts().list(&query).map_err(fail)
 }
 
 #[tauri::command(async)]
@@ -24,7 +24,7 @@ pub fn search_posts(
     query: String,
     limit: u32,
 ) -> Result<Vec<SearchHit>, Failure> {
-    lib.get()?.search(&query, limit).map_err(fail)
+    lib.get()?.search().run(&query, limit).map_err(fail)
 }
 
 #[tauri::command(async)]
@@ -32,5 +32,5 @@ pub fn import_files(
     lib: State<'_, OpenedLibrary>,
     paths: Vec<PathBuf>,
 ) -> Result<ImportReport, Failure> {
-    lib.get()?.import(&paths).map_err(fail)
+    lib.get()?.transfer().import(&paths).map_err(fail)
 }

@@ -1,34 +1,55 @@
 use tauri::State;
-use valise_core::{NewPost, Post, Preview, SaveRequest};
+use valise_core::{NewPost, Post, Preview, Resolution, SaveOutcome, SaveRequest, TextStats};
 
 use super::{fail, Failure, OpenedLibrary};
 
 #[tauri::command(async)]
 pub fn create_post(lib: State<'_, OpenedLibrary>, post: NewPost) -> Result<Post, Failure> {
-    lib.get()?.create_post(post).map_err(fail)
+    lib.get()?.posts().create(post).map_err(fail)
 }
 
 #[tauri::command(async)]
 pub fn get_post(
     lib: State<'_, OpenedLibrary>,
-    id: i64,
+    id: String,
     lang: Option<String>,
 ) -> Result<Post, Failure> {
-    lib.get()?.post(id, lang.as_deref()).map_err(fail)
+    lib.get()?.posts().get(&id, lang.as_deref()).map_err(fail)
 }
 
 #[tauri::command(async)]
-pub fn save_post(lib: State<'_, OpenedLibrary>, request: SaveRequest) -> Result<Post, Failure> {
-    lib.get()?.save(request).map_err(fail)
+pub fn save_post(
+    lib: State<'_, OpenedLibrary>,
+    request: SaveRequest,
+) -> Result<SaveOutcome, Failure> {
+    lib.get()?.posts().save(request).map_err(fail)
 }
 
 #[tauri::command(async)]
-pub fn delete_post(lib: State<'_, OpenedLibrary>, id: i64) -> Result<(), Failure> {
-    lib.get()?.delete_post(id).map_err(fail)
+pub fn delete_post(lib: State<'_, OpenedLibrary>, id: String) -> Result<(), Failure> {
+    lib.get()?.posts().delete(&id).map_err(fail)
+}
+
+#[tauri::command(async)]
+pub fn resolve_conflict(
+    lib: State<'_, OpenedLibrary>,
+    id: String,
+    resolution: Resolution,
+) -> Result<Post, Failure> {
+    lib.get()?
+        .conflicts()
+        .resolve(&id, resolution)
+        .map_err(fail)
 }
 
 /// Renders text being typed; synchronous on purpose (microseconds, no I/O).
 #[tauri::command]
 pub fn preview(markdown: String, lang: String) -> Preview {
     valise_core::render::preview(&markdown, &lang)
+}
+
+/// Counts a short text (the share text) as the core counts characters.
+#[tauri::command]
+pub fn text_stats(text: String) -> TextStats {
+    valise_core::posts::stats::stats(&text)
 }

@@ -1,7 +1,9 @@
 // Typed wrappers around the Tauri commands. The only place that calls `invoke`:
 // components and state modules go through these, with the generated types.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type {
+  ChangeSet,
   ErrorReport,
   ImportReport,
   LibraryOverview,
@@ -10,11 +12,15 @@ import type {
   Post,
   PostSummary,
   Preview,
+  Resolution,
   RevisionDiff,
   RevisionSummary,
+  SaveOutcome,
   SaveRequest,
   SearchHit,
+  TextStats,
 } from './bindings';
+import { inTauri } from './window';
 
 /** Tells the app the first view is painted (for the start-up benchmark). */
 export const windowReady = () => invoke<null>('window_ready');
@@ -30,22 +36,33 @@ export const importFiles = (paths: string[]) => invoke<ImportReport>('import_fil
 
 export const createPost = (post: NewPost) => invoke<Post>('create_post', { post });
 
-export const getPost = (id: number, lang: string | null) => invoke<Post>('get_post', { id, lang });
+export const getPost = (id: string, lang: string | null) => invoke<Post>('get_post', { id, lang });
 
-export const savePost = (request: SaveRequest) => invoke<Post>('save_post', { request });
+export const savePost = (request: SaveRequest) => invoke<SaveOutcome>('save_post', { request });
 
-export const deletePost = (id: number) => invoke<null>('delete_post', { id });
+export const deletePost = (id: string) => invoke<null>('delete_post', { id });
+
+export const resolveConflict = (id: string, resolution: Resolution) =>
+  invoke<Post>('resolve_conflict', { id, resolution });
+
+export const textStats = (text: string) => invoke<TextStats>('text_stats', { text });
 
 export const preview = (markdown: string, lang: string) => invoke<Preview>('preview', { markdown, lang });
 
-export const listRevisions = (id: number, lang: string) =>
+export const listRevisions = (id: string, lang: string) =>
   invoke<RevisionSummary[]>('list_revisions', { id, lang });
 
-export const diffRevisions = (id: number, lang: string, from: number, to: number | null) =>
+export const diffRevisions = (id: string, lang: string, from: number, to: number | null) =>
   invoke<RevisionDiff>('diff_revisions', { id, lang, from, to });
 
-export const restoreRevision = (id: number, lang: string, number: number) =>
+export const restoreRevision = (id: string, lang: string, number: number) =>
   invoke<Post>('restore_revision', { id, lang, number });
+
+/** Calls `handler` with every change to the library, from this window or any other writer. */
+export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {
+  if (!inTauri()) return () => {};
+  return listen<ChangeSet>('library-changed', (event) => handler(event.payload));
+}
 
 /** The sentence to show for a failed command: the core's message when it sent one. */
 export function messageOf(error: unknown): string {

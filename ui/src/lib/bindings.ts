@@ -2,7 +2,11 @@
 
 export type ErrorReport = { code: string, message: string, };
 
-export type Language = { code: string, name: string, dir: TextDirection, };
+export type TextDirection = "ltr" | "rtl";
+
+export type Typography = "plain" | "french";
+
+export type Language = { code: string, name: string, dir: TextDirection, typography: Typography, };
 
 export type LibraryOverview = { path: string, source_lang: string, languages: Array<Language>, posts: number, tags: Array<TagCount>, };
 
@@ -24,11 +28,50 @@ place_line: string,
  */
 share_text: string, author: string, };
 
-export type Post = { id: number, lang: string, source_lang: string, created_at: string, updated_at: string, 
+export type Origin = "window" | "cli" | "import" | "sync" | "watcher" | "migration";
+
+export type Conflict = { id: string, 
+/**
+ * Where the other text came from (the command line, sync, the window…).
+ */
+origin: Origin, 
+/**
+ * The same, in words for people ("the command line").
+ */
+from: string, created_at: string, 
+/**
+ * The revision both texts were made from.
+ */
+base_revision: number, 
+/**
+ * The revision that was current when the two changes met.
+ */
+current_revision: number, 
+/**
+ * The text as it is now.
+ */
+current: PostText, 
+/**
+ * The other text, kept whole.
+ */
+other: PostText, };
+
+export type Resolution = "keep_current" | "take_other";
+
+export type Post = { 
+/**
+ * The post's global id (the translation group's, shared by its languages).
+ */
+id: string, lang: string, source_lang: string, created_at: string, updated_at: string, 
 /**
  * The number of the latest revision of this language version.
  */
-revision: number, stats: TextStats, title: string, slug: string, summary: string, body: string, tags: Array<string>, 
+revision: number, stats: TextStats, 
+/**
+ * Another version of this text, kept when two changes overlapped, until
+ * someone chooses (the oldest open one when there are several).
+ */
+conflict: Conflict | null, title: string, slug: string, summary: string, body: string, tags: Array<string>, 
 /**
  * The place/date line printed above the text ("Paris, 12 mars 2026").
  */
@@ -38,7 +81,11 @@ place_line: string,
  */
 share_text: string, author: string, };
 
-export type PostSummary = { id: number, lang: string, title: string, summary: string, tags: Array<string>, words: number, created_at: string, updated_at: string, };
+export type PostSummary = { id: string, lang: string, title: string, summary: string, tags: Array<string>, words: number, created_at: string, updated_at: string, 
+/**
+ * An overlapping change waits for someone to choose.
+ */
+in_conflict: boolean, };
 
 export type NewPost = { title: string, 
 /**
@@ -50,13 +97,25 @@ export type ListSort = "updated" | "created" | "title";
 
 export type ListQuery = { lang: string | null, tag: string | null, sort: ListSort, limit: number, offset: number, };
 
-export type RevisionKind = "created" | "edit" | "autosave" | "restore" | "import";
+export type RevisionKind = "created" | "edit" | "autosave" | "restore" | "import" | "merge" | "resolve";
 
-export type SaveRequest = { id: number, lang: string, text: PostText, kind: RevisionKind, 
+export type SaveRequest = { 
+/**
+ * The post's id (or an unambiguous prefix of at least 8 characters).
+ */
+id: string, lang: string, text: PostText, kind: RevisionKind, 
 /**
  * Names the resulting revision ("sent to the press office"), as Ctrl+S does.
  */
-revision_name: string | null, };
+revision_name: string | null, 
+/**
+ * The revision this text was made from; `None` applies it to the current text.
+ */
+base: number | null, };
+
+export type SaveResult = "unchanged" | "saved" | "merged" | "conflict";
+
+export type SaveOutcome = { post: Post, result: SaveResult, };
 
 export type RevisionSummary = { number: number, kind: RevisionKind, name: string | null, created_at: string, title: string, words: number, };
 
@@ -70,8 +129,6 @@ export type FieldChange = { field: string, before: string, after: string, };
 
 export type RevisionDiff = { from: number, to: number, fields: Array<FieldChange>, body: Array<DiffLine>, };
 
-export type TextDirection = "ltr" | "rtl";
-
 export type Preview = { 
 /**
  * Sanitised HTML of each top-level block (paragraph, heading, list, table…),
@@ -79,7 +136,11 @@ export type Preview = {
  */
 blocks: Array<string>, dir: TextDirection, stats: TextStats, };
 
-export type SearchHit = { id: number, lang: string, title: string, 
+export type SearchHit = { 
+/**
+ * The post's global id.
+ */
+id: string, lang: string, title: string, 
 /**
  * The passage around the match, as plain text.
  */
@@ -95,8 +156,36 @@ rank: number, };
 
 export type SnippetPart = { text: string, hit: boolean, };
 
-export type ImportedFile = { path: string, id: number, title: string, };
+export type ImportedFile = { path: string, 
+/**
+ * The new post's global id.
+ */
+id: string, title: string, };
 
 export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
+
+export type RecordKind = "post" | "language_version" | "revision" | "conflict";
+
+export type ChangeAction = "created" | "updated" | "deleted";
+
+export type Change = { kind: RecordKind, 
+/**
+ * The record's global id.
+ */
+id: string, action: ChangeAction, 
+/**
+ * The post the record belongs to (its own id for a post).
+ */
+post: string, 
+/**
+ * The language version it belongs to, when it belongs to one.
+ */
+lang: string | null, 
+/**
+ * The record's change counter after this change (1 for its first).
+ */
+counter: number, };
+
+export type ChangeSet = { cursor: number, origin: Origin, at: string, changes: Array<Change>, };

@@ -1,10 +1,12 @@
 // The library column: overview (languages, tags), the list with its filters,
 // and search as you type.
 import * as api from './api';
-import type { LibraryOverview, ListSort, Post, PostSummary, SearchHit, TextDirection } from './bindings';
+import type { ChangeSet, LibraryOverview, ListSort, Post, PostSummary, SearchHit, TextDirection } from './bindings';
 import { notices } from './notices.svelte';
 
 export const SEARCH_DELAY_MS = 120;
+/** Changes arriving together (an import, a sync) refresh the list once. */
+export const REFRESH_DELAY_MS = 60;
 export const SEARCH_LIMIT = 50;
 
 export class LibraryState {
@@ -23,6 +25,7 @@ export class LibraryState {
   unavailable = $state<string | null>(null);
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #searchSeq = 0;
   #listSeq = 0;
 
@@ -110,6 +113,7 @@ export class LibraryState {
         tags: post.tags,
         words: post.stats.words,
         updated_at: post.updated_at,
+        in_conflict: post.conflict !== null,
       };
       const rest = this.posts.filter((_, i) => i !== index);
       this.posts = this.sort === 'updated' ? [row, ...rest] : this.posts.map((p, i) => (i === index ? row : p));
@@ -119,7 +123,18 @@ export class LibraryState {
     }
   }
 
-  remove(id: number): void {
+  /** A change to the library, from anywhere: refresh what the column shows. */
+  changed(changes: ChangeSet): void {
+    if (changes.changes.length === 0) return;
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = setTimeout(() => {
+      void this.refreshList();
+      void this.refreshOverview();
+      if (this.searching && this.searchedFor !== '') void this.search(this.searchedFor);
+    }, REFRESH_DELAY_MS);
+  }
+
+  remove(id: string): void {
     this.posts = this.posts.filter((p) => p.id !== id);
     if (this.hits) this.hits = this.hits.filter((h) => h.id !== id);
   }

@@ -14,6 +14,9 @@ import type { TextDirection } from './bindings';
 export interface MarkdownEditor {
   /** Replaces the document and its undo history (another post was opened). */
   reset(doc: string): void;
+  /** Brings the document to `doc` by changing only the range that differs, so the
+   * caret and the selection stay where they were (a change from elsewhere arrived). */
+  update(doc: string): void;
   setLanguage(lang: string, dir: TextDirection): void;
   focus(): void;
   destroy(): void;
@@ -109,6 +112,20 @@ export function createMarkdownEditor(
   return {
     reset(doc) {
       view.setState(EditorState.create({ doc, extensions: extensions() }));
+    },
+    update(doc) {
+      const current = view.state.doc.toString();
+      if (current === doc) return;
+      let from = 0;
+      const shortest = Math.min(current.length, doc.length);
+      while (from < shortest && current.charCodeAt(from) === doc.charCodeAt(from)) from++;
+      let endOld = current.length;
+      let endNew = doc.length;
+      while (endOld > from && endNew > from && current.charCodeAt(endOld - 1) === doc.charCodeAt(endNew - 1)) {
+        endOld--;
+        endNew--;
+      }
+      view.dispatch({ changes: { from, to: endOld, insert: doc.slice(from, endNew) } });
     },
     setLanguage(lang, dir) {
       current = direction(lang, dir);

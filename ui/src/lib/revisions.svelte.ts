@@ -11,10 +11,10 @@ export class RevisionsState {
   diff = $state.raw<RevisionDiff | null>(null);
   loading = $state(false);
 
-  #target: { id: number; lang: string } | null = null;
+  #target: { id: string; lang: string } | null = null;
   #seq = 0;
 
-  async load(id: number, lang: string): Promise<void> {
+  async load(id: string, lang: string): Promise<void> {
     const changedPost = this.#target?.id !== id || this.#target?.lang !== lang;
     this.#target = { id, lang };
     if (changedPost) {

@@ -3,8 +3,13 @@
 // The editor keeps what the person typed until the core has it: a failed save
 // leaves the text where it is, shows why, and tries again on the next change or
 // after a short wait. Text equal to the last saved text is never sent.
+//
+// Every save names the revision the editor's text was made from (its base). When
+// someone else changed the post meanwhile, the core merges both changes and
+// returns the merged text; the editor takes it in place, caret kept, once the
+// person has not typed since that save (otherwise the next save merges again).
 import * as api from './api';
-import type { Post, PostText, Preview, RevisionKind } from './bindings';
+import type { ChangeSet, Post, PostText, Preview, Resolution, RevisionKind } from './bindings';
 import { latestOnly } from './coalesce';
 import { notices } from './notices.svelte';
 
@@ -42,6 +47,19 @@ function fieldsOf(post: Post | null): Fields {
   };
 }
 
+function textOf(post: Post): PostText {
+  return {
+    title: post.title,
+    slug: post.slug,
+    summary: post.summary,
+    body: post.body,
+    tags: post.tags,
+    place_line: post.place_line,
+    share_text: post.share_text,
+    author: post.author,
+  };
+}
+
 function splitTags(input: string): string[] {
   return input
     .split(',')
@@ -60,8 +78,12 @@ export class Session {
   preview = $state.raw<Preview | null>(null);
   /** Bumps to ask the title field to take focus. */
   titleFocus = $state(0);
+  /** Bumps when text from elsewhere replaced the body: the editor patches itself. */
+  arrived = $state(0);
 
   #body = '';
+  /** The revision the text in the editor was made from. */
+  #base = 0;
   #savedKey = '';
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<boolean> = Promise.resolve(true);
@@ -105,6 +127,7 @@ export class Session {
     this.post = post;
     this.fields = fieldsOf(post);
     this.#body = post.body;
+    this.#base = post.revision;
     this.#savedKey = JSON.stringify(this.text());
     this.saveState = 'saved';
     this.saveError = null;
@@ -137,6 +160,56 @@ export class Session {
     this.#body = text;
     this.#refreshPreview();
     this.#changed();
+  }
+
+  /** Takes `post`'s text into the open editor without resetting it (caret kept). */
+  #take(post: Post): void {
+    this.post = post;
+    this.fields = fieldsOf(post);
+    this.#body = post.body;
+    this.#base = post.revision;
+    this.#savedKey = JSON.stringify(this.text());
+    this.arrived += 1;
+    this.#refreshPreview();
+  }
+
+  /** A change to the library from anywhere: if it touched the open post and
+   * did not come from this session's own save, bring the post up to date. */
+  async changed(changes: ChangeSet): Promise<void> {
+    const open = this.post;
+    if (!open || !changes.changes.some((c) => c.post === open.id && (c.lang === null || c.lang === open.lang))) return;
+    if (JSON.stringify(this.text()) !== this.#savedKey) {
+      // Unsaved typing: saving now merges it with the other change.
+      await this.flush();
+      return;
+    }
+    await this.#chain;
+    if (this.post !== open && this.post?.id !== open.id) return;
+    try {
+      const fresh = await api.getPost(open.id, open.lang);
+      if (this.post?.id !== fresh.id || this.post.lang !== fresh.lang) return;
+      if (JSON.stringify(this.text()) !== this.#savedKey) {
+        await this.flush();
+      } else if (fresh.revision !== this.#base) {
+        this.#take(fresh);
+      } else {
+        this.post = fresh;
+      }
+    } catch (error) {
+      notices.report(error, 'The post changed elsewhere and could not be reloaded');
+    }
+  }
+
+  /** Ends the open conflict: keep the text shown, or take the other one. */
+  async resolveConflict(resolution: Resolution): Promise<void> {
+    const conflict = this.post?.conflict;
+    if (!conflict || !(await this.flush())) return;
+    try {
+      const post = await api.resolveConflict(conflict.id, resolution);
+      if (this.post?.id === post.id && this.post.lang === post.lang) this.#take(post);
+    } catch (error) {
+      notices.report(error, 'The conflict could not be resolved');
+    }
   }
 
   focusTitle(): void {
@@ -194,12 +267,31 @@ export class Session {
     const failing = this.saveState === 'failed';
     this.saveState = 'saving';
     try {
-      const saved = await api.savePost({ id: post.id, lang: post.lang, text, kind, revision_name: name });
+      const outcome = await api.savePost({
+        id: post.id,
+        lang: post.lang,
+        text,
+        kind,
+        revision_name: name,
+        base: this.#base,
+      });
       if (generation !== this.loaded) return true;
-      this.#savedKey = key;
-      this.post = saved;
+      const saved = outcome.post;
       this.saveError = null;
-      this.saveState = JSON.stringify(this.text()) === key ? 'saved' : 'dirty';
+      const savedText = JSON.stringify(textOf(saved));
+      if (savedText === key) {
+        // The core holds exactly what was sent.
+        this.#savedKey = key;
+        this.#base = saved.revision;
+        this.post = saved;
+      } else if (JSON.stringify(this.text()) === key) {
+        // Merged with a change made elsewhere, and nothing typed since: show it.
+        this.#take(saved);
+      } else {
+        // Merged, but typing went on: keep the base; the next save merges again.
+        this.#schedule(AUTOSAVE_MS);
+      }
+      this.saveState = JSON.stringify(this.text()) === this.#savedKey ? 'saved' : 'dirty';
       this.#hooks.saved?.(saved, post);
       return true;
     } catch (error) {

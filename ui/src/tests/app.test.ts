@@ -69,7 +69,7 @@ describe('the workstation', () => {
   });
 
   it('creates a post with an empty title in the source language and focuses its title', async () => {
-    const created = post({ id: 12, title: '', body: '', tags: [] });
+    const created = post({ id: '0b5e0f7a-0000-4000-8000-000000000012', title: '', body: '', tags: [] });
     let posts = 0;
     const invoke = mockCommands({
       library_overview: () => overview(posts),
@@ -97,7 +97,7 @@ describe('the workstation', () => {
       list_posts: () => [summary(p)],
       get_post: () => p,
       preview: fakePreview,
-      save_post: (args) => post({ ...(args.request as SaveRequest).text, revision: 2 }),
+      save_post: (args) => ({ post: post({ ...(args.request as SaveRequest).text, revision: 2 }), result: 'saved' }),
     });
     render(App);
     await fireEvent.click(await screen.findByTestId('post-item'));
@@ -127,7 +127,7 @@ describe('the workstation', () => {
       library_overview: () => overview(1),
       list_posts: () => [summary(p)],
       get_post: () => p,
-      create_post: () => post({ id: 8, title: '', body: '' }),
+      create_post: () => post({ id: '0b5e0f7a-0000-4000-8000-000000000008', title: '', body: '' }),
       preview: fakePreview,
     });
     render(App);

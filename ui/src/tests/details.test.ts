@@ -9,7 +9,8 @@ import { callsOf, fakePreview, mockCommands, post } from './fixtures';
 function setup() {
   const invoke = mockCommands({
     preview: fakePreview,
-    save_post: (args) => post({ ...(args.request as SaveRequest).text, revision: 2 }),
+    text_stats: (args: Record<string, unknown>) => ({ words: 0, reading_minutes: 0, characters: [...String(args.text)].length }),
+    save_post: (args) => ({ post: post({ ...(args.request as SaveRequest).text, revision: 2 }), result: 'saved' }),
   });
   const session = new Session();
   session.load(post({ share_text: 'Bonjour' }));

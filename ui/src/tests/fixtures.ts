@@ -25,17 +25,17 @@ export const overview = (posts = 0): LibraryOverview => ({
   path: '/tmp/test.valise',
   source_lang: 'fr',
   languages: [
-    { code: 'fr', name: 'Français', dir: 'ltr' },
-    { code: 'en', name: 'English', dir: 'ltr' },
-    { code: 'es', name: 'Español', dir: 'ltr' },
-    { code: 'ar', name: 'العربية', dir: 'rtl' },
+    { code: 'fr', name: 'Français', dir: 'ltr', typography: 'french' },
+    { code: 'en', name: 'English', dir: 'ltr', typography: 'plain' },
+    { code: 'es', name: 'Español', dir: 'ltr', typography: 'plain' },
+    { code: 'ar', name: 'العربية', dir: 'rtl', typography: 'plain' },
   ],
   posts,
   tags: [],
 });
 
 export const post = (over: Partial<Post> = {}): Post => ({
-  id: 7,
+  id: '0b5e0f7a-0000-4000-8000-000000000007',
   lang: 'fr',
   source_lang: 'fr',
   created_at: '2026-03-12T09:00:00.000Z',
@@ -50,6 +50,7 @@ export const post = (over: Partial<Post> = {}): Post => ({
   place_line: '',
   share_text: '',
   author: '',
+  conflict: null,
   ...over,
 });
 
@@ -62,6 +63,7 @@ export const summary = (p: Post): PostSummary => ({
   words: p.stats.words,
   created_at: p.created_at,
   updated_at: p.updated_at,
+  in_conflict: p.conflict !== null,
 });
 
 /** A stand-in for the core's preview: counts characters as the core does. */

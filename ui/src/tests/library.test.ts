@@ -22,13 +22,13 @@ describe('library list', () => {
   });
 
   it('lists posts with their language, tags and word count', async () => {
-    const p = post({ id: 3, title: '', tags: ['climat', 'onu'], stats: { words: 1234, reading_minutes: 6, characters: 9000 } });
+    const p = post({ id: '0b5e0f7a-0000-4000-8000-000000000003', title: '', tags: ['climat', 'onu'], stats: { words: 1234, reading_minutes: 6, characters: 9000 } });
     mockCommands({ library_overview: () => overview(1), list_posts: () => [summary(p)] });
     const library = new LibraryState();
     await library.start();
     render(LibraryPanel, { library, activeId: null, oncreate: noop, onopen: noop });
     const row = screen.getByTestId('post-item');
-    expect(row.dataset.postId).toBe('3');
+    expect(row.dataset.postId).toBe('0b5e0f7a-0000-4000-8000-000000000003');
     expect(row.textContent).toContain('Untitled');
     expect(row.textContent).toContain('fr');
     expect(row.textContent).toContain('climat');
@@ -41,7 +41,7 @@ describe('library list', () => {
       list_posts: () => [],
       search_posts: () => [
         {
-          id: 9,
+          id: '0b5e0f7a-0000-4000-8000-000000000009',
           lang: 'fr',
           title: 'Négociation',
           snippet: 'avant <img src=x onerror=alert(1)> la négociation',
@@ -62,7 +62,7 @@ describe('library list', () => {
 
     const row = await screen.findByTestId('post-item');
     expect(callsOf(invoke, 'search_posts')).toEqual([{ query: 'negociation', limit: 50 }]);
-    expect(row.dataset.postId).toBe('9');
+    expect(row.dataset.postId).toBe('0b5e0f7a-0000-4000-8000-000000000009');
     expect(row.querySelector('img')).toBeNull();
     expect(row.textContent).toContain('avant <img src=x onerror=alert(1)> la négociation');
     const marks = row.querySelectorAll('mark');

@@ -47,7 +47,7 @@ describe('revisions panel', () => {
     expect(items[1].textContent).toContain('20 words');
 
     await fireEvent.click(items[2]);
-    expect(callsOf(invoke, 'diff_revisions')).toEqual([{ id: 7, lang: 'fr', from: 1, to: null }]);
+    expect(callsOf(invoke, 'diff_revisions')).toEqual([{ id: '0b5e0f7a-0000-4000-8000-000000000007', lang: 'fr', from: 1, to: null }]);
     await screen.findByText('Ancien titre');
     const removed = document.querySelector('.l.removed');
     expect(removed?.textContent).toContain('Une phrase <b>retirée</b>.');

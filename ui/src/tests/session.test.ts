@@ -9,7 +9,7 @@ function savingEcho() {
     preview: fakePreview,
     save_post: (args) => {
       const request = args.request as SaveRequest;
-      return post({ ...request.text, revision: 2, updated_at: '2026-03-12T10:00:00.000Z' });
+      return { post: post({ ...request.text, revision: 2, updated_at: '2026-03-12T10:00:00.000Z' }), result: 'saved' };
     },
   });
 }
@@ -71,7 +71,7 @@ describe('autosave', () => {
       preview: fakePreview,
       save_post: (args) => {
         if (fail) throw { code: 'read_only', message: 'The library is read-only.' };
-        return post({ ...(args.request as SaveRequest).text, revision: 2 });
+        return { post: post({ ...(args.request as SaveRequest).text, revision: 2 }), result: 'saved' };
       },
     });
     const session = new Session();

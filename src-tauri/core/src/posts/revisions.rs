@@ -1,15 +1,27 @@
 //! Saving a language version and the revisions each save leaves: history, diff
 //! between any two revisions, and restore (which adds a revision, so nothing newer
-//! is ever lost).
+//! is ever lost). A save names the revision its text was made from; when the text
+//! changed since, the two changes are merged, or both are kept as a conflict.
+//!
+//! A revision number always names one exact text: consecutive autosaves fold
+//! into one revision, which then takes the next number, so a writer still
+//! holding the folded number learns that its base is gone instead of merging
+//! against a text it never saw.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 use ts_rs::TS;
 
-use super::{load, update_text, PostText, VersionRow};
+use super::conflicts;
+use super::merge::{merge_post_text, PostMerge};
+use super::rows::{self, VersionRow};
+use super::{stats, Post, PostText};
 use crate::clock;
 use crate::error::{Error, Result};
+use crate::ids;
+use crate::library::Library;
+use crate::store::write::{ChangeAction, Origin, RecordKind, WriteTx};
 
 /// Consecutive autosaves within this window refine one revision instead of
 /// piling up one per pause in typing; any other save starts a new one.
@@ -23,40 +35,84 @@ pub enum RevisionKind {
     Autosave,
     Restore,
     Import,
+    /// Two changes made from the same revision, merged.
+    Merge,
+    /// A kept conflict ended by taking the other text.
+    Resolve,
 }
 
 impl RevisionKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             RevisionKind::Created => "created",
             RevisionKind::Edit => "edit",
             RevisionKind::Autosave => "autosave",
             RevisionKind::Restore => "restore",
             RevisionKind::Import => "import",
+            RevisionKind::Merge => "merge",
+            RevisionKind::Resolve => "resolve",
         }
     }
 
-    fn parse(s: &str) -> Self {
-        match s {
+    /// A kind this Valise does not know is an error, never a guess: restoring a
+    /// revision read wrongly could lose text.
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
             "created" => RevisionKind::Created,
+            "edit" => RevisionKind::Edit,
             "autosave" => RevisionKind::Autosave,
             "restore" => RevisionKind::Restore,
             "import" => RevisionKind::Import,
-            _ => RevisionKind::Edit,
-        }
+            "merge" => RevisionKind::Merge,
+            "resolve" => RevisionKind::Resolve,
+            other => {
+                return Err(Error::corrupt(format!(
+                    "a revision of unknown kind {other:?}"
+                )))
+            }
+        })
     }
+}
+
+/// Tags stored as a JSON array; anything else is an error, not an empty list
+/// (restoring a revision read as tag-less would wipe the tags).
+pub(crate) fn parse_tags(json: &str, whose: &str) -> Result<Vec<String>> {
+    serde_json::from_str(json)
+        .map_err(|e| Error::corrupt(format!("the tags of {whose} ({json:?}): {e}")))
 }
 
 /// A save of a language version's whole text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SaveRequest {
-    #[ts(type = "number")]
-    pub id: i64,
+    /// The post's id (or an unambiguous prefix of at least 8 characters).
+    pub id: String,
     pub lang: String,
     pub text: PostText,
     pub kind: RevisionKind,
     /// Names the resulting revision ("sent to the press office"), as Ctrl+S does.
     pub revision_name: Option<String>,
+    /// The revision this text was made from; `None` applies it to the current text.
+    #[ts(type = "number | null")]
+    pub base: Option<i64>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SaveResult {
+    /// The text was already the current text.
+    Unchanged,
+    Saved,
+    /// The text had changed since the base; both changes are in the saved text.
+    Merged,
+    /// The changes overlapped: both texts are kept and the post shows a conflict.
+    Conflict,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SaveOutcome {
+    pub post: Post,
+    pub result: SaveResult,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -113,156 +169,369 @@ pub struct RevisionDiff {
     pub body: Vec<DiffLine>,
 }
 
-/// Records the revision for a language version whose row already holds `text`.
-pub(crate) fn record(
-    conn: &Connection,
+/// Records the first revision of a new language version.
+pub(crate) fn record_new(
+    tx: &WriteTx,
+    post: &str,
+    lang: &str,
     version_id: i64,
     text: &PostText,
     kind: RevisionKind,
-    at: i64,
 ) -> Result<i64> {
-    let last: Option<(i64, String, Option<String>, i64)> = conn
-        .prepare_cached(
-            "SELECT number, kind, name, created_at FROM revisions WHERE version_id = ?1 \
-             ORDER BY number DESC LIMIT 1",
-        )?
-        .query_row([version_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
+    insert(tx, post, lang, version_id, 1, text, kind)
+}
+
+fn insert(
+    tx: &WriteTx,
+    post: &str,
+    lang: &str,
+    version_id: i64,
+    number: i64,
+    text: &PostText,
+    kind: RevisionKind,
+) -> Result<i64> {
+    let uid = ids::new_id();
     let tags = serde_json::to_string(&text.tags).expect("a list of strings always serialises");
-    if let Some((number, last_kind, None, last_at)) = &last {
-        if kind == RevisionKind::Autosave
-            && last_kind == "autosave"
-            && at - last_at < AUTOSAVE_WINDOW_MS
-        {
-            conn.prepare_cached(
-                "UPDATE revisions SET created_at = ?3, title = ?4, slug = ?5, summary = ?6, body = ?7, \
-                 tags = ?8, place_line = ?9, share_text = ?10, author = ?11 \
-                 WHERE version_id = ?1 AND number = ?2",
-            )?
-            .execute(params![
-                version_id, number, at, text.title, text.slug, text.summary, text.body, tags,
-                text.place_line, text.share_text, text.author
-            ])?;
-            return Ok(*number);
-        }
-    }
-    let number = last.map_or(1, |l| l.0 + 1);
-    conn.prepare_cached(
-        "INSERT INTO revisions (version_id, number, kind, created_at, title, slug, summary, body, \
-         tags, place_line, share_text, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    tx.prepare_cached(
+        "INSERT INTO revisions (uid, version_id, number, kind, created_at, title, slug, summary,          body, tags, place_line, share_text, author, word_count)          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
-        version_id, number, kind.as_str(), at, text.title, text.slug, text.summary, text.body, tags,
-        text.place_line, text.share_text, text.author
+        uid,
+        version_id,
+        number,
+        kind.as_str(),
+        tx.now(),
+        text.title,
+        text.slug,
+        text.summary,
+        text.body,
+        tags,
+        text.place_line,
+        text.share_text,
+        text.author,
+        stats::word_count(&text.body)
     ])?;
+    tx.touched(
+        RecordKind::Revision,
+        &uid,
+        ChangeAction::Created,
+        post,
+        Some(lang),
+    );
     Ok(number)
 }
 
-/// Saves a language version. Unchanged text leaves no revision (but a requested
-/// name still lands on the latest one). Runs inside the caller's transaction.
-pub(crate) fn save(conn: &Connection, req: SaveRequest) -> Result<VersionRow> {
-    let VersionRow { version_id, post } = load(conn, req.id, Some(&req.lang))?;
-    let text = req.text.normalized();
-    if text != post.text {
-        let now = clock::now_ms();
-        update_text(conn, version_id, &post.text, &text, now)?;
-        record(conn, version_id, &text, req.kind, now)?;
+/// Writes `text` over the language version and records its revision. An
+/// autosave may fold into the latest revision (`may_fold`) when that one is an
+/// unnamed autosave less than `AUTOSAVE_WINDOW_MS` old; the folded revision
+/// takes the next number and a new id. Returns the new revision's number.
+pub(crate) fn write_text(
+    tx: &WriteTx,
+    row: &VersionRow,
+    text: &PostText,
+    kind: RevisionKind,
+    may_fold: bool,
+) -> Result<i64> {
+    rows::update_text(tx, row, text)?;
+    let last: Option<(i64, String, String, Option<String>, i64)> = tx
+        .prepare_cached(
+            "SELECT id, uid, kind, name, created_at FROM revisions WHERE version_id = ?1              ORDER BY number DESC LIMIT 1",
+        )?
+        .query_row([row.version_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let next = row.post.revision + 1;
+    let (post, lang) = (&row.post.id, Some(row.post.lang.as_str()));
+    if let Some((last_row, last_uid, last_kind, None, last_at)) = &last {
+        if may_fold
+            && kind == RevisionKind::Autosave
+            && last_kind == "autosave"
+            && tx.now() - last_at < AUTOSAVE_WINDOW_MS
+        {
+            let uid = ids::new_id();
+            let tags =
+                serde_json::to_string(&text.tags).expect("a list of strings always serialises");
+            tx.prepare_cached(
+                "UPDATE revisions SET number = ?2, uid = ?3, created_at = ?4, title = ?5, slug = ?6,                  summary = ?7, body = ?8, tags = ?9, place_line = ?10, share_text = ?11, author = ?12,                  word_count = ?13 WHERE id = ?1",
+            )?
+            .execute(params![
+                last_row,
+                next,
+                uid,
+                tx.now(),
+                text.title,
+                text.slug,
+                text.summary,
+                text.body,
+                tags,
+                text.place_line,
+                text.share_text,
+                text.author,
+                stats::word_count(&text.body)
+            ])?;
+            tx.touched(
+                RecordKind::Revision,
+                last_uid,
+                ChangeAction::Deleted,
+                post,
+                lang,
+            );
+            tx.touched(
+                RecordKind::Revision,
+                &uid,
+                ChangeAction::Created,
+                post,
+                lang,
+            );
+            return Ok(next);
+        }
     }
+    insert(
+        tx,
+        post,
+        lang.unwrap_or_default(),
+        row.version_id,
+        next,
+        text,
+        kind,
+    )
+}
+
+/// The text of revision `number`, if it still exists (a folded autosave does not).
+fn stored_text(conn: &Connection, version_id: i64, number: i64) -> Result<Option<PostText>> {
+    read_revision(conn, version_id, number).map(|r| r.map(|r| r.text))
+}
+
+/// Saves a language version (see `SaveRequest`). Unchanged text leaves no
+/// revision (but a requested name still lands on the latest one).
+pub(crate) fn save(tx: &WriteTx, req: SaveRequest) -> Result<SaveOutcome> {
+    let row = rows::load_by_id(tx, &req.id, Some(&req.lang))?;
+    let incoming = req.text.normalized();
+    let head = row.post.revision;
+    let base = req.base.unwrap_or(head);
+    if base < 1 || base > head {
+        return Err(Error::RevisionNotFound {
+            id: row.post.id.clone(),
+            lang: row.post.lang.clone(),
+            number: base,
+        });
+    }
+    let current = &row.post.text;
+    let result = if base == head {
+        if incoming == *current {
+            SaveResult::Unchanged
+        } else {
+            write_text(tx, &row, &incoming, req.kind, true)?;
+            SaveResult::Saved
+        }
+    } else {
+        let merged = match stored_text(tx, row.version_id, base)? {
+            Some(base_text) => merge_post_text(&base_text, current, &incoming),
+            // The base was folded into a later autosave: without it, only an
+            // identical text can be taken as is.
+            None if incoming == *current => PostMerge::Clean(incoming.clone()),
+            None => PostMerge::Conflict(Vec::new()),
+        };
+        match merged {
+            PostMerge::Clean(text) if text == *current => SaveResult::Unchanged,
+            PostMerge::Clean(text) => {
+                write_text(tx, &row, &text, RevisionKind::Merge, false)?;
+                SaveResult::Merged
+            }
+            PostMerge::Conflict(_) => {
+                keep_both(tx, &row, base, &incoming, req.kind)?;
+                SaveResult::Conflict
+            }
+        }
+    };
     if let Some(name) = req.revision_name.as_deref().map(str::trim) {
-        conn.prepare_cached(
+        tx.prepare_cached(
             "UPDATE revisions SET name = ?2 WHERE version_id = ?1 \
              AND number = (SELECT max(number) FROM revisions WHERE version_id = ?1)",
         )?
-        .execute(params![version_id, (!name.is_empty()).then_some(name)])?;
+        .execute(params![row.version_id, (!name.is_empty()).then_some(name)])?;
+        tx.touched(
+            RecordKind::LanguageVersion,
+            &row.version_uid,
+            ChangeAction::Updated,
+            &row.post.id,
+            Some(&row.post.lang),
+        );
     }
-    load(conn, req.id, Some(&req.lang))
+    let post = rows::load(tx, row.post_row, Some(&req.lang))?.post;
+    Ok(SaveOutcome { post, result })
 }
 
-pub(crate) fn history(
-    conn: &Connection,
-    id: i64,
-    lang: Option<&str>,
-) -> Result<Vec<RevisionSummary>> {
-    let row = load(conn, id, lang)?;
+/// Two overlapping changes: one text stays current, the other is kept beside it.
+/// The person typing in the window keeps what they see: their text becomes
+/// current and the one it met is kept. A change from anywhere else (the command
+/// line, sync, an import) does not replace text under someone: it is kept aside.
+fn keep_both(
+    tx: &WriteTx,
+    row: &VersionRow,
+    base: i64,
+    incoming: &PostText,
+    kind: RevisionKind,
+) -> Result<()> {
+    let head = row.post.revision;
+    if tx.origin() == Origin::Window {
+        let replaced_from = last_origin(tx, &row.version_uid)?.unwrap_or(Origin::Cli);
+        conflicts::keep(tx, row, base, head, &row.post.text, replaced_from)?;
+        write_text(tx, row, incoming, kind, false)?;
+    } else {
+        conflicts::keep(tx, row, base, head, incoming, tx.origin())?;
+    }
+    Ok(())
+}
+
+/// Where the latest change to a language version came from.
+fn last_origin(conn: &Connection, version_uid: &str) -> Result<Option<Origin>> {
+    let origin: Option<String> = conn
+        .prepare_cached(
+            "SELECT s.origin FROM changes c JOIN change_sets s ON s.id = c.change_set \
+             WHERE c.record_kind = 'language_version' AND c.record_id = ?1 ORDER BY c.id DESC LIMIT 1",
+        )?
+        .query_row([version_uid], |r| r.get(0))
+        .optional()?;
+    Ok(origin.and_then(|o| Origin::parse(&o)))
+}
+
+fn history(conn: &Connection, row: &VersionRow) -> Result<Vec<RevisionSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT number, kind, name, created_at, title, body FROM revisions \
+        "SELECT number, kind, name, created_at, title, word_count FROM revisions \
          WHERE version_id = ?1 ORDER BY number",
     )?;
     let revisions = stmt
         .query_map([row.version_id], |r| {
-            Ok(RevisionSummary {
-                number: r.get(0)?,
-                kind: RevisionKind::parse(&r.get::<_, String>(1)?),
-                name: r.get(2)?,
-                created_at: clock::to_text(r.get(3)?),
-                title: r.get(4)?,
-                words: super::stats::word_count(&r.get::<_, String>(5)?),
-            })
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+            ))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .map(|r| {
+            let (number, kind, name, at, title, words) = r?;
+            Ok(RevisionSummary {
+                number,
+                kind: RevisionKind::parse(&kind)?,
+                name,
+                created_at: clock::to_text(at),
+                title,
+                words,
+            })
+        })
+        .collect::<Result<_>>()?;
     Ok(revisions)
 }
 
-pub(crate) fn revision(
-    conn: &Connection,
-    id: i64,
-    lang: Option<&str>,
-    number: i64,
-) -> Result<Revision> {
-    let row = load(conn, id, lang)?;
-    conn.prepare_cached(
-        "SELECT kind, name, created_at, title, slug, summary, body, tags, place_line, share_text, author \
-         FROM revisions WHERE version_id = ?1 AND number = ?2",
-    )?
-    .query_row(params![row.version_id, number], |r| {
-        let tags: String = r.get(7)?;
+fn read_revision(conn: &Connection, version_id: i64, number: i64) -> Result<Option<Revision>> {
+    let raw = conn
+        .prepare_cached(
+            "SELECT kind, name, created_at, title, slug, summary, body, tags, place_line, share_text, \
+             author, uid FROM revisions WHERE version_id = ?1 AND number = ?2",
+        )?
+        .query_row(params![version_id, number], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+                PostText {
+                    title: r.get(3)?,
+                    slug: r.get(4)?,
+                    summary: r.get(5)?,
+                    body: r.get(6)?,
+                    tags: Vec::new(),
+                    place_line: r.get(8)?,
+                    share_text: r.get(9)?,
+                    author: r.get(10)?,
+                },
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(11)?,
+            ))
+        })
+        .optional()?;
+    raw.map(|(kind, name, at, mut text, tags, uid)| {
+        text.tags = parse_tags(&tags, &format!("revision {uid}"))?;
         Ok(Revision {
             number,
-            kind: RevisionKind::parse(&r.get::<_, String>(0)?),
-            name: r.get(1)?,
-            created_at: clock::to_text(r.get(2)?),
-            text: PostText {
-                title: r.get(3)?,
-                slug: r.get(4)?,
-                summary: r.get(5)?,
-                body: r.get(6)?,
-                tags: serde_json::from_str(&tags).unwrap_or_default(),
-                place_line: r.get(8)?,
-                share_text: r.get(9)?,
-                author: r.get(10)?,
-            },
+            kind: RevisionKind::parse(&kind)?,
+            name,
+            created_at: clock::to_text(at),
+            text,
         })
     })
-    .optional()?
-    .ok_or_else(|| Error::RevisionNotFound {
-        id,
+    .transpose()
+}
+
+fn revision(conn: &Connection, row: &VersionRow, number: i64) -> Result<Revision> {
+    read_revision(conn, row.version_id, number)?.ok_or_else(|| Error::RevisionNotFound {
+        id: row.post.id.clone(),
         lang: row.post.lang.clone(),
         number,
     })
 }
 
-/// Diff from revision `from` to revision `to` (the latest when `None`).
-pub(crate) fn diff(
-    conn: &Connection,
-    id: i64,
-    lang: Option<&str>,
-    from: i64,
-    to: Option<i64>,
-) -> Result<RevisionDiff> {
-    let to = match to {
-        Some(n) => n,
-        None => load(conn, id, lang)?.post.revision,
-    };
-    let a = revision(conn, id, lang, from)?;
-    let b = revision(conn, id, lang, to)?;
-    Ok(RevisionDiff {
-        from,
-        to,
-        fields: field_changes(&a.text, &b.text),
-        body: diff_lines(&a.text.body, &b.text.body),
-    })
+/// The revisions of a language version: `library.revisions()`.
+pub struct Revisions<'l> {
+    lib: &'l Library,
+}
+
+impl Library {
+    pub fn revisions(&self) -> Revisions<'_> {
+        Revisions { lib: self }
+    }
+}
+
+impl Revisions<'_> {
+    /// Every revision, oldest first.
+    pub fn history(&self, id: &str, lang: Option<&str>) -> Result<Vec<RevisionSummary>> {
+        self.lib
+            .read(|c| history(c, &rows::load_by_id(c, id, lang)?))
+    }
+
+    pub fn get(&self, id: &str, lang: Option<&str>, number: i64) -> Result<Revision> {
+        self.lib
+            .read(|c| revision(c, &rows::load_by_id(c, id, lang)?, number))
+    }
+
+    /// What changed from revision `from` to revision `to` (the latest when `None`).
+    pub fn diff(
+        &self,
+        id: &str,
+        lang: Option<&str>,
+        from: i64,
+        to: Option<i64>,
+    ) -> Result<RevisionDiff> {
+        self.lib.read(|c| {
+            let row = rows::load_by_id(c, id, lang)?;
+            let to = to.unwrap_or(row.post.revision);
+            let a = revision(c, &row, from)?;
+            let b = revision(c, &row, to)?;
+            Ok(RevisionDiff {
+                from,
+                to,
+                fields: field_changes(&a.text, &b.text),
+                body: diff_lines(&a.text.body, &b.text.body),
+            })
+        })
+    }
+
+    /// Brings back the text of an old revision as a new revision; the revisions
+    /// in between stay in the history.
+    pub fn restore(&self, id: &str, lang: Option<&str>, number: i64) -> Result<Post> {
+        self.lib.change(|tx| {
+            let row = rows::load_by_id(tx, id, lang)?;
+            let old = revision(tx, &row, number)?;
+            if old.text != row.post.text {
+                write_text(tx, &row, &old.text, RevisionKind::Restore, false)?;
+            }
+            Ok(rows::load(tx, row.post_row, Some(&row.post.lang))?.post)
+        })
+    }
 }
 
 fn field_changes(a: &PostText, b: &PostText) -> Vec<FieldChange> {

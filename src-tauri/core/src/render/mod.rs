@@ -10,6 +10,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::languages::TextDirection;
+use crate::languages::{self, Typography};
 use crate::posts::stats::{self, TextStats};
 
 /// What the preview pane shows: the HTML, cut into its top-level blocks so the
@@ -23,26 +25,10 @@ pub struct Preview {
     pub stats: TextStats,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum TextDirection {
-    Ltr,
-    Rtl,
-}
-
-/// Languages written right to left among those a site may use.
-pub fn direction(lang: &str) -> TextDirection {
-    let base = lang.split(['-', '_']).next().unwrap_or(lang);
-    match base {
-        "ar" | "he" | "fa" | "ur" | "ps" | "yi" | "dv" | "ku" => TextDirection::Rtl,
-        _ => TextDirection::Ltr,
-    }
-}
-
 pub fn preview(markdown: &str, lang: &str) -> Preview {
     Preview {
         blocks: to_blocks(markdown, lang),
-        dir: direction(lang),
+        dir: languages::direction(lang),
         stats: stats::stats(markdown),
     }
 }
@@ -64,16 +50,18 @@ pub fn to_html(markdown: &str, lang: &str) -> String {
     render(markdown, lang, false).0
 }
 
-/// Between top-level blocks when rendering for the preview; a private-use
-/// character, removed again by the split.
-const BLOCK_END: char = '\u{E000}';
+/// Between top-level blocks when rendering for the preview, removed again by the
+/// split. An HTML comment: text from a draft reaches the HTML escaped (`&lt;!--`),
+/// so only this renderer can write one; raw HTML in a draft, which could, goes
+/// through the sanitiser, which drops every comment.
+const BLOCK_END: &str = "<!--valise:block-->";
 
 /// The same HTML as `to_html`, cut at top-level block boundaries. A draft with
 /// raw HTML comes back as one block: its tags may span blocks.
 pub fn to_blocks(markdown: &str, lang: &str) -> Vec<String> {
     let (html, has_raw_html) = render(markdown, lang, true);
     if has_raw_html {
-        return vec![html.replace(BLOCK_END, "")];
+        return vec![html];
     }
     // The writer starts each block after a marker on a new line; that newline
     // belongs to the gap, not to the block.
@@ -85,7 +73,7 @@ pub fn to_blocks(markdown: &str, lang: &str) -> Vec<String> {
 }
 
 fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
-    let french = lang == "fr" || lang.starts_with("fr-") || lang.starts_with("fr_");
+    let french = languages::typography(lang) == Typography::French;
     let mut has_raw_html = false;
     let mut in_code_block = false;
     let mut in_verbatim_link = 0u32;
@@ -162,7 +150,7 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
                 _ => {}
             }
             let block_ends = level == 0 && !matches!(event, Event::Start(_));
-            let marker = block_ends.then_some(Event::Html(CowStr::Borrowed("\u{E000}")));
+            let marker = block_ends.then_some(Event::Html(CowStr::Borrowed(BLOCK_END)));
             std::iter::once(event).chain(marker)
         });
         pulldown_cmark::html::push_html(&mut html, events);
@@ -334,7 +322,18 @@ mod tests {
         assert_eq!(blocks.concat(), to_html(md, "fr"));
         let raw = to_blocks("a\n\n<div>\n\nb\n\n</div>\n\nc", "en");
         assert_eq!(raw.len(), 1, "raw HTML stays whole: {raw:?}");
-        assert!(!raw[0].contains('\u{E000}'));
+        assert!(!raw[0].contains(BLOCK_END));
+    }
+
+    #[test]
+    fn a_draft_holding_the_private_use_character_renders_it() {
+        let md = "Un \u{E000} caractère privé.\n\nSuite \u{E000}.\n";
+        let blocks = to_blocks(md, "fr");
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert_eq!(blocks[0], "<p>Un \u{E000} caractère privé.</p>\n");
+        assert_eq!(blocks.concat(), to_html(md, "fr"));
+        let marker = to_blocks("Texte <!--valise:block--> et `<!--valise:block-->`\n", "en");
+        assert_eq!(marker.len(), 1, "{marker:?}");
     }
 
     #[test]

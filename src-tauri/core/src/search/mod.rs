@@ -6,14 +6,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::library::Library;
 use snippet::Term;
 
 pub mod snippet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SearchHit {
-    #[ts(type = "number")]
-    pub id: i64,
+    /// The post's global id.
+    pub id: String,
     pub lang: String,
     pub title: String,
     /// The passage around the match, as plain text.
@@ -83,9 +84,27 @@ pub const BROAD_QUERY_WINDOW: u32 = 5_000;
 /// shorter prefixes match too many words to be useful and cost a full merge.
 const MIN_PREFIX_CHARS: usize = 4;
 
+/// Full-text search: `library.search()`.
+pub struct Search<'l> {
+    lib: &'l Library,
+}
+
+impl Library {
+    pub fn search(&self) -> Search<'_> {
+        Search { lib: self }
+    }
+}
+
+impl Search<'_> {
+    /// The best `limit` matches for what a person typed (accents and case ignored).
+    pub fn run(&self, input: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        self.lib.read(|c| search(c, input, limit))
+    }
+}
+
 /// The best `limit` matches. The top hits are ranked inside the FTS table first;
 /// only those few are joined to their posts and given a snippet.
-pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<SearchHit>> {
+fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<SearchHit>> {
     let Some((query, terms)) = parse(input) else {
         return Ok(Vec::new());
     };
@@ -99,7 +118,7 @@ pub(crate) fn search(conn: &Connection, input: &str, limit: u32) -> Result<Vec<S
                    ORDER BY rowid DESC LIMIT 1 OFFSET ?3 - 1), 0)
              ORDER BY rank LIMIT ?2 * 2
          )
-         SELECT v.post_id, v.lang, v.title, top.rank, v.body
+         SELECT p.uid, v.lang, v.title, top.rank, v.body
          FROM top
          JOIN language_versions v ON v.id = top.rowid
          JOIN posts p ON p.id = v.post_id AND p.deleted_at IS NULL

@@ -9,7 +9,10 @@ use ts_rs::TS;
 
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::posts::{slugify, Post, PostText};
+use crate::library::Library;
+use crate::posts::revisions::{self, RevisionKind};
+use crate::posts::{rows, slugify, Post, PostText};
+use crate::store::write::Origin;
 
 /// The front matter Valise writes and reads. Common names from other tools are
 /// accepted too (`date`, `description`), so a folder of Hugo or Jekyll posts
@@ -54,8 +57,8 @@ pub struct ParsedFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ImportedFile {
     pub path: String,
-    #[ts(type = "number")]
-    pub id: i64,
+    /// The new post's global id.
+    pub id: String,
     pub title: String,
 }
 
@@ -263,7 +266,8 @@ pub fn to_markdown(post: &Post) -> String {
     format!("---\n{yaml}---\n{}", t.body)
 }
 
-/// A file name that says which post it is and sorts by id.
+/// A file name that says which post it is: the first 8 characters of its id
+/// (enough to find it again with the CLI), its slug and its language.
 pub fn file_name(post: &Post) -> String {
     let mut slug = slugify(if post.text.slug.is_empty() {
         &post.text.title
@@ -274,7 +278,8 @@ pub fn file_name(post: &Post) -> String {
         slug = "post".into();
     }
     let slug: String = slug.chars().take(80).collect();
-    format!("{:05}-{slug}.{}.md", post.id, post.lang)
+    let short: String = post.id.chars().take(crate::ids::MIN_PREFIX).collect();
+    format!("{short}-{slug}.{}.md", post.lang)
 }
 
 /// Writes a file whole or not at all: a crash mid-export leaves no half file.
@@ -282,6 +287,112 @@ pub fn write_atomically(path: &Path, content: &str) -> Result<()> {
     let tmp = path.with_extension("md.partial");
     std::fs::write(&tmp, content).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Markdown files in and out: `library.transfer()`.
+pub struct Transfer<'l> {
+    lib: &'l Library,
+}
+
+impl Library {
+    pub fn transfer(&self) -> Transfer<'_> {
+        Transfer { lib: self }
+    }
+}
+
+impl Transfer<'_> {
+    /// Imports Markdown files and folders. Files that cannot be read are listed
+    /// in the report with the reason; the others are imported in one transaction.
+    pub fn import(&self, paths: &[PathBuf]) -> Result<ImportReport> {
+        let languages = self.lib.languages();
+        let (files, mut failed) = markdown_files(paths);
+        let mut parsed = Vec::with_capacity(files.len());
+        for path in files {
+            let result = parse_file(&path).and_then(|f| {
+                if let Some(lang) = &f.lang {
+                    languages
+                        .check(lang)
+                        .map_err(|e| bad(&path, e.to_string()))?;
+                }
+                Ok(f)
+            });
+            match result {
+                Ok(f) => parsed.push(f),
+                Err(e) => failed.push(FileError {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        let imported = self.import_parsed(parsed)?;
+        Ok(ImportReport { imported, failed })
+    }
+
+    /// Adds posts already read from files (or made by a program), all in one
+    /// transaction recorded as an import. Their dates are kept; the first
+    /// revision is an "import".
+    pub fn import_parsed(&self, files: Vec<ParsedFile>) -> Result<Vec<ImportedFile>> {
+        let languages = self.lib.languages();
+        let written = self.lib.write(Origin::Import, |tx| {
+            let now = tx.now();
+            files
+                .into_iter()
+                .map(|f| {
+                    let lang = f.lang.unwrap_or_else(|| languages.source().to_string());
+                    languages.check(&lang)?;
+                    let mut text = f.text.normalized();
+                    if text.slug.is_empty() {
+                        text.slug = slugify(&text.title);
+                    }
+                    let created = f.created_at.unwrap_or(now);
+                    let updated = f.updated_at.unwrap_or(created.max(now));
+                    let made = rows::insert(tx, &lang, &text, created, updated)?;
+                    revisions::record_new(
+                        tx,
+                        &made.post_uid,
+                        &lang,
+                        made.version_id,
+                        &text,
+                        RevisionKind::Import,
+                    )?;
+                    Ok(ImportedFile {
+                        path: f.path.display().to_string(),
+                        id: made.post_uid,
+                        title: text.title,
+                    })
+                })
+                .collect()
+        })?;
+        Ok(written.0)
+    }
+
+    /// Writes each language version of the given posts (all when `ids` is `None`)
+    /// as a Markdown file with front matter into `dir`. Returns the files written.
+    pub fn export(&self, ids: Option<&[String]>, dir: &Path) -> Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let posts: Vec<Post> = self.lib.read(|c| {
+            let ids = match ids {
+                Some(ids) => ids.to_vec(),
+                None => rows::all_ids(c)?,
+            };
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let post_row = rows::resolve(c, &id)?;
+                for lang in rows::languages_of(c, post_row)? {
+                    out.push(rows::load(c, post_row, Some(&lang))?.post);
+                }
+            }
+            Ok(out)
+        })?;
+        posts
+            .iter()
+            .map(|post| {
+                let path = dir.join(file_name(post));
+                write_atomically(&path, &to_markdown(post))?;
+                Ok(path)
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
