@@ -80,10 +80,6 @@ impl Library {
         self.store.path()
     }
 
-    pub fn origin(&self) -> Origin {
-        self.origin
-    }
-
     pub fn languages(&self) -> &SiteLanguages {
         &self.languages
     }

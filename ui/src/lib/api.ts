@@ -20,7 +20,6 @@ import type {
   SearchHit,
   TextStats,
 } from './bindings';
-import { inTauri } from './window';
 
 /** Tells the app the first view is painted (for the start-up benchmark). */
 export const windowReady = () => invoke<null>('window_ready');
@@ -60,8 +59,11 @@ export const restoreRevision = (id: string, lang: string, number: number) =>
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {
-  if (!inTauri()) return () => {};
-  return listen<ChangeSet>('library-changed', (event) => handler(event.payload));
+  try {
+    return await listen<ChangeSet>('library-changed', (event) => handler(event.payload));
+  } catch {
+    return () => {}; // a plain browser, without the app around it
+  }
 }
 
 /** The sentence to show for a failed command: the core's message when it sent one. */

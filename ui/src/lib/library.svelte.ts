@@ -1,7 +1,7 @@
 // The library column: overview (languages, tags), the list with its filters,
 // and search as you type.
 import * as api from './api';
-import type { ChangeSet, LibraryOverview, ListSort, Post, PostSummary, SearchHit, TextDirection } from './bindings';
+import type { ChangeSet, LibraryOverview, ListSort, PostSummary, SearchHit, TextDirection } from './bindings';
 import { notices } from './notices.svelte';
 
 export const SEARCH_DELAY_MS = 120;
@@ -26,6 +26,7 @@ export class LibraryState {
 
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #overviewDue = false;
   #searchSeq = 0;
   #listSeq = 0;
 
@@ -102,40 +103,27 @@ export class LibraryState {
     void this.refreshList();
   }
 
-  /** Brings a saved post's row up to date without reloading the list. */
-  patch(post: Post): void {
-    const index = this.posts.findIndex((p) => p.id === post.id && p.lang === post.lang);
-    if (index >= 0) {
-      const row: PostSummary = {
-        ...this.posts[index],
-        title: post.title,
-        summary: post.summary,
-        tags: post.tags,
-        words: post.stats.words,
-        updated_at: post.updated_at,
-        in_conflict: post.conflict !== null,
-      };
-      const rest = this.posts.filter((_, i) => i !== index);
-      this.posts = this.sort === 'updated' ? [row, ...rest] : this.posts.map((p, i) => (i === index ? row : p));
-    }
-    if (this.hits) {
-      this.hits = this.hits.map((h) => (h.id === post.id && h.lang === post.lang ? { ...h, title: post.title } : h));
-    }
-  }
-
-  /** A change to the library, from anywhere: refresh what the column shows. */
+  /** A change to the library, from anywhere: the one way the column refreshes.
+   * The list always (a few hundred microseconds); the overview (post count, tag
+   * counts over the whole library) when posts came or went, or when another
+   * writer changed something. This window's own tag edits refresh it through
+   * `tagsChanged`, so autosaves do not recount every tag. */
   changed(changes: ChangeSet): void {
     if (changes.changes.length === 0) return;
+    this.#overviewDue ||= changes.origin !== 'window' || changes.changes.some((c) => c.kind === 'post');
     clearTimeout(this.#refreshTimer);
     this.#refreshTimer = setTimeout(() => {
       void this.refreshList();
-      void this.refreshOverview();
+      if (this.#overviewDue) {
+        this.#overviewDue = false;
+        void this.refreshOverview();
+      }
       if (this.searching && this.searchedFor !== '') void this.search(this.searchedFor);
     }, REFRESH_DELAY_MS);
   }
 
-  remove(id: string): void {
-    this.posts = this.posts.filter((p) => p.id !== id);
-    if (this.hits) this.hits = this.hits.filter((h) => h.id !== id);
+  /** The open post's tags changed in this window. */
+  tagsChanged(): void {
+    void this.refreshOverview();
   }
 }

@@ -124,16 +124,21 @@ export class Session {
   /** Shows `post` in the editor, replacing whatever was there (call `flush` first). */
   load(post: Post): void {
     clearTimeout(this.#timer);
-    this.post = post;
-    this.fields = fieldsOf(post);
-    this.#body = post.body;
-    this.#base = post.revision;
-    this.#savedKey = JSON.stringify(this.text());
+    this.#show(post);
     this.saveState = 'saved';
     this.saveError = null;
     this.preview = null;
     this.loaded += 1;
     this.#refreshPreview();
+  }
+
+  /** Makes `post` the saved state of the editor's fields and body. */
+  #show(post: Post): void {
+    this.post = post;
+    this.fields = fieldsOf(post);
+    this.#body = post.body;
+    this.#base = post.revision;
+    this.#savedKey = JSON.stringify(this.text());
   }
 
   /** Closes the post without saving (after it was deleted). */
@@ -164,37 +169,33 @@ export class Session {
 
   /** Takes `post`'s text into the open editor without resetting it (caret kept). */
   #take(post: Post): void {
-    this.post = post;
-    this.fields = fieldsOf(post);
-    this.#body = post.body;
-    this.#base = post.revision;
-    this.#savedKey = JSON.stringify(this.text());
+    this.#show(post);
     this.arrived += 1;
     this.#refreshPreview();
   }
 
-  /** A change to the library from anywhere: if it touched the open post and
-   * did not come from this session's own save, bring the post up to date. */
+  /** Whether the fields or the body hold text the core does not have yet. */
+  #unsaved(): boolean {
+    return JSON.stringify(this.text()) !== this.#savedKey;
+  }
+
+  /** A change to the library from anywhere. If it touched the open post, bring
+   * the editor up to date: unsaved typing is saved (the core merges it with
+   * the other change); otherwise the newer text is taken in place. */
   async changed(changes: ChangeSet): Promise<void> {
     const open = this.post;
     if (!open || !changes.changes.some((c) => c.post === open.id && (c.lang === null || c.lang === open.lang))) return;
-    if (JSON.stringify(this.text()) !== this.#savedKey) {
-      // Unsaved typing: saving now merges it with the other change.
+    await this.#chain; // a save in flight lands first
+    if (this.#unsaved()) {
       await this.flush();
       return;
     }
-    await this.#chain;
-    if (this.post !== open && this.post?.id !== open.id) return;
     try {
       const fresh = await api.getPost(open.id, open.lang);
       if (this.post?.id !== fresh.id || this.post.lang !== fresh.lang) return;
-      if (JSON.stringify(this.text()) !== this.#savedKey) {
-        await this.flush();
-      } else if (fresh.revision !== this.#base) {
-        this.#take(fresh);
-      } else {
-        this.post = fresh;
-      }
+      if (this.#unsaved()) await this.flush();
+      else if (fresh.revision !== this.#base) this.#take(fresh);
+      else this.post = fresh;
     } catch (error) {
       notices.report(error, 'The post changed elsewhere and could not be reloaded');
     }
@@ -291,7 +292,7 @@ export class Session {
         // Merged, but typing went on: keep the base; the next save merges again.
         this.#schedule(AUTOSAVE_MS);
       }
-      this.saveState = JSON.stringify(this.text()) === this.#savedKey ? 'saved' : 'dirty';
+      this.saveState = this.#unsaved() ? 'dirty' : 'saved';
       this.#hooks.saved?.(saved, post);
       return true;
     } catch (error) {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { SaveRequest } from '../lib/bindings';
 import { notices } from '../lib/notices.svelte';
-import { callsOf, fakePreview, mockCommands, overview, post, summary } from './fixtures';
+import { callsOf, emitLibraryChanged, fakePreview, mockCommands, overview, post, summary } from './fixtures';
 
 describe('the workstation', () => {
   beforeEach(() => notices.clear());
@@ -76,6 +76,7 @@ describe('the workstation', () => {
       list_posts: () => (posts ? [summary(created)] : []),
       create_post: () => {
         posts = 1;
+        emitLibraryChanged(created); // the core announces the new post before answering
         return created;
       },
       preview: fakePreview,

@@ -1,7 +1,8 @@
 // Test doubles for the Tauri commands: a table of handlers behind the mocked `invoke`.
 import { invoke } from '@tauri-apps/api/core';
+import * as events from '@tauri-apps/api/event';
 import { vi } from 'vitest';
-import type { LibraryOverview, Post, PostSummary, Preview } from '../lib/bindings';
+import type { ChangeSet, LibraryOverview, Post, PostSummary, Preview } from '../lib/bindings';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -75,3 +76,14 @@ export const fakePreview = (args: Record<string, unknown>): Preview => {
     stats: { words: markdown.split(/\s+/).filter(Boolean).length, reading_minutes: 1, characters: [...markdown].length },
   };
 };
+
+/** What the core announces after a write: here, that `post` was created from the window. */
+export function emitLibraryChanged(post: Post, kind: ChangeSet['changes'][number]['kind'] = 'post'): void {
+  const set: ChangeSet = {
+    cursor: 1,
+    origin: 'window',
+    at: post.updated_at,
+    changes: [{ kind, id: post.id, action: 'created', post: post.id, lang: null, counter: 1 }],
+  };
+  (events as unknown as { emitForTest(name: string, payload: unknown): void }).emitForTest('library-changed', set);
+}

@@ -114,10 +114,6 @@ impl SiteLanguages {
         &self.source
     }
 
-    pub fn codes(&self) -> &[String] {
-        &self.all
-    }
-
     pub fn describe_all(&self) -> Vec<Language> {
         self.all.iter().map(|c| describe(c)).collect()
     }

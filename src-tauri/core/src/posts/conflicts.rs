@@ -3,12 +3,13 @@
 //! the revision both were made from, until someone keeps one or combines them.
 //! The language version stays editable meanwhile; nothing waits on a conflict.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::revisions::{self, RevisionKind};
 use super::rows::{self, VersionRow};
+use super::snapshot::{self, Stored};
 use super::{Post, PostText};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -64,34 +65,25 @@ pub(crate) fn open_for(
 
 /// The conflict at row `row`, beside the language version's `current` text.
 fn read(conn: &Connection, row: i64, current: &PostText) -> Result<Conflict> {
-    let (id, origin, at, base, current_number, mut other, tags) = conn
-        .prepare_cached(
-            "SELECT uid, origin, created_at, base_number, current_number, title, slug, summary,              body, tags, place_line, share_text, author FROM conflicts WHERE id = ?1",
-        )?
-        .query_row([row], |r| {
+    let sql = format!(
+        "SELECT uid, origin, created_at, base_number, current_number, {} FROM conflicts WHERE id = ?1",
+        snapshot::COLUMNS
+    );
+    let (id, origin, at, base, current_number, other) =
+        conn.prepare_cached(&sql)?.query_row([row], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
-                PostText {
-                    title: r.get(5)?,
-                    slug: r.get(6)?,
-                    summary: r.get(7)?,
-                    body: r.get(8)?,
-                    tags: Vec::new(),
-                    place_line: r.get(10)?,
-                    share_text: r.get(11)?,
-                    author: r.get(12)?,
-                },
-                r.get::<_, String>(9)?,
+                Stored::read(r, 5)?,
             ))
         })?;
-    other.tags = revisions::parse_tags(&tags, &id)?;
     let origin = Origin::parse(&origin)
         .ok_or_else(|| Error::corrupt(format!("conflict {id} has origin {origin:?}")))?;
     Ok(Conflict {
+        other: other.into_text(&format!("conflict {id}"))?,
         origin,
         from: origin.described().to_string(),
         id,
@@ -99,7 +91,6 @@ fn read(conn: &Connection, row: i64, current: &PostText) -> Result<Conflict> {
         base_revision: base,
         current_revision: current_number,
         current: current.clone(),
-        other,
     })
 }
 
@@ -113,28 +104,18 @@ pub(crate) fn keep(
     origin: Origin,
 ) -> Result<String> {
     let uid = ids::new_id();
-    let tags = serde_json::to_string(&other.tags).expect("a list of strings always serialises");
-    tx.prepare_cached(
-        "INSERT INTO conflicts (uid, version_id, base_number, current_number, origin, created_at, \
-         title, slug, summary, body, tags, place_line, share_text, author) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        uid,
-        row.version_id,
-        base,
-        current_number,
-        origin.as_str(),
-        tx.now(),
-        other.title,
-        other.slug,
-        other.summary,
-        other.body,
-        tags,
-        other.place_line,
-        other.share_text,
-        other.author
-    ])?;
+    let tags = snapshot::tags_json(&other.tags);
+    let sql = format!(
+        "INSERT INTO conflicts (uid, version_id, base_number, current_number, origin, created_at, {}) \
+         VALUES (?, ?, ?, ?, ?, ?, {})",
+        snapshot::COLUMNS,
+        snapshot::PLACEHOLDERS
+    );
+    let (origin, now) = (origin.as_str(), tx.now());
+    let head: [&dyn ToSql; 6] = [&uid, &row.version_id, &base, &current_number, &origin, &now];
+    tx.prepare_cached(&sql)?.execute(params_from_iter(
+        head.into_iter().chain(snapshot::values(other, &tags)),
+    ))?;
     tx.touched(
         RecordKind::Conflict,
         &uid,
@@ -150,15 +131,11 @@ pub fn resolve(tx: &WriteTx, id: &str, resolution: Resolution) -> Result<Post> {
     let conflict_row = ids::resolve(tx, "conflicts", id, "AND resolved_at IS NULL", |id| {
         Error::ConflictNotFound { id }
     })?;
-    let (uid, version_id): (String, i64) = tx.query_row(
-        "SELECT uid, version_id FROM conflicts WHERE id = ?1",
+    let (uid, post_row, lang): (String, i64, String) = tx.query_row(
+        "SELECT c.uid, v.post_id, v.lang FROM conflicts c \
+         JOIN language_versions v ON v.id = c.version_id WHERE c.id = ?1",
         [conflict_row],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let (post_row, lang): (i64, String) = tx.query_row(
-        "SELECT post_id, lang FROM language_versions WHERE id = ?1",
-        [version_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let row = rows::load(tx, post_row, Some(&lang))?;
     if resolution == Resolution::TakeOther {

@@ -7,6 +7,7 @@ pub mod conflicts;
 pub mod merge;
 pub mod revisions;
 pub(crate) mod rows;
+pub(crate) mod snapshot;
 pub mod stats;
 
 use serde::{Deserialize, Serialize};
@@ -121,6 +122,21 @@ pub struct TagCount {
     pub posts: u32,
 }
 
+/// A new post: its first language version and that version's first revision.
+pub(crate) fn insert_new(
+    tx: &WriteTx,
+    lang: &str,
+    text: &PostText,
+    created_at: i64,
+    updated_at: i64,
+    kind: RevisionKind,
+) -> Result<rows::VersionRow> {
+    let post_row = rows::insert(tx, lang, text, created_at, updated_at)?;
+    let mut row = rows::load(tx, post_row, Some(lang))?;
+    row.post.revision = revisions::insert(tx, &row, 1, text, kind)?;
+    Ok(row)
+}
+
 /// Marks a post deleted (all its languages). The row stays as a tombstone so
 /// that sync can tell the publishing backend.
 pub fn delete(tx: &WriteTx, id: &str) -> Result<()> {
@@ -156,16 +172,7 @@ impl Posts<'_> {
         .normalized();
         self.lib.change(|tx| {
             let now = tx.now();
-            let made = rows::insert(tx, &lang, &text, now, now)?;
-            revisions::record_new(
-                tx,
-                &made.post_uid,
-                &lang,
-                made.version_id,
-                &text,
-                RevisionKind::Created,
-            )?;
-            Ok(rows::load(tx, made.post_row, Some(&lang))?.post)
+            Ok(insert_new(tx, &lang, &text, now, now, RevisionKind::Created)?.post)
         })
     }
 
@@ -193,24 +200,5 @@ impl Posts<'_> {
     pub fn render(&self, id: &str, lang: Option<&str>) -> Result<String> {
         let post = self.get(id, lang)?;
         Ok(render::to_html(&post.text.body, &post.lang))
-    }
-
-    /// The languages a post has, its source language first.
-    pub fn languages(&self, id: &str) -> Result<Vec<String>> {
-        self.lib
-            .read(|c| rows::languages_of(c, rows::resolve(c, id)?))
-    }
-
-    /// Every live post's id, oldest first.
-    pub fn all_ids(&self) -> Result<Vec<String>> {
-        self.lib.read(rows::all_ids)
-    }
-
-    pub fn count(&self) -> Result<u32> {
-        self.lib.read(rows::count)
-    }
-
-    pub fn tag_counts(&self) -> Result<Vec<TagCount>> {
-        self.lib.read(rows::tag_counts)
     }
 }

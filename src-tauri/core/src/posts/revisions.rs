@@ -8,7 +8,7 @@
 //! holding the folded number learns that its base is gone instead of merging
 //! against a text it never saw.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 use ts_rs::TS;
@@ -16,6 +16,7 @@ use ts_rs::TS;
 use super::conflicts;
 use super::merge::{merge_post_text, PostMerge};
 use super::rows::{self, VersionRow};
+use super::snapshot::{self, Stored};
 use super::{stats, Post, PostText};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -72,13 +73,6 @@ impl RevisionKind {
             }
         })
     }
-}
-
-/// Tags stored as a JSON array; anything else is an error, not an empty list
-/// (restoring a revision read as tag-less would wipe the tags).
-pub(crate) fn parse_tags(json: &str, whose: &str) -> Result<Vec<String>> {
-    serde_json::from_str(json)
-        .map_err(|e| Error::corrupt(format!("the tags of {whose} ({json:?}): {e}")))
 }
 
 /// A save of a language version's whole text.
@@ -169,62 +163,42 @@ pub struct RevisionDiff {
     pub body: Vec<DiffLine>,
 }
 
-/// Records the first revision of a new language version.
-pub(crate) fn record_new(
+/// Records revision `number` of a language version whose row holds `text`.
+pub(crate) fn insert(
     tx: &WriteTx,
-    post: &str,
-    lang: &str,
-    version_id: i64,
-    text: &PostText,
-    kind: RevisionKind,
-) -> Result<i64> {
-    insert(tx, post, lang, version_id, 1, text, kind)
-}
-
-fn insert(
-    tx: &WriteTx,
-    post: &str,
-    lang: &str,
-    version_id: i64,
+    row: &VersionRow,
     number: i64,
     text: &PostText,
     kind: RevisionKind,
 ) -> Result<i64> {
     let uid = ids::new_id();
-    let tags = serde_json::to_string(&text.tags).expect("a list of strings always serialises");
-    tx.prepare_cached(
-        "INSERT INTO revisions (uid, version_id, number, kind, created_at, title, slug, summary,          body, tags, place_line, share_text, author, word_count)          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        uid,
-        version_id,
-        number,
-        kind.as_str(),
-        tx.now(),
-        text.title,
-        text.slug,
-        text.summary,
-        text.body,
-        tags,
-        text.place_line,
-        text.share_text,
-        text.author,
-        stats::word_count(&text.body)
-    ])?;
+    let tags = snapshot::tags_json(&text.tags);
+    let sql = format!(
+        "INSERT INTO revisions (uid, version_id, number, kind, created_at, word_count, {}) \
+         VALUES (?, ?, ?, ?, ?, ?, {})",
+        snapshot::COLUMNS,
+        snapshot::PLACEHOLDERS
+    );
+    let (kind, now, words) = (kind.as_str(), tx.now(), stats::word_count(&text.body));
+    let head: [&dyn ToSql; 6] = [&uid, &row.version_id, &number, &kind, &now, &words];
+    tx.prepare_cached(&sql)?.execute(params_from_iter(
+        head.into_iter().chain(snapshot::values(text, &tags)),
+    ))?;
     tx.touched(
         RecordKind::Revision,
         &uid,
         ChangeAction::Created,
-        post,
-        Some(lang),
+        &row.post.id,
+        Some(&row.post.lang),
     );
     Ok(number)
 }
 
 /// Writes `text` over the language version and records its revision. An
 /// autosave may fold into the latest revision (`may_fold`) when that one is an
-/// unnamed autosave less than `AUTOSAVE_WINDOW_MS` old; the folded revision
-/// takes the next number and a new id. Returns the new revision's number.
+/// unnamed autosave less than `AUTOSAVE_WINDOW_MS` old: the folded revision is
+/// replaced by the new one, under the next number and a new id. Returns the
+/// new revision's number.
 pub(crate) fn write_text(
     tx: &WriteTx,
     row: &VersionRow,
@@ -233,69 +207,34 @@ pub(crate) fn write_text(
     may_fold: bool,
 ) -> Result<i64> {
     rows::update_text(tx, row, text)?;
-    let last: Option<(i64, String, String, Option<String>, i64)> = tx
-        .prepare_cached(
-            "SELECT id, uid, kind, name, created_at FROM revisions WHERE version_id = ?1              ORDER BY number DESC LIMIT 1",
-        )?
-        .query_row([row.version_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    let next = row.post.revision + 1;
-    let (post, lang) = (&row.post.id, Some(row.post.lang.as_str()));
-    if let Some((last_row, last_uid, last_kind, None, last_at)) = &last {
-        if may_fold
-            && kind == RevisionKind::Autosave
-            && last_kind == "autosave"
-            && tx.now() - last_at < AUTOSAVE_WINDOW_MS
-        {
-            let uid = ids::new_id();
-            let tags =
-                serde_json::to_string(&text.tags).expect("a list of strings always serialises");
-            tx.prepare_cached(
-                "UPDATE revisions SET number = ?2, uid = ?3, created_at = ?4, title = ?5, slug = ?6,                  summary = ?7, body = ?8, tags = ?9, place_line = ?10, share_text = ?11, author = ?12,                  word_count = ?13 WHERE id = ?1",
+    if may_fold && kind == RevisionKind::Autosave {
+        let folded: Option<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT id, uid FROM revisions WHERE version_id = ?1 AND number = ?2 \
+                 AND kind = 'autosave' AND name IS NULL AND created_at > ?3",
             )?
-            .execute(params![
-                last_row,
-                next,
-                uid,
-                tx.now(),
-                text.title,
-                text.slug,
-                text.summary,
-                text.body,
-                tags,
-                text.place_line,
-                text.share_text,
-                text.author,
-                stats::word_count(&text.body)
-            ])?;
+            .query_row(
+                params![
+                    row.version_id,
+                    row.post.revision,
+                    tx.now() - AUTOSAVE_WINDOW_MS
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((folded_row, folded_uid)) = folded {
+            tx.prepare_cached("DELETE FROM revisions WHERE id = ?1")?
+                .execute([folded_row])?;
             tx.touched(
                 RecordKind::Revision,
-                last_uid,
+                &folded_uid,
                 ChangeAction::Deleted,
-                post,
-                lang,
+                &row.post.id,
+                Some(&row.post.lang),
             );
-            tx.touched(
-                RecordKind::Revision,
-                &uid,
-                ChangeAction::Created,
-                post,
-                lang,
-            );
-            return Ok(next);
         }
     }
-    insert(
-        tx,
-        post,
-        lang.unwrap_or_default(),
-        row.version_id,
-        next,
-        text,
-        kind,
-    )
+    insert(tx, row, row.post.revision + 1, text, kind)
 }
 
 /// The text of revision `number`, if it still exists (a folded autosave does not).
@@ -376,7 +315,7 @@ fn keep_both(
 ) -> Result<()> {
     let head = row.post.revision;
     if tx.origin() == Origin::Window {
-        let replaced_from = last_origin(tx, &row.version_uid)?.unwrap_or(Origin::Cli);
+        let replaced_from = last_origin(tx, &row.version_uid)?;
         conflicts::keep(tx, row, base, head, &row.post.text, replaced_from)?;
         write_text(tx, row, incoming, kind, false)?;
     } else {
@@ -385,16 +324,21 @@ fn keep_both(
     Ok(())
 }
 
-/// Where the latest change to a language version came from.
-fn last_origin(conn: &Connection, version_uid: &str) -> Result<Option<Origin>> {
+/// Where the latest change to a language version came from (its counter row
+/// names the change set; every version has one from its creation on).
+fn last_origin(conn: &Connection, version_uid: &str) -> Result<Origin> {
     let origin: Option<String> = conn
         .prepare_cached(
-            "SELECT s.origin FROM changes c JOIN change_sets s ON s.id = c.change_set \
-             WHERE c.record_kind = 'language_version' AND c.record_id = ?1 ORDER BY c.id DESC LIMIT 1",
+            "SELECT s.origin FROM record_counters r JOIN change_sets s ON s.id = r.change_set \
+             WHERE r.record_kind = 'language_version' AND r.record_id = ?1",
         )?
         .query_row([version_uid], |r| r.get(0))
         .optional()?;
-    Ok(origin.and_then(|o| Origin::parse(&o)))
+    origin.as_deref().and_then(Origin::parse).ok_or_else(|| {
+        Error::corrupt(format!(
+            "language version {version_uid} has no known last change"
+        ))
+    })
 }
 
 fn history(conn: &Connection, row: &VersionRow) -> Result<Vec<RevisionSummary>> {
@@ -429,39 +373,29 @@ fn history(conn: &Connection, row: &VersionRow) -> Result<Vec<RevisionSummary>> 
 }
 
 fn read_revision(conn: &Connection, version_id: i64, number: i64) -> Result<Option<Revision>> {
+    let sql = format!(
+        "SELECT kind, name, created_at, uid, {} FROM revisions WHERE version_id = ?1 AND number = ?2",
+        snapshot::COLUMNS
+    );
     let raw = conn
-        .prepare_cached(
-            "SELECT kind, name, created_at, title, slug, summary, body, tags, place_line, share_text, \
-             author, uid FROM revisions WHERE version_id = ?1 AND number = ?2",
-        )?
+        .prepare_cached(&sql)?
         .query_row(params![version_id, number], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, i64>(2)?,
-                PostText {
-                    title: r.get(3)?,
-                    slug: r.get(4)?,
-                    summary: r.get(5)?,
-                    body: r.get(6)?,
-                    tags: Vec::new(),
-                    place_line: r.get(8)?,
-                    share_text: r.get(9)?,
-                    author: r.get(10)?,
-                },
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(11)?,
+                r.get::<_, String>(3)?,
+                Stored::read(r, 4)?,
             ))
         })
         .optional()?;
-    raw.map(|(kind, name, at, mut text, tags, uid)| {
-        text.tags = parse_tags(&tags, &format!("revision {uid}"))?;
+    raw.map(|(kind, name, at, uid, stored)| {
         Ok(Revision {
             number,
             kind: RevisionKind::parse(&kind)?,
             name,
             created_at: clock::to_text(at),
-            text,
+            text: stored.into_text(&format!("revision {uid}"))?,
         })
     })
     .transpose()

@@ -119,21 +119,14 @@ fn write_tags(tx: &WriteTx, version_id: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// A new post and its first language version.
-pub(crate) struct Inserted {
-    pub post_row: i64,
-    pub post_uid: String,
-    pub version_id: i64,
-}
-
-/// Inserts a new post with its first language version.
+/// Inserts a new post with its first language version; returns the post's row id.
 pub(crate) fn insert(
     tx: &WriteTx,
     lang: &str,
     text: &PostText,
     created_at: i64,
     updated_at: i64,
-) -> Result<Inserted> {
+) -> Result<i64> {
     let post_uid = ids::new_id();
     tx.prepare_cached("INSERT INTO posts (uid, source_lang, created_at) VALUES (?1, ?2, ?3)")?
         .execute(params![post_uid, lang, created_at])?;
@@ -175,11 +168,7 @@ pub(crate) fn insert(
         &post_uid,
         Some(lang),
     );
-    Ok(Inserted {
-        post_row,
-        post_uid,
-        version_id,
-    })
+    Ok(post_row)
 }
 
 /// Writes new text over a language version. Title and body are only written when

@@ -3,18 +3,16 @@
 //! would copy the whole WAL before returning.
 
 use std::path::Path;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::ticker::{Beat, Ticker};
+
 const EVERY: Duration = Duration::from_secs(2);
 
-pub struct Checkpointer {
-    stop: Option<Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
+/// Checkpoints while alive; dropped, it ends with a full checkpoint.
+pub struct Checkpointer(#[allow(dead_code)] Option<Ticker>);
 
 impl Checkpointer {
     /// Starts checkpointing the library at `path` every couple of seconds. If a
@@ -26,46 +24,19 @@ impl Checkpointer {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         );
         let Ok(conn) = conn else {
-            return Checkpointer {
-                stop: None,
-                thread: None,
-            };
+            return Checkpointer(None);
         };
         let _ = conn.busy_timeout(Duration::from_secs(5));
         if writer.pragma_update(None, "wal_autocheckpoint", 0).is_err() {
-            return Checkpointer {
-                stop: None,
-                thread: None,
-            };
+            return Checkpointer(None);
         }
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("valise-checkpoint".into())
-            .spawn(move || loop {
-                match stopped.recv_timeout(EVERY) {
-                    Err(RecvTimeoutError::Timeout) => {
-                        // PASSIVE never waits for readers or the writer.
-                        let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
-                    }
-                    _ => {
-                        let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
-                        return;
-                    }
-                }
-            })
-            .ok();
-        Checkpointer {
-            stop: Some(stop),
-            thread,
-        }
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        Checkpointer(Ticker::start("valise-checkpoint", EVERY, move |beat| {
+            // PASSIVE never waits for readers or the writer; at the end, TRUNCATE
+            // leaves the file whole and the WAL empty.
+            let _ = conn.execute_batch(match beat {
+                Beat::Tick => "PRAGMA wal_checkpoint(PASSIVE)",
+                Beat::Stop => "PRAGMA wal_checkpoint(TRUNCATE)",
+            });
+        }))
     }
 }

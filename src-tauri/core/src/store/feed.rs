@@ -4,13 +4,12 @@
 //! after their commit; a watcher thread polls `PRAGMA data_version`, which moves
 //! when another connection (the CLI, another window) commits to the file.
 
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{params, Connection};
 
+use super::ticker::{Beat, Ticker};
 use super::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -143,50 +142,27 @@ impl Feed {
     }
 }
 
-/// Polls the library file for commits made by other connections and delivers them.
-pub(crate) struct Watcher {
-    stop: Option<Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
+/// Polls the library file for commits made by other connections and delivers
+/// them; stops when dropped.
+pub(crate) struct Watcher(#[allow(dead_code)] Option<Ticker>);
 
 impl Watcher {
     pub(crate) fn start(conn: Connection, feed: Arc<Feed>, every: Duration) -> Watcher {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("valise-changes".into())
-            .spawn(move || {
-                let version = |c: &Connection| -> Option<i64> {
-                    c.query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
-                };
-                let mut seen = version(&conn);
-                loop {
-                    match stopped.recv_timeout(every) {
-                        Err(RecvTimeoutError::Timeout) => {
-                            let now = version(&conn);
-                            if now != seen {
-                                seen = now;
-                                if let Err(e) = feed.deliver(&conn) {
-                                    eprintln!("valise: could not read the change feed: {e}");
-                                }
-                            }
-                        }
-                        _ => return,
-                    }
+        let version = |c: &Connection| -> Option<i64> {
+            c.query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
+        };
+        let mut seen = version(&conn);
+        Watcher(Ticker::start("valise-changes", every, move |beat| {
+            if beat == Beat::Stop {
+                return;
+            }
+            let now = version(&conn);
+            if now != seen {
+                seen = now;
+                if let Err(e) = feed.deliver(&conn) {
+                    eprintln!("valise: could not read the change feed: {e}");
                 }
-            })
-            .ok();
-        Watcher {
-            stop: Some(stop),
-            thread,
-        }
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+            }
+        }))
     }
 }

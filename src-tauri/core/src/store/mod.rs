@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 pub mod checkpoint;
 pub mod feed;
 pub(crate) mod readers;
+mod ticker;
 pub mod write;
 
 use write::{ChangeSet, Origin, WriteTx};

@@ -177,13 +177,6 @@ pub struct ChangeSet {
     pub changes: Vec<Change>,
 }
 
-impl ChangeSet {
-    /// Whether any change belongs to `post`.
-    pub fn touches_post(&self, post: &str) -> bool {
-        self.changes.iter().any(|c| c.post == post)
-    }
-}
-
 /// A write transaction: reads see its own writes (it derefs to the connection);
 /// domain write functions take `&WriteTx` and say what they touched with `touched`.
 pub struct WriteTx<'c> {

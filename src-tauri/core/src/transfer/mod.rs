@@ -10,8 +10,8 @@ use ts_rs::TS;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::posts::revisions::{self, RevisionKind};
-use crate::posts::{rows, slugify, Post, PostText};
+use crate::posts::revisions::RevisionKind;
+use crate::posts::{self, rows, slugify, Post, PostText};
 use crate::store::write::Origin;
 
 /// The front matter Valise writes and reads. Common names from other tools are
@@ -346,18 +346,17 @@ impl Transfer<'_> {
                     }
                     let created = f.created_at.unwrap_or(now);
                     let updated = f.updated_at.unwrap_or(created.max(now));
-                    let made = rows::insert(tx, &lang, &text, created, updated)?;
-                    revisions::record_new(
+                    let made = posts::insert_new(
                         tx,
-                        &made.post_uid,
                         &lang,
-                        made.version_id,
                         &text,
+                        created,
+                        updated,
                         RevisionKind::Import,
                     )?;
                     Ok(ImportedFile {
                         path: f.path.display().to_string(),
-                        id: made.post_uid,
+                        id: made.post.id,
                         title: text.title,
                     })
                 })
