@@ -21,6 +21,13 @@ fn cli_binary() -> PathBuf {
 }
 
 fn cli(library: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let (code, out, err) = cli_status(library, args, stdin);
+    assert_eq!(code, Some(0), "valise {args:?}: {err}");
+    out
+}
+
+/// Runs the CLI; its exit code, standard output and standard error.
+fn cli_status(library: &Path, args: &[&str], stdin: Option<&str>) -> (Option<i32>, String, String) {
     use std::io::Write;
     let mut child = Command::new(cli_binary())
         .arg("--library")
@@ -37,12 +44,11 @@ fn cli(library: &Path, args: &[&str], stdin: Option<&str>) -> String {
     }
     drop(input);
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "valise {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn stored_body(library: &Path, id: &str) -> String {
@@ -155,5 +161,50 @@ async fn changes_from_the_cli_reach_the_open_window_and_typing_survives_them() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.screenshot("11-both-changes-kept").await;
+
+    // 3. The CLI edits the first paragraph from revision 1, which the window has
+    // changed since: it exits 3, the window shows both versions, and the person
+    // takes the other one.
+    let from_old = BODY.replace(
+        "Premier paragraphe.",
+        "Premier paragraphe, selon le script.",
+    );
+    std::fs::write(&file, &from_old).unwrap();
+    let (code, _, err) = cli_status(
+        &library,
+        &[
+            "post",
+            "edit",
+            &id,
+            "--base",
+            "1",
+            "--body-file",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, Some(3), "an overlapping edit exits 3: {err}");
+    app.wait_for_text("[data-testid=conflict-bar]", "the command line")
+        .await;
+    app.click("[data-testid=conflict-bar] button[aria-expanded]")
+        .await;
+    app.wait_for_text("[data-testid=conflict-other]", "selon le script")
+        .await;
+    app.screenshot("12-conflict-shown").await;
+    app.click("[data-testid=conflict-take-other]").await;
+    app.wait_for_text(
+        "[data-testid=editor]",
+        "Premier paragraphe, selon le script.",
+    )
+    .await;
+    app.wait_until("the conflict bar is gone", |c| async move {
+        let bars = c
+            .find_all(Locator::Css("[data-testid=conflict-bar]"))
+            .await
+            .ok()?;
+        bars.is_empty().then_some(())
+    })
+    .await;
+    assert_eq!(stored_body(&library, &id), from_old);
     app.close().await;
 }
