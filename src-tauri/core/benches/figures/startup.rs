@@ -69,10 +69,13 @@ pub fn startup(dir: &Path) {
         assert!(ready, "the app exited before its window was ready");
         std::thread::sleep(Duration::from_millis(1500));
         let pids = process_tree(child.id());
-        let (rss, pss) = pids.iter().fold((0, 0), |(r, p), pid| {
-            let (r2, p2) = memory_of(*pid);
-            (r + r2, p + p2)
-        });
+        let shares: Vec<Memory> = pids.iter().map(|pid| memory_of(*pid)).collect();
+        let (rss, pss) = shares
+            .iter()
+            .fold((0, 0), |(r, p), m| (r + m.rss, p + m.pss));
+        if run == 7 {
+            breakdown(&shares, &pids);
+        }
         for pid in pids.iter().rev() {
             let _ = Command::new("kill")
                 .args(["-TERM", &pid.to_string()])
@@ -138,8 +141,19 @@ fn process_tree(root: u32) -> Vec<u32> {
     tree
 }
 
-/// (RSS, PSS) in KiB.
-fn memory_of(pid: u32) -> (u64, u64) {
+/// What one process holds, in KiB: PSS split into anonymous memory (heaps, the
+/// JavaScript engine), file-backed pages (libraries, fonts, data files) and
+/// shared memory.
+struct Memory {
+    name: String,
+    rss: u64,
+    pss: u64,
+    anon: u64,
+    file: u64,
+    shmem: u64,
+}
+
+fn memory_of(pid: u32) -> Memory {
     let field = |text: &str, name: &str| -> u64 {
         text.lines()
             .find(|l| l.starts_with(name))
@@ -149,5 +163,55 @@ fn memory_of(pid: u32) -> (u64, u64) {
     };
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    (field(&status, "VmRSS:"), field(&rollup, "Pss:"))
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    Memory {
+        name: name.trim().to_string(),
+        rss: field(&status, "VmRSS:"),
+        pss: field(&rollup, "Pss:"),
+        anon: field(&rollup, "Pss_Anon:"),
+        file: field(&rollup, "Pss_File:"),
+        shmem: field(&rollup, "Pss_Shmem:"),
+    }
+}
+
+/// Prints each process's share, then the files mapped into the tree that weigh
+/// most (summed PSS over all its processes): where a difference between two
+/// machines comes from (library versions, fonts, caches) shows here.
+fn breakdown(shares: &[Memory], pids: &[u32]) {
+    println!("memory by process (last run), KiB:");
+    println!(
+        "  {:<22} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "process", "RSS", "PSS", "anon", "file", "shmem"
+    );
+    for m in shares {
+        println!(
+            "  {:<22} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            m.name, m.rss, m.pss, m.anon, m.file, m.shmem
+        );
+    }
+    let mut by_file: std::collections::BTreeMap<String, u64> = Default::default();
+    for pid in pids {
+        let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+        let mut current = String::new();
+        for line in smaps.lines() {
+            let first = line.split_whitespace().next().unwrap_or("");
+            if first.contains('-') && !first.ends_with(':') {
+                // A mapping header: address range, perms, offset, dev, inode, path.
+                current = line
+                    .split_whitespace()
+                    .nth(5)
+                    .unwrap_or("[anonymous]")
+                    .to_string();
+            } else if let Some(v) = line.strip_prefix("Pss:") {
+                let kib: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+                *by_file.entry(current.clone()).or_default() += kib;
+            }
+        }
+    }
+    let mut heaviest: Vec<_> = by_file.into_iter().collect();
+    heaviest.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+    println!("heaviest mappings over the tree (PSS KiB):");
+    for (path, kib) in heaviest.iter().take(15) {
+        println!("  {kib:>8}  {path}");
+    }
 }

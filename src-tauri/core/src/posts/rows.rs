@@ -268,9 +268,13 @@ pub(crate) fn count(conn: &Connection) -> Result<u32> {
 }
 
 pub(crate) fn tag_counts(conn: &Connection) -> Result<Vec<TagCount>> {
+    // Posts → versions → tags, in this order (CROSS JOIN fixes it): the versions
+    // are reached through their (post_id, lang) index, never their rows, whose
+    // bodies would fill the page cache (16 MB on 10,000 posts at start-up).
     let mut stmt = conn.prepare_cached(
-        "SELECT t.tag, count(DISTINCT v.post_id) FROM version_tags t \
-         JOIN language_versions v ON v.id = t.version_id JOIN posts p ON p.id = v.post_id \
+        "SELECT t.tag, count(DISTINCT v.post_id) FROM posts p \
+         CROSS JOIN language_versions v ON v.post_id = p.id \
+         CROSS JOIN version_tags t ON t.version_id = v.id \
          WHERE p.deleted_at IS NULL GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 200",
     )?;
     let tags = stmt
