@@ -7,13 +7,15 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod translation;
+
 use clap::{Args, Parser, Subcommand};
 use valise_core::{
     Library, ListQuery, ListSort, NewPost, Post, Resolution, RevisionKind, SaveRequest, SaveResult,
 };
 
 /// Why `valise` stops: a message, and the exit status it deserves.
-enum Failure {
+pub(crate) enum Failure {
     Error(String),
     Conflict(String),
 }
@@ -49,6 +51,9 @@ enum Command {
     /// Create, read and change posts
     #[command(subcommand)]
     Post(PostCommand),
+    /// Translate posts and see which paragraphs of a translation are out of date
+    #[command(subcommand)]
+    Translation(translation::TranslationCommand),
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -134,8 +139,12 @@ enum PostCommand {
         /// The revision this edit was made from (default: the current one)
         #[arg(long, value_name = "REVISION")]
         base: Option<i64>,
+        /// A typo fix in the source: its translations are not marked outdated
+        #[arg(long)]
+        minor: bool,
     },
-    /// Print the sanitised preview HTML
+    /// Print the sanitised HTML of a language version, in an element that
+    /// carries its language and direction
     Render {
         id: String,
         #[arg(long)]
@@ -198,6 +207,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let e = |e: valise_core::Error| e.to_string();
     match cli.command {
         Command::Post(cmd) => post(lib, cmd, out),
+        Command::Translation(cmd) => translation::run(lib, cmd, out),
         Command::Changes { since, json, limit } => {
             let sets = lib.changes().since(since, limit).map_err(e)?;
             let cursor = sets.last().map_or(since, |s| s.cursor);
@@ -344,6 +354,7 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
             tags,
             name,
             base,
+            minor,
         } => {
             // The fields not given are taken from the base revision, so that
             // an edit from an old revision changes only what it names.
@@ -375,6 +386,7 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
                     kind: RevisionKind::Edit,
                     revision_name: name,
                     base,
+                    minor,
                 })
                 .map_err(e)?;
             let post = &saved.post;
@@ -416,7 +428,11 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
                 return Ok(print_json(out, &revisions)?);
             }
             for r in revisions {
-                let kind = r.kind.as_str();
+                let kind = if r.minor {
+                    format!("{} (minor)", r.kind.as_str())
+                } else {
+                    r.kind.as_str().to_string()
+                };
                 write_line(
                     out,
                     &format!(
@@ -456,7 +472,7 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
     }
 }
 
-fn read_body(file: &str) -> Result<String, String> {
+pub(crate) fn read_body(file: &str) -> Result<String, String> {
     let bytes = if file == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -501,11 +517,14 @@ fn print_post(out: &mut impl Write, post: &Post) -> Result<(), String> {
     out.write_all(s.as_bytes()).map_err(|e| e.to_string())
 }
 
-fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), String> {
+pub(crate) fn print_json(
+    out: &mut impl Write,
+    value: &impl serde::Serialize,
+) -> Result<(), String> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| e.to_string())?;
     write_line(out, "")
 }
 
-fn write_line(out: &mut impl Write, line: &str) -> Result<(), String> {
+pub(crate) fn write_line(out: &mut impl Write, line: &str) -> Result<(), String> {
     writeln!(out, "{line}").map_err(|e| e.to_string())
 }

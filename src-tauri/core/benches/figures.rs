@@ -407,6 +407,7 @@ fn library(dir: &Path) {
                 kind: RevisionKind::Autosave,
                 revision_name: None,
                 base: Some(base),
+                minor: false,
             })
             .unwrap();
         base = saved.post.revision;

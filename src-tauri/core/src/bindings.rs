@@ -18,6 +18,10 @@ use crate::render::Preview;
 use crate::search::{SearchHit, SnippetPart};
 use crate::store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
 use crate::transfer::{FileError, ImportReport, ImportedFile};
+use crate::translation::{
+    BlockKind, BlockState, BlockStatus, Completeness, LanguageStatus, TranslationSave,
+    TranslationStatus, UnitText,
+};
 use crate::LibraryOverview;
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -55,6 +59,14 @@ pub fn typescript() -> String {
         decl::<FieldChange>(&cfg),
         decl::<RevisionDiff>(&cfg),
         decl::<Preview>(&cfg),
+        decl::<BlockKind>(&cfg),
+        decl::<BlockState>(&cfg),
+        decl::<BlockStatus>(&cfg),
+        decl::<Completeness>(&cfg),
+        decl::<LanguageStatus>(&cfg),
+        decl::<TranslationStatus>(&cfg),
+        decl::<UnitText>(&cfg),
+        decl::<TranslationSave>(&cfg),
         decl::<SearchHit>(&cfg),
         decl::<SnippetPart>(&cfg),
         decl::<ImportedFile>(&cfg),

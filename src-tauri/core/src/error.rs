@@ -53,6 +53,24 @@ pub enum Error {
     #[error("'{lang}' is not one of this library's languages ({known}).")]
     UnknownLanguage { lang: String, known: String },
 
+    #[error("Post {id} is written in {lang}: that is its source, not a translation.")]
+    IsTheSource { id: String, lang: String },
+
+    #[error(
+        "Post {id} already has a {lang} version: edit it with `post edit {id} --lang {lang}`."
+    )]
+    TranslationExists { id: String, lang: String },
+
+    #[error("Block {block} of post {id} has no {lang} translation to mark current: translate it first, or check the block id with `translation status {id}`.")]
+    BlockNotTranslated {
+        id: String,
+        lang: String,
+        block: String,
+    },
+
+    #[error("A decision not to translate needs who decided it and why.")]
+    PlanNeedsReason,
+
     #[error("{path}: {reason}")]
     BadFile { path: PathBuf, reason: String },
 
@@ -83,6 +101,10 @@ impl Error {
             Error::ConflictNotFound { .. } => "conflict_not_found",
             Error::Corrupt { .. } => "corrupt",
             Error::UnknownLanguage { .. } => "unknown_language",
+            Error::IsTheSource { .. } => "is_the_source",
+            Error::TranslationExists { .. } => "translation_exists",
+            Error::BlockNotTranslated { .. } => "block_not_translated",
+            Error::PlanNeedsReason => "plan_needs_reason",
             Error::BadFile { .. } => "bad_file",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",

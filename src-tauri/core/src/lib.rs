@@ -14,6 +14,7 @@ pub mod render;
 pub mod search;
 pub mod store;
 pub mod transfer;
+pub mod translation;
 
 pub use error::{Error, Result};
 pub use languages::{Language, SiteLanguages, TextDirection, Typography};
@@ -28,3 +29,7 @@ pub use render::Preview;
 pub use search::{SearchHit, SnippetPart};
 pub use store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind, WriteTx};
 pub use transfer::{FileError, ImportReport, ImportedFile};
+pub use translation::{
+    BlockKind, BlockState, BlockStatus, Completeness, LanguageStatus, TranslationSave,
+    TranslationStatus, UnitText,
+};

@@ -38,6 +38,7 @@ fn save(
             kind,
             revision_name: None,
             base: None,
+            minor: false,
         })
         .unwrap()
         .post
@@ -110,6 +111,7 @@ fn autosaves_close_together_refine_one_revision_until_it_is_named() {
             kind: RevisionKind::Edit,
             revision_name: Some("Envoyé en relecture".into()),
             base: None,
+            minor: false,
         })
         .unwrap();
     save(&lib, &id, RevisionKind::Autosave, |t| {

@@ -98,20 +98,58 @@ fn every_released_library_upgrades_to_the_fresh_schema_with_its_data() {
                 .iter()
                 .all(|r| r.words > 0 || post.text.body.is_empty()));
         }
-        let feed = lib.changes().since(0, 10).unwrap();
-        let named: Vec<_> = feed
+        // The feed names every post (the deleted ones as deleted), from the
+        // migration's first change set or from the writes that made them.
+        let feed = lib.changes().since(0, 1000).unwrap();
+        let named: std::collections::HashSet<&str> = feed
             .iter()
             .flat_map(|s| &s.changes)
             .filter(|c| c.kind == RecordKind::Post)
+            .map(|c| c.post.as_str())
             .collect();
-        assert_eq!(named.len(), before.0.len());
+        let conn = Connection::open(&path).unwrap();
+        let all: std::collections::HashSet<String> = conn
+            .prepare("SELECT uid FROM posts")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
         assert_eq!(
-            named
-                .iter()
-                .filter(|c| c.action == ChangeAction::Deleted)
-                .count() as i64,
-            before.2
+            named,
+            all.iter().map(String::as_str).collect(),
+            "{}",
+            fixture.display()
         );
+        let deleted: std::collections::HashSet<&str> = feed
+            .iter()
+            .flat_map(|s| &s.changes)
+            .filter(|c| c.kind == RecordKind::Post && c.action == ChangeAction::Deleted)
+            .map(|c| c.post.as_str())
+            .collect();
+        assert_eq!(deleted.len() as i64, before.2);
+        // Every source version has its blocks: the translation view of each
+        // post lists its body blocks as the source's.
+        for p in &posts {
+            let status = lib.translations().status(&p.id).unwrap();
+            assert_eq!(status.source_lang, p.lang);
+            let blocks: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM source_blocks b JOIN language_versions v ON v.id = b.version_id \
+                     JOIN posts q ON q.id = v.post_id WHERE q.uid = ?1",
+                    [&p.id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let body = lib.posts().get(&p.id, None).unwrap().text.body;
+            assert_eq!(
+                blocks as usize,
+                valise_core::translation::blocks::split(&body).len(),
+                "{}: {}",
+                fixture.display(),
+                p.id
+            );
+        }
         // The upgraded library takes new writes like a fresh one.
         let saved = lib
             .posts()

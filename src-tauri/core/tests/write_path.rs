@@ -38,6 +38,7 @@ fn save_from(
             kind: RevisionKind::Edit,
             revision_name: None,
             base,
+            minor: false,
         })
         .unwrap()
 }
@@ -240,6 +241,7 @@ fn a_base_folded_into_a_later_autosave_is_never_merged_against_blindly() {
                 kind: RevisionKind::Autosave,
                 revision_name: None,
                 base: Some(base),
+                minor: false,
             })
             .unwrap()
     };
@@ -277,6 +279,7 @@ fn autosaves_fold_within_ten_minutes_and_not_after() {
                 kind: RevisionKind::Autosave,
                 revision_name: None,
                 base: Some(current.revision),
+                minor: false,
             })
             .unwrap()
     };

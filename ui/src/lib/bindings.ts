@@ -111,13 +111,22 @@ revision_name: string | null,
 /**
  * The revision this text was made from; `None` applies it to the current text.
  */
-base: number | null, };
+base: number | null, 
+/**
+ * A source change translations need not follow (a typo fix): translation
+ * blocks that were current stay current. Recorded on the revision.
+ */
+minor: boolean, };
 
 export type SaveResult = "unchanged" | "saved" | "merged" | "conflict";
 
 export type SaveOutcome = { post: Post, result: SaveResult, };
 
-export type RevisionSummary = { number: number, kind: RevisionKind, name: string | null, created_at: string, title: string, words: number, };
+export type RevisionSummary = { number: number, kind: RevisionKind, name: string | null, created_at: string, title: string, words: number, 
+/**
+ * Saved as a minor edit of the source: translations were not outdated.
+ */
+minor: boolean, };
 
 export type Revision = { number: number, kind: RevisionKind, name: string | null, created_at: string, text: PostText, };
 
@@ -135,6 +144,50 @@ export type Preview = {
  * in order; joined, they are `to_html`'s output.
  */
 blocks: Array<string>, dir: TextDirection, stats: TextStats, };
+
+export type BlockKind = "title" | "summary" | "share_text" | "paragraph" | "heading" | "list" | "table" | "quote" | "code" | "rule" | "html" | "footnote" | "other";
+
+export type BlockState = "current" | "outdated" | "missing" | "orphaned";
+
+export type BlockStatus = { 
+/**
+ * The source block's id (stable; XLIFF unit ids are these).
+ */
+block: string, kind: BlockKind, state: BlockState, 
+/**
+ * The source block's text now (empty for an orphaned block).
+ */
+source: string, translation: string, 
+/**
+ * For an outdated block, the source text it was translated from.
+ */
+translated_from: string | null, };
+
+export type Completeness = { "state": "source" } | { "state": "complete" } | { "state": "outdated", outdated: number, missing: number, orphaned: number, } | { "state": "missing" } | { "state": "not_planned", by: string, reason: string, at: string, };
+
+export type LanguageStatus = { lang: string, name: string, dir: TextDirection, completeness: Completeness, 
+/**
+ * The latest revision of this language version, if it exists.
+ */
+revision: number | null, 
+/**
+ * Block by block, in the source's order (translations only).
+ */
+blocks: Array<BlockStatus>, };
+
+export type TranslationStatus = { id: string, source_lang: string, languages: Array<LanguageStatus>, };
+
+export type UnitText = { 
+/**
+ * The source block it translates.
+ */
+block: string, text: string, };
+
+export type TranslationSave = { id: string, lang: string, units: Array<UnitText>, kind: RevisionKind, 
+/**
+ * The revision this text was made from (see `SaveRequest::base`).
+ */
+base: number | null, };
 
 export type SearchHit = { 
 /**
@@ -166,7 +219,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 

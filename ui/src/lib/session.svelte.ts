@@ -275,6 +275,7 @@ export class Session {
         kind,
         revision_name: name,
         base: this.#base,
+        minor: false,
       });
       if (generation !== this.loaded) return true;
       const saved = outcome.post;

@@ -14,6 +14,7 @@ const rev = (number: number, over: Partial<RevisionSummary> = {}): RevisionSumma
   created_at: '2026-03-12T09:00:00.000Z',
   title: 'Note',
   words: 10 * number,
+  minor: false,
   ...over,
 });
 

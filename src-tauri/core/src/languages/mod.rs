@@ -114,6 +114,11 @@ impl SiteLanguages {
         &self.source
     }
 
+    /// Every site language's code, the source first.
+    pub fn codes(&self) -> &[String] {
+        &self.all
+    }
+
     pub fn describe_all(&self) -> Vec<Language> {
         self.all.iter().map(|c| describe(c)).collect()
     }

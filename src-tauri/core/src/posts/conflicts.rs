@@ -146,6 +146,7 @@ pub fn resolve(tx: &WriteTx, id: &str, resolution: Resolution) -> Result<Post> {
             &conflict.other.normalized(),
             RevisionKind::Resolve,
             false,
+            crate::translation::TextChange::Whole { minor: false },
         )?;
     }
     tx.prepare_cached("UPDATE conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1")?

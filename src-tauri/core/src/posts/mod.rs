@@ -134,6 +134,13 @@ pub(crate) fn insert_new(
     let post_row = rows::insert(tx, lang, text, created_at, updated_at)?;
     let mut row = rows::load(tx, post_row, Some(lang))?;
     row.post.revision = revisions::insert(tx, &row, 1, text, kind)?;
+    crate::translation::text_written(
+        tx,
+        &row,
+        &PostText::default(),
+        text,
+        crate::translation::TextChange::Whole { minor: false },
+    )?;
     Ok(row)
 }
 
@@ -196,9 +203,10 @@ impl Posts<'_> {
         self.lib.read(|c| rows::list(c, query))
     }
 
-    /// The sanitised HTML of a stored language version.
+    /// The sanitised HTML of a stored language version, in an element that
+    /// carries its `lang` and `dir` (see `render::document`).
     pub fn render(&self, id: &str, lang: Option<&str>) -> Result<String> {
         let post = self.get(id, lang)?;
-        Ok(render::to_html(&post.text.body, &post.lang))
+        Ok(render::document(&post.text.body, &post.lang))
     }
 }

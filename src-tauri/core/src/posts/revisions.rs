@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::ids;
 use crate::library::Library;
 use crate::store::write::{ChangeAction, Origin, RecordKind, WriteTx};
+use crate::translation::{self, TextChange};
 
 /// Consecutive autosaves within this window refine one revision instead of
 /// piling up one per pause in typing; any other save starts a new one.
@@ -88,6 +89,10 @@ pub struct SaveRequest {
     /// The revision this text was made from; `None` applies it to the current text.
     #[ts(type = "number | null")]
     pub base: Option<i64>,
+    /// A source change translations need not follow (a typo fix): translation
+    /// blocks that were current stay current. Recorded on the revision.
+    #[serde(default)]
+    pub minor: bool,
 }
 
 /// What a save did.
@@ -118,6 +123,8 @@ pub struct RevisionSummary {
     pub created_at: String,
     pub title: String,
     pub words: u32,
+    /// Saved as a minor edit of the source: translations were not outdated.
+    pub minor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -205,8 +212,11 @@ pub(crate) fn write_text(
     text: &PostText,
     kind: RevisionKind,
     may_fold: bool,
+    change: TextChange,
 ) -> Result<i64> {
     rows::update_text(tx, row, text)?;
+    let minor = matches!(change, TextChange::Whole { minor: true });
+    translation::text_written(tx, row, &row.post.text, text, change)?;
     if may_fold && kind == RevisionKind::Autosave {
         let folded: Option<(i64, String)> = tx
             .prepare_cached(
@@ -234,7 +244,12 @@ pub(crate) fn write_text(
             );
         }
     }
-    insert(tx, row, row.post.revision + 1, text, kind)
+    let number = insert(tx, row, row.post.revision + 1, text, kind)?;
+    if minor {
+        tx.prepare_cached("UPDATE revisions SET minor = 1 WHERE version_id = ?1 AND number = ?2")?
+            .execute(params![row.version_id, number])?;
+    }
+    Ok(number)
 }
 
 /// The text of revision `number`, if it still exists (a folded autosave does not).
@@ -245,6 +260,15 @@ fn stored_text(conn: &Connection, version_id: i64, number: i64) -> Result<Option
 /// Saves a language version (see `SaveRequest`). Unchanged text leaves no
 /// revision (but a requested name still lands on the latest one).
 pub(crate) fn save(tx: &WriteTx, req: SaveRequest) -> Result<SaveOutcome> {
+    let change = TextChange::Whole { minor: req.minor };
+    save_with(tx, req, change)
+}
+
+/// `save`, saying how the text was written (`TextChange::Units` from the
+/// side-by-side editor). A merged text was written by no one as such: its
+/// translation units are found again from the whole text.
+pub(crate) fn save_with(tx: &WriteTx, req: SaveRequest, change: TextChange) -> Result<SaveOutcome> {
+    let minor = req.minor;
     let row = rows::load_by_id(tx, &req.id, Some(&req.lang))?;
     let incoming = req.text.normalized();
     let head = row.post.revision;
@@ -261,7 +285,7 @@ pub(crate) fn save(tx: &WriteTx, req: SaveRequest) -> Result<SaveOutcome> {
         if incoming == *current {
             SaveResult::Unchanged
         } else {
-            write_text(tx, &row, &incoming, req.kind, true)?;
+            write_text(tx, &row, &incoming, req.kind, true, change)?;
             SaveResult::Saved
         }
     } else {
@@ -275,7 +299,14 @@ pub(crate) fn save(tx: &WriteTx, req: SaveRequest) -> Result<SaveOutcome> {
         match merged {
             PostMerge::Clean(text) if text == *current => SaveResult::Unchanged,
             PostMerge::Clean(text) => {
-                write_text(tx, &row, &text, RevisionKind::Merge, false)?;
+                write_text(
+                    tx,
+                    &row,
+                    &text,
+                    RevisionKind::Merge,
+                    false,
+                    TextChange::Whole { minor },
+                )?;
                 SaveResult::Merged
             }
             PostMerge::Conflict(_) => {
@@ -317,7 +348,14 @@ fn keep_both(
     if tx.origin() == Origin::Window {
         let replaced_from = last_origin(tx, &row.version_uid)?;
         conflicts::keep(tx, row, base, head, &row.post.text, replaced_from)?;
-        write_text(tx, row, incoming, kind, false)?;
+        write_text(
+            tx,
+            row,
+            incoming,
+            kind,
+            false,
+            TextChange::Whole { minor: false },
+        )?;
     } else {
         conflicts::keep(tx, row, base, head, incoming, tx.origin())?;
     }
@@ -343,7 +381,7 @@ fn last_origin(conn: &Connection, version_uid: &str) -> Result<Origin> {
 
 fn history(conn: &Connection, row: &VersionRow) -> Result<Vec<RevisionSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT number, kind, name, created_at, title, word_count FROM revisions \
+        "SELECT number, kind, name, created_at, title, word_count, minor FROM revisions \
          WHERE version_id = ?1 ORDER BY number",
     )?;
     let revisions = stmt
@@ -355,10 +393,11 @@ fn history(conn: &Connection, row: &VersionRow) -> Result<Vec<RevisionSummary>> 
                 r.get::<_, i64>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, u32>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })?
         .map(|r| {
-            let (number, kind, name, at, title, words) = r?;
+            let (number, kind, name, at, title, words, minor) = r?;
             Ok(RevisionSummary {
                 number,
                 kind: RevisionKind::parse(&kind)?,
@@ -366,6 +405,7 @@ fn history(conn: &Connection, row: &VersionRow) -> Result<Vec<RevisionSummary>> 
                 created_at: clock::to_text(at),
                 title,
                 words,
+                minor,
             })
         })
         .collect::<Result<_>>()?;
@@ -461,7 +501,14 @@ impl Revisions<'_> {
             let row = rows::load_by_id(tx, id, lang)?;
             let old = revision(tx, &row, number)?;
             if old.text != row.post.text {
-                write_text(tx, &row, &old.text, RevisionKind::Restore, false)?;
+                write_text(
+                    tx,
+                    &row,
+                    &old.text,
+                    RevisionKind::Restore,
+                    false,
+                    TextChange::Whole { minor: false },
+                )?;
             }
             Ok(rows::load(tx, row.post_row, Some(&row.post.lang))?.post)
         })

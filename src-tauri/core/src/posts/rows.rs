@@ -131,6 +131,42 @@ pub(crate) fn insert(
     tx.prepare_cached("INSERT INTO posts (uid, source_lang, created_at) VALUES (?1, ?2, ?3)")?
         .execute(params![post_uid, lang, created_at])?;
     let post_row = tx.last_insert_rowid();
+    tx.touched(
+        RecordKind::Post,
+        &post_uid,
+        ChangeAction::Created,
+        &post_uid,
+        None,
+    );
+    insert_text(tx, post_row, &post_uid, lang, text, created_at, updated_at)?;
+    Ok(post_row)
+}
+
+/// Adds the `lang` version of an existing post (a translation) and loads it.
+pub(crate) fn insert_version(
+    tx: &WriteTx,
+    post_row: i64,
+    lang: &str,
+    text: &PostText,
+    now: i64,
+) -> Result<VersionRow> {
+    let post_uid: String =
+        tx.query_row("SELECT uid FROM posts WHERE id = ?1", [post_row], |r| {
+            r.get(0)
+        })?;
+    insert_text(tx, post_row, &post_uid, lang, text, now, now)?;
+    load(tx, post_row, Some(lang))
+}
+
+fn insert_text(
+    tx: &WriteTx,
+    post_row: i64,
+    post_uid: &str,
+    lang: &str,
+    text: &PostText,
+    created_at: i64,
+    updated_at: i64,
+) -> Result<()> {
     let version_uid = ids::new_id();
     tx.prepare_cached(
         "INSERT INTO language_versions (uid, post_id, lang, title, slug, summary, body, place_line, \
@@ -155,20 +191,13 @@ pub(crate) fn insert(
     let version_id = tx.last_insert_rowid();
     write_tags(tx, version_id, &text.tags)?;
     tx.touched(
-        RecordKind::Post,
-        &post_uid,
-        ChangeAction::Created,
-        &post_uid,
-        None,
-    );
-    tx.touched(
         RecordKind::LanguageVersion,
         &version_uid,
         ChangeAction::Created,
-        &post_uid,
+        post_uid,
         Some(lang),
     );
-    Ok(post_row)
+    Ok(())
 }
 
 /// Writes new text over a language version. Title and body are only written when

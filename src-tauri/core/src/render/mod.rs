@@ -50,6 +50,25 @@ pub fn to_html(markdown: &str, lang: &str) -> String {
     render(markdown, lang, false).0
 }
 
+/// A language version's whole HTML as it is shown and published: `to_html`
+/// inside an element that says its language and writing direction, so that
+/// Arabic reads right to left wherever it is put.
+pub fn document(markdown: &str, lang: &str) -> String {
+    let dir = match languages::direction(lang) {
+        TextDirection::Rtl => "rtl",
+        TextDirection::Ltr => "ltr",
+    };
+    // Language codes are checked against the site's; escaped all the same.
+    let lang: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!(
+        "<article lang=\"{lang}\" dir=\"{dir}\">\n{}</article>\n",
+        to_html(markdown, &lang)
+    )
+}
+
 /// Between top-level blocks when rendering for the preview, removed again by the
 /// split. An HTML comment: text from a draft reaches the HTML escaped (`&lt;!--`),
 /// so only this renderer can write one; raw HTML in a draft, which could, goes

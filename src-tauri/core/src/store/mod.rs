@@ -34,6 +34,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0002_write_path.sql"),
         then: Some(upgrade_to_2),
     },
+    Migration {
+        sql: include_str!("migrations/0003_translations.sql"),
+        then: Some(crate::translation::upgrade_to_3),
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -100,6 +100,8 @@ pub enum RecordKind {
     LanguageVersion,
     Revision,
     Conflict,
+    /// A decision that a post will not be translated into a language.
+    TranslationPlan,
 }
 
 impl RecordKind {
@@ -109,6 +111,7 @@ impl RecordKind {
             RecordKind::LanguageVersion => "language_version",
             RecordKind::Revision => "revision",
             RecordKind::Conflict => "conflict",
+            RecordKind::TranslationPlan => "translation_plan",
         }
     }
 
@@ -118,6 +121,7 @@ impl RecordKind {
             "language_version" => RecordKind::LanguageVersion,
             "revision" => RecordKind::Revision,
             "conflict" => RecordKind::Conflict,
+            "translation_plan" => RecordKind::TranslationPlan,
             _ => return None,
         })
     }

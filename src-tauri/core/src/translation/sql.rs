@@ -1,0 +1,127 @@
+//! The SQL of translations: source block ids, translation units, the counts
+//! kept for lists, and "not planned" decisions.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::source::{self, Block};
+use super::units::Unit;
+use crate::error::Result;
+use crate::posts::PostText;
+use crate::store::write::WriteTx;
+
+/// The ids and hashes stored for a source version's body blocks, in order.
+pub(crate) fn stored_ids(conn: &Connection, version_id: i64) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT block_id, hash FROM source_blocks WHERE version_id = ?1 ORDER BY position",
+    )?;
+    let ids = stmt
+        .query_map([version_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+pub(crate) fn write_source_blocks(tx: &WriteTx, version_id: i64, blocks: &[Block]) -> Result<()> {
+    tx.prepare_cached("DELETE FROM source_blocks WHERE version_id = ?1")?
+        .execute([version_id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO source_blocks (version_id, position, block_id, hash) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, b) in blocks.iter().enumerate() {
+        insert.execute(params![version_id, i as i64, b.id, b.hash])?;
+    }
+    Ok(())
+}
+
+/// Every block of a source text as stored: short fields, then the body.
+pub(crate) fn source_blocks(
+    conn: &Connection,
+    version_id: i64,
+    text: &PostText,
+) -> Result<Vec<Block>> {
+    let mut blocks = source::header_blocks(text);
+    blocks.extend(source::with_stored_ids(
+        &text.body,
+        &stored_ids(conn, version_id)?,
+    ));
+    Ok(blocks)
+}
+
+pub(crate) fn units(conn: &Connection, version_id: i64) -> Result<Vec<Unit>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT source_block, text, source_hash, source_text FROM translation_units \
+         WHERE version_id = ?1 ORDER BY position",
+    )?;
+    let units = stmt
+        .query_map([version_id], |r| {
+            Ok(Unit {
+                block: r.get(0)?,
+                text: r.get(1)?,
+                source_hash: r.get(2)?,
+                source_text: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(units)
+}
+
+pub(crate) fn write_units(tx: &WriteTx, version_id: i64, units: &[Unit]) -> Result<()> {
+    tx.prepare_cached("DELETE FROM translation_units WHERE version_id = ?1")?
+        .execute([version_id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO translation_units (version_id, source_block, position, text, source_hash, \
+         source_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, u) in units.iter().enumerate() {
+        insert.execute(params![
+            version_id,
+            u.block,
+            i as i64,
+            u.text,
+            u.source_hash,
+            u.source_text
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn write_counts(tx: &WriteTx, version_id: i64, counts: (u32, u32, u32)) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE language_versions SET blocks_outdated = ?2, blocks_missing = ?3, \
+         blocks_orphaned = ?4 WHERE id = ?1 AND (blocks_outdated, blocks_missing, \
+         blocks_orphaned) IS NOT (?2, ?3, ?4)",
+    )?
+    .execute(params![version_id, counts.0, counts.1, counts.2])?;
+    Ok(())
+}
+
+/// A post's translations: (version row id, version global id, language).
+pub(crate) fn translations_of(
+    conn: &Connection,
+    post_row: i64,
+) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id, v.uid, v.lang FROM language_versions v JOIN posts p ON p.id = v.post_id \
+         WHERE v.post_id = ?1 AND v.lang <> p.source_lang ORDER BY v.lang",
+    )?;
+    let rows = stmt
+        .query_map([post_row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A decision not to translate: (who, why, when in unix ms).
+pub(crate) fn plan(
+    conn: &Connection,
+    post_row: i64,
+    lang: &str,
+) -> Result<Option<(String, String, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT decided_by, reason, decided_at FROM translation_plans \
+             WHERE post_id = ?1 AND lang = ?2",
+        )?
+        .query_row(params![post_row, lang], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?)
+}
