@@ -106,10 +106,14 @@ enum PostCommand {
         #[arg(long, value_name = "FILE|-")]
         body_file: Option<String>,
     },
-    /// List posts, most recently edited first
+    /// List posts' language versions, most recently edited first, with where
+    /// each post's languages stand
     List {
         #[arg(long)]
         json: bool,
+        /// Only posts whose LANG translation is missing or needs work
+        #[arg(long, value_name = "LANG")]
+        needs_translation: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
@@ -317,12 +321,17 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
                 .map_err(e)?;
             Ok(write_line(out, &post.id)?)
         }
-        PostCommand::List { json, limit } => {
+        PostCommand::List {
+            json,
+            limit,
+            needs_translation,
+        } => {
             let posts = lib
                 .posts()
                 .list(&ListQuery {
                     sort: ListSort::Updated,
                     limit,
+                    needs_translation,
                     ..ListQuery::default()
                 })
                 .map_err(e)?;
@@ -331,9 +340,13 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
             }
             for p in posts {
                 let flag = if p.in_conflict { "\tCONFLICT" } else { "" };
+                let languages = translation::languages_column(&p.languages);
                 write_line(
                     out,
-                    &format!("{}\t{}\t{}\t{}{flag}", p.id, p.lang, p.updated_at, p.title),
+                    &format!(
+                        "{}\t{}\t{}\t{}\t{languages}{flag}",
+                        p.id, p.lang, p.updated_at, p.title
+                    ),
                 )?;
             }
             Ok(())

@@ -119,6 +119,29 @@ fn describe(c: &Completeness) -> String {
     }
 }
 
+/// The languages of a post in one column: `fr:source en:complete es:outdated(2)
+/// ar:missing`, `(n)` counting the blocks that need work.
+pub fn languages_column(languages: &[valise_core::LanguageState]) -> String {
+    languages
+        .iter()
+        .map(|l| {
+            let state = match &l.completeness {
+                Completeness::Source => "source".to_string(),
+                Completeness::Complete => "complete".to_string(),
+                Completeness::Outdated {
+                    outdated,
+                    missing,
+                    orphaned,
+                } => format!("outdated({})", outdated + missing + orphaned),
+                Completeness::Missing => "missing".to_string(),
+                Completeness::NotPlanned { .. } => "not-planned".to_string(),
+            };
+            format!("{}:{state}", l.lang)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn state_name(s: BlockState) -> &'static str {
     match s {
         BlockState::Current => "current",

@@ -253,3 +253,69 @@ fn wrong_translation_requests_exit_1_with_a_clear_message() {
         ["current", "current", "current", "current"]
     );
 }
+
+#[test]
+fn the_list_shows_each_posts_languages_and_filters_what_needs_translating() {
+    let lib = Lib::new();
+    let id = post_with_english(&lib);
+    let other = lib
+        .ok(&["post", "new", "--title", "Sans traduction"])
+        .trim()
+        .to_string();
+    lib.ok(&[
+        "translation",
+        "not-planned",
+        &other,
+        "--lang",
+        "en",
+        "--reason",
+        "Interne",
+        "--by",
+        "A",
+    ]);
+    let list = lib.json(&["post", "list", "--json"]);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str() && r["lang"] == "fr")
+        .unwrap();
+    let langs: Vec<(String, String)> = row["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["lang"].as_str().unwrap().to_string(),
+                l["completeness"]["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        langs,
+        [
+            ("fr".to_string(), "source".to_string()),
+            ("en".to_string(), "complete".to_string()),
+            ("es".to_string(), "missing".to_string()),
+            ("ar".to_string(), "missing".to_string()),
+        ]
+    );
+    let needs = |lang: &str| -> Vec<String> {
+        lib.json(&["post", "list", "--json", "--needs-translation", lang])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // en: the first is complete, the other decided against.
+    assert!(needs("en").is_empty());
+    assert_eq!(needs("es").len(), 2);
+    edit_source(&lib, &id, &SOURCE.replace("lundi", "mardi"), false);
+    assert_eq!(needs("en"), std::slice::from_ref(&id));
+    let text = lib.ok(&["post", "list", "--needs-translation", "en"]);
+    assert!(
+        text.contains("fr:source en:outdated(1) es:missing ar:missing"),
+        "{text}"
+    );
+}

@@ -19,8 +19,8 @@ use crate::search::{SearchHit, SnippetPart};
 use crate::store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
 use crate::transfer::{FileError, ImportReport, ImportedFile};
 use crate::translation::{
-    BlockKind, BlockState, BlockStatus, Completeness, LanguageStatus, TranslationSave,
-    TranslationStatus, UnitText,
+    BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus,
+    TranslationSave, TranslationStatus, UnitText,
 };
 use crate::LibraryOverview;
 
@@ -44,6 +44,8 @@ pub fn typescript() -> String {
         decl::<Conflict>(&cfg),
         decl::<Resolution>(&cfg),
         decl::<Post>(&cfg),
+        decl::<Completeness>(&cfg),
+        decl::<LanguageState>(&cfg),
         decl::<PostSummary>(&cfg),
         decl::<NewPost>(&cfg),
         decl::<ListSort>(&cfg),
@@ -62,7 +64,6 @@ pub fn typescript() -> String {
         decl::<BlockKind>(&cfg),
         decl::<BlockState>(&cfg),
         decl::<BlockStatus>(&cfg),
-        decl::<Completeness>(&cfg),
         decl::<LanguageStatus>(&cfg),
         decl::<TranslationStatus>(&cfg),
         decl::<UnitText>(&cfg),

@@ -81,11 +81,19 @@ place_line: string,
  */
 share_text: string, author: string, };
 
+export type Completeness = { "state": "source" } | { "state": "complete" } | { "state": "outdated", outdated: number, missing: number, orphaned: number, } | { "state": "missing" } | { "state": "not_planned", by: string, reason: string, at: string, };
+
+export type LanguageState = { lang: string, completeness: Completeness, };
+
 export type PostSummary = { id: string, lang: string, title: string, summary: string, tags: Array<string>, words: number, created_at: string, updated_at: string, 
 /**
  * An overlapping change waits for someone to choose.
  */
-in_conflict: boolean, };
+in_conflict: boolean, 
+/**
+ * Every site language of the post (and any other it has), the source first.
+ */
+languages: Array<LanguageState>, };
 
 export type NewPost = { title: string, 
 /**
@@ -95,7 +103,12 @@ lang: string | null, body: string, tags: Array<string>, };
 
 export type ListSort = "updated" | "created" | "title";
 
-export type ListQuery = { lang: string | null, tag: string | null, sort: ListSort, limit: number, offset: number, };
+export type ListQuery = { lang: string | null, tag: string | null, 
+/**
+ * Only source versions of posts whose LANG translation is missing or
+ * needs work (and was not decided against).
+ */
+needs_translation: string | null, sort: ListSort, limit: number, offset: number, };
 
 export type RevisionKind = "created" | "edit" | "autosave" | "restore" | "import" | "merge" | "resolve";
 
@@ -162,8 +175,6 @@ source: string, translation: string,
  * For an outdated block, the source text it was translated from.
  */
 translated_from: string | null, };
-
-export type Completeness = { "state": "source" } | { "state": "complete" } | { "state": "outdated", outdated: number, missing: number, orphaned: number, } | { "state": "missing" } | { "state": "not_planned", by: string, reason: string, at: string, };
 
 export type LanguageStatus = { lang: string, name: string, dir: TextDirection, completeness: Completeness, 
 /**

@@ -58,7 +58,14 @@ export class LibraryState {
   async refreshList(): Promise<void> {
     const seq = ++this.#listSeq;
     try {
-      const posts = await api.listPosts({ lang: this.lang, tag: this.tag, sort: this.sort, limit: 0, offset: 0 });
+      const posts = await api.listPosts({
+        lang: this.lang,
+        tag: this.tag,
+        needs_translation: null,
+        sort: this.sort,
+        limit: 0,
+        offset: 0,
+      });
       if (seq === this.#listSeq) {
         this.posts = posts;
         this.unavailable = null;

@@ -65,6 +65,7 @@ export const summary = (p: Post): PostSummary => ({
   created_at: p.created_at,
   updated_at: p.updated_at,
   in_conflict: p.conflict !== null,
+  languages: [{ lang: p.lang, completeness: { state: 'source' } }],
 });
 
 /** A stand-in for the core's preview: counts characters as the core does. */

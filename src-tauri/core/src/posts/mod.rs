@@ -87,6 +87,8 @@ pub struct PostSummary {
     pub updated_at: String,
     /// An overlapping change waits for someone to choose.
     pub in_conflict: bool,
+    /// Every site language of the post (and any other it has), the source first.
+    pub languages: Vec<crate::translation::LanguageState>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -111,6 +113,9 @@ pub enum ListSort {
 pub struct ListQuery {
     pub lang: Option<String>,
     pub tag: Option<String>,
+    /// Only source versions of posts whose LANG translation is missing or
+    /// needs work (and was not decided against).
+    pub needs_translation: Option<String>,
     pub sort: ListSort,
     pub limit: u32,
     pub offset: u32,
@@ -200,7 +205,8 @@ impl Posts<'_> {
     }
 
     pub fn list(&self, query: &ListQuery) -> Result<Vec<PostSummary>> {
-        self.lib.read(|c| rows::list(c, query))
+        let site = self.lib.languages().codes().to_vec();
+        self.lib.read(|c| rows::list(c, query, &site))
     }
 
     /// The sanitised HTML of a stored language version, in an element that

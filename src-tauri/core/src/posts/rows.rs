@@ -241,7 +241,8 @@ pub(crate) fn update_text(tx: &WriteTx, row: &VersionRow, new: &PostText) -> Res
     Ok(())
 }
 
-pub(crate) fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<PostSummary>> {
+/// A page of the library list. `site` gives the languages each row reports on.
+pub(crate) fn list(conn: &Connection, q: &ListQuery, site: &[String]) -> Result<Vec<PostSummary>> {
     let order = match q.sort {
         ListSort::Updated => "v.updated_at DESC, v.id DESC",
         ListSort::Created => "v.created_at DESC, v.id DESC",
@@ -254,34 +255,57 @@ pub(crate) fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<PostSummary>>
         "SELECT p.uid, v.lang, v.title, v.summary, v.word_count, v.created_at, v.updated_at, \
            (SELECT json_group_array(tag) FROM \
               (SELECT tag FROM version_tags t WHERE t.version_id = v.id ORDER BY position)), \
-           EXISTS (SELECT 1 FROM conflicts c WHERE c.version_id = v.id AND c.resolved_at IS NULL) \
+           EXISTS (SELECT 1 FROM conflicts c WHERE c.version_id = v.id AND c.resolved_at IS NULL), \
+           p.source_lang, \
+           (SELECT json_group_array(json_array(t.lang, t.blocks_outdated, t.blocks_missing, \
+              t.blocks_orphaned)) FROM language_versions t WHERE t.post_id = p.id), \
+           (SELECT json_group_array(json_array(n.lang, n.decided_by, n.reason, n.decided_at)) \
+              FROM translation_plans n WHERE n.post_id = p.id) \
          FROM language_versions v JOIN posts p ON p.id = v.post_id \
          WHERE p.deleted_at IS NULL AND (?1 IS NULL OR v.lang = ?1) \
            AND (?2 IS NULL OR v.id IN (SELECT version_id FROM version_tags WHERE tag = ?2)) \
+           AND (?5 IS NULL OR (v.lang = p.source_lang AND p.source_lang <> ?5 \
+             AND NOT EXISTS (SELECT 1 FROM translation_plans n WHERE n.post_id = p.id AND n.lang = ?5) \
+             AND NOT EXISTS (SELECT 1 FROM language_versions t WHERE t.post_id = p.id \
+               AND t.lang = ?5 AND t.blocks_outdated + t.blocks_missing + t.blocks_orphaned = 0))) \
          ORDER BY {order} LIMIT ?3 OFFSET ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(params![q.lang, q.tag, limit, q.offset], |r| {
-            Ok((
-                PostSummary {
-                    id: r.get(0)?,
-                    lang: r.get(1)?,
-                    title: r.get(2)?,
-                    summary: r.get(3)?,
-                    tags: Vec::new(),
-                    words: r.get(4)?,
-                    created_at: clock::to_text(r.get(5)?),
-                    updated_at: clock::to_text(r.get(6)?),
-                    in_conflict: r.get(8)?,
-                },
-                r.get::<_, String>(7)?,
-            ))
-        })?
+        .query_map(
+            params![q.lang, q.tag, limit, q.offset, q.needs_translation],
+            |r| {
+                Ok((
+                    PostSummary {
+                        id: r.get(0)?,
+                        lang: r.get(1)?,
+                        title: r.get(2)?,
+                        summary: r.get(3)?,
+                        tags: Vec::new(),
+                        words: r.get(4)?,
+                        created_at: clock::to_text(r.get(5)?),
+                        updated_at: clock::to_text(r.get(6)?),
+                        in_conflict: r.get(8)?,
+                        languages: Vec::new(),
+                    },
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, String>(10)?,
+                    r.get::<_, String>(11)?,
+                ))
+            },
+        )?
         .map(|row| {
-            let (mut summary, tags) = row?;
-            summary.tags = serde_json::from_str(&tags)
-                .map_err(|e| Error::corrupt(format!("the tags of post {}: {e}", summary.id)))?;
+            let (mut summary, tags, source, versions, plans) = row?;
+            let bad = |what: &str, e: serde_json::Error| {
+                Error::corrupt(format!("the {what} of post {}: {e}", summary.id))
+            };
+            summary.tags = serde_json::from_str(&tags).map_err(|e| bad("tags", e))?;
+            let versions: Vec<(String, u32, u32, u32)> =
+                serde_json::from_str(&versions).map_err(|e| bad("languages", e))?;
+            let plans: Vec<(String, String, String, i64)> =
+                serde_json::from_str(&plans).map_err(|e| bad("translation plans", e))?;
+            summary.languages = crate::translation::completeness(&source, site, &versions, &plans);
             Ok(summary)
         })
         .collect::<Result<Vec<_>>>()?;

@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -125,12 +125,19 @@ pub fn split(markdown: &str) -> Vec<Piece> {
 /// space one space, none at either end. A change of wrapping or indentation
 /// alone does not change it.
 pub fn normalise(text: &str) -> String {
+    // Composing is the slow part and almost every text is composed already:
+    // the quick check answers for those without building anything.
+    let composed = is_nfc_quick(text.chars()) == IsNormalized::Yes;
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.nfc());
+        if composed {
+            out.push_str(word);
+        } else {
+            out.extend(word.nfc());
+        }
     }
     out
 }

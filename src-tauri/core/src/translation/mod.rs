@@ -49,6 +49,67 @@ pub enum Completeness {
     },
 }
 
+/// A language of a post and where it stands, as the library list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LanguageState {
+    pub lang: String,
+    pub completeness: Completeness,
+}
+
+/// Where each language of a post stands, from its versions' kept counts
+/// (lang, outdated, missing, orphaned) and its "not planned" decisions (lang,
+/// who, why, when): the site's languages in order, the source first, then any
+/// other language the post has.
+pub(crate) fn completeness(
+    source_lang: &str,
+    site: &[String],
+    versions: &[(String, u32, u32, u32)],
+    plans: &[(String, String, String, i64)],
+) -> Vec<LanguageState> {
+    let mut order: Vec<&str> = vec![source_lang];
+    for l in site
+        .iter()
+        .map(String::as_str)
+        .chain(versions.iter().map(|v| v.0.as_str()))
+    {
+        if !order.contains(&l) {
+            order.push(l);
+        }
+    }
+    order
+        .into_iter()
+        .map(|lang| {
+            let completeness = if lang == source_lang {
+                Completeness::Source
+            } else if let Some((_, outdated, missing, orphaned)) =
+                versions.iter().find(|v| v.0 == lang)
+            {
+                if outdated + missing + orphaned == 0 {
+                    Completeness::Complete
+                } else {
+                    Completeness::Outdated {
+                        outdated: *outdated,
+                        missing: *missing,
+                        orphaned: *orphaned,
+                    }
+                }
+            } else if let Some((_, by, reason, at)) = plans.iter().find(|p| p.0 == lang) {
+                Completeness::NotPlanned {
+                    by: by.clone(),
+                    reason: reason.clone(),
+                    at: clock::to_text(*at),
+                }
+            } else {
+                Completeness::Missing
+            };
+            LanguageState {
+                lang: lang.to_string(),
+                completeness,
+            }
+        })
+        .collect()
+}
+
 /// One site language of a post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LanguageStatus {
@@ -124,7 +185,7 @@ fn source_written(
             .zip(&stored)
             .any(|(b, (id, hash))| b.id != *id || b.hash != *hash);
     if ids_moved {
-        sql::write_source_blocks(tx, row.version_id, &body)?;
+        sql::write_source_blocks(tx, row.version_id, &stored, &body)?;
     }
     let mut before = source::header_blocks(old);
     before.extend(before_body);

@@ -20,7 +20,26 @@ pub(crate) fn stored_ids(conn: &Connection, version_id: i64) -> Result<Vec<(Stri
     Ok(ids)
 }
 
-pub(crate) fn write_source_blocks(tx: &WriteTx, version_id: i64, blocks: &[Block]) -> Result<()> {
+/// Stores a source version's body blocks over those stored (`stored`). When
+/// only some blocks changed (the common autosave: one paragraph), only their
+/// rows are written.
+pub(crate) fn write_source_blocks(
+    tx: &WriteTx,
+    version_id: i64,
+    stored: &[(String, String)],
+    blocks: &[Block],
+) -> Result<()> {
+    if stored.len() == blocks.len() {
+        let mut update = tx.prepare_cached(
+            "UPDATE source_blocks SET block_id = ?3, hash = ?4 WHERE version_id = ?1 AND position = ?2",
+        )?;
+        for (i, (b, (id, hash))) in blocks.iter().zip(stored).enumerate() {
+            if b.id != *id || b.hash != *hash {
+                update.execute(params![version_id, i as i64, b.id, b.hash])?;
+            }
+        }
+        return Ok(());
+    }
     tx.prepare_cached("DELETE FROM source_blocks WHERE version_id = ?1")?
         .execute([version_id])?;
     let mut insert = tx.prepare_cached(
