@@ -306,10 +306,7 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
             tags,
             body_file,
         } => {
-            let body = body_file
-                .map(|f| read_body(&f))
-                .transpose()?
-                .unwrap_or_default();
+            let body = read_body_if_given(body_file)?;
             let post = lib
                 .posts()
                 .create(NewPost {
@@ -485,7 +482,14 @@ fn post(lib: &Library, cmd: PostCommand, out: &mut impl Write) -> Result<(), Fai
     }
 }
 
-pub(crate) fn read_body(file: &str) -> Result<String, String> {
+/// The body named by `--body-file`, or an empty one when none was given.
+pub(crate) fn read_body_if_given(file: Option<String>) -> Result<String, String> {
+    file.map(|f| read_body(&f))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+fn read_body(file: &str) -> Result<String, String> {
     let bytes = if file == "-" {
         let mut buf = Vec::new();
         std::io::stdin()

@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Subcommand;
 use valise_core::{BlockState, Completeness, Library, PostText};
 
-use crate::{print_json, read_body, write_line, Failure};
+use crate::{print_json, read_body_if_given, write_line, Failure};
 
 #[derive(Subcommand)]
 pub enum TranslationCommand {
@@ -57,10 +57,7 @@ pub fn run(lib: &Library, cmd: TranslationCommand, out: &mut impl Write) -> Resu
             title,
             body_file,
         } => {
-            let body = body_file
-                .map(|f| read_body(&f))
-                .transpose()?
-                .unwrap_or_default();
+            let body = read_body_if_given(body_file)?;
             let text = PostText {
                 title: title.unwrap_or_default(),
                 body,

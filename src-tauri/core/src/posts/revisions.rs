@@ -321,13 +321,7 @@ pub(crate) fn save_with(tx: &WriteTx, req: SaveRequest, change: TextChange) -> R
              AND number = (SELECT max(number) FROM revisions WHERE version_id = ?1)",
         )?
         .execute(params![row.version_id, (!name.is_empty()).then_some(name)])?;
-        tx.touched(
-            RecordKind::LanguageVersion,
-            &row.version_uid,
-            ChangeAction::Updated,
-            &row.post.id,
-            Some(&row.post.lang),
-        );
+        row.touched(tx);
     }
     let post = rows::load(tx, row.post_row, Some(&req.lang))?.post;
     Ok(SaveOutcome { post, result })

@@ -19,6 +19,19 @@ pub(crate) struct VersionRow {
     pub post: Post,
 }
 
+impl VersionRow {
+    /// Names this language version as changed in the write's change set.
+    pub(crate) fn touched(&self, tx: &WriteTx) {
+        tx.touched(
+            RecordKind::LanguageVersion,
+            &self.version_uid,
+            ChangeAction::Updated,
+            &self.post.id,
+            Some(&self.post.lang),
+        );
+    }
+}
+
 const VERSION_COLUMNS: &str = "v.id, p.uid, v.lang, p.source_lang, v.title, v.slug, v.summary, \
      v.body, v.place_line, v.share_text, v.author, v.created_at, v.updated_at, v.word_count, \
      (SELECT max(number) FROM revisions r WHERE r.version_id = v.id), v.uid, p.id";
@@ -231,13 +244,7 @@ pub(crate) fn update_text(tx: &WriteTx, row: &VersionRow, new: &PostText) -> Res
     if old.tags != new.tags {
         write_tags(tx, row.version_id, &new.tags)?;
     }
-    tx.touched(
-        RecordKind::LanguageVersion,
-        &row.version_uid,
-        ChangeAction::Updated,
-        &row.post.id,
-        Some(&row.post.lang),
-    );
+    row.touched(tx);
     Ok(())
 }
 

@@ -163,35 +163,13 @@ fn similarity(a: &str, b: &str) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::blocks::{hash, split};
+    use super::super::source::{cut, Block};
     use super::*;
 
-    /// The blocks of a text as (kind, hash, text).
-    fn seen(md: &str) -> Vec<(BlockKind, String, String)> {
-        split(md)
-            .into_iter()
-            .map(|p| (p.kind, hash(&md[p.range.clone()]), md[p.range].to_string()))
-            .collect()
-    }
-
     fn run(old: &str, new: &str) -> Vec<Option<usize>> {
-        let (o, n) = (seen(old), seen(new));
-        let o: Vec<Seen> = o
-            .iter()
-            .map(|(k, h, t)| Seen {
-                kind: *k,
-                hash: h,
-                text: t,
-            })
-            .collect();
-        let n: Vec<Seen> = n
-            .iter()
-            .map(|(k, h, t)| Seen {
-                kind: *k,
-                hash: h,
-                text: t,
-            })
-            .collect();
+        let (o, n) = (cut(old), cut(new));
+        let o: Vec<Seen> = o.iter().map(Block::seen).collect();
+        let n: Vec<Seen> = n.iter().map(Block::seen).collect();
         align(&o, &n)
     }
 

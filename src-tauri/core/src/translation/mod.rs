@@ -6,24 +6,28 @@
 //! write path: `text_written` runs inside the transaction of each text write.
 
 pub mod blocks;
+mod face;
 pub mod identity;
 pub mod source;
 pub(crate) mod sql;
 pub mod units;
+mod upgrade;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::languages;
-use crate::library::Library;
-use crate::posts::revisions::{self, RevisionKind, SaveOutcome, SaveRequest};
+use crate::posts::revisions::RevisionKind;
 use crate::posts::rows::{self, VersionRow};
-use crate::posts::{Post, PostText};
+use crate::posts::PostText;
 use crate::store::write::{ChangeAction, RecordKind, WriteTx};
 pub use blocks::BlockKind;
-pub use units::{BlockState, BlockStatus, UnitText};
+pub use face::Translations;
+use source::Block;
+pub use units::{BlockState, BlockStatus, Unit, UnitText};
+pub(crate) use upgrade::upgrade_to_3;
 
 /// Where a language stands for one post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -49,6 +53,45 @@ pub enum Completeness {
     },
 }
 
+impl Completeness {
+    /// A translation's state from its counts of outdated, missing and orphaned blocks.
+    fn of_translation((outdated, missing, orphaned): (u32, u32, u32)) -> Self {
+        if outdated + missing + orphaned == 0 {
+            Completeness::Complete
+        } else {
+            Completeness::Outdated {
+                outdated,
+                missing,
+                orphaned,
+            }
+        }
+    }
+
+    fn not_planned((by, reason, at): (String, String, i64)) -> Self {
+        Completeness::NotPlanned {
+            by,
+            reason,
+            at: clock::to_text(at),
+        }
+    }
+}
+
+/// The languages a post is shown in: its source first, then the site's
+/// languages in order, then any other language it has.
+fn language_order<'a>(
+    source_lang: &'a str,
+    site: &'a [String],
+    others: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut order = vec![source_lang];
+    for l in site.iter().map(String::as_str).chain(others) {
+        if !order.contains(&l) {
+            order.push(l);
+        }
+    }
+    order
+}
+
 /// A language of a post and where it stands, as the library list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct LanguageState {
@@ -66,39 +109,15 @@ pub(crate) fn completeness(
     versions: &[(String, u32, u32, u32)],
     plans: &[(String, String, String, i64)],
 ) -> Vec<LanguageState> {
-    let mut order: Vec<&str> = vec![source_lang];
-    for l in site
-        .iter()
-        .map(String::as_str)
-        .chain(versions.iter().map(|v| v.0.as_str()))
-    {
-        if !order.contains(&l) {
-            order.push(l);
-        }
-    }
-    order
+    language_order(source_lang, site, versions.iter().map(|v| v.0.as_str()))
         .into_iter()
         .map(|lang| {
             let completeness = if lang == source_lang {
                 Completeness::Source
-            } else if let Some((_, outdated, missing, orphaned)) =
-                versions.iter().find(|v| v.0 == lang)
-            {
-                if outdated + missing + orphaned == 0 {
-                    Completeness::Complete
-                } else {
-                    Completeness::Outdated {
-                        outdated: *outdated,
-                        missing: *missing,
-                        orphaned: *orphaned,
-                    }
-                }
+            } else if let Some((_, o, m, r)) = versions.iter().find(|v| v.0 == lang) {
+                Completeness::of_translation((*o, *m, *r))
             } else if let Some((_, by, reason, at)) = plans.iter().find(|p| p.0 == lang) {
-                Completeness::NotPlanned {
-                    by: by.clone(),
-                    reason: reason.clone(),
-                    at: clock::to_text(*at),
-                }
+                Completeness::not_planned((by.clone(), reason.clone(), *at))
             } else {
                 Completeness::Missing
             };
@@ -226,7 +245,7 @@ fn source_written(
                 );
             }
         }
-        sql::write_counts(tx, version_id, units::counts(&units::status(&now, &units)))?;
+        recount(tx, version_id, &now, &units)?;
     }
     Ok(())
 }
@@ -245,369 +264,10 @@ fn translation_written(
         TextChange::Whole { .. } => units::from_text(&source, &previous, new),
     };
     sql::write_units(tx, row.version_id, &units)?;
-    sql::write_counts(
-        tx,
-        row.version_id,
-        units::counts(&units::status(&source, &units)),
-    )
+    recount(tx, row.version_id, &source, &units)
 }
 
-/// The translations of a library: `library.translations()`.
-pub struct Translations<'l> {
-    lib: &'l Library,
-}
-
-impl Library {
-    pub fn translations(&self) -> Translations<'_> {
-        Translations { lib: self }
-    }
-}
-
-impl Translations<'_> {
-    /// Starts the `lang` version of a post, from a translated text if one is
-    /// given: its blocks are paired with the source's in order and by kind, and
-    /// taken as translated from the source as it is now.
-    pub fn add(&self, id: &str, lang: &str, text: PostText) -> Result<Post> {
-        self.lib.languages().check(lang)?;
-        self.lib.change(|tx| {
-            let source = rows::load_by_id(tx, id, None)?;
-            if source.post.lang == lang {
-                return Err(Error::IsTheSource {
-                    id: source.post.id.clone(),
-                    lang: lang.to_string(),
-                });
-            }
-            if rows::languages_of(tx, source.post_row)?
-                .iter()
-                .any(|l| l == lang)
-            {
-                return Err(Error::TranslationExists {
-                    id: source.post.id.clone(),
-                    lang: lang.to_string(),
-                });
-            }
-            let text = PostText {
-                slug: if text.slug.is_empty() {
-                    crate::posts::slugify(&text.title)
-                } else {
-                    text.slug.clone()
-                },
-                ..text
-            }
-            .normalized();
-            let mut row = rows::insert_version(tx, source.post_row, lang, &text, tx.now())?;
-            row.post.revision = revisions::insert(tx, &row, 1, &text, RevisionKind::Created)?;
-            text_written(
-                tx,
-                &row,
-                &PostText::default(),
-                &text,
-                TextChange::Whole { minor: false },
-            )?;
-            forget_plan(tx, &source, lang)?;
-            Ok(rows::load(tx, source.post_row, Some(lang))?.post)
-        })
-    }
-
-    /// Every site language of a post with its state, block by block for translations.
-    pub fn status(&self, id: &str) -> Result<TranslationStatus> {
-        let site = self.lib.languages().clone();
-        self.lib.read(|c| {
-            let source_row = rows::load_by_id(c, id, None)?;
-            let source = sql::source_blocks(c, source_row.version_id, &source_row.post.text)?;
-            let mut order: Vec<String> = vec![source_row.post.lang.clone()];
-            for l in site.codes() {
-                if !order.contains(l) {
-                    order.push(l.clone());
-                }
-            }
-            for l in rows::languages_of(c, source_row.post_row)? {
-                if !order.contains(&l) {
-                    order.push(l);
-                }
-            }
-            let mut languages = Vec::new();
-            for lang in order {
-                let described = languages::describe(&lang);
-                let (completeness, revision, blocks) = if lang == source_row.post.lang {
-                    (
-                        Completeness::Source,
-                        Some(source_row.post.revision),
-                        Vec::new(),
-                    )
-                } else {
-                    match rows::load(c, source_row.post_row, Some(&lang)) {
-                        Ok(row) => {
-                            let units = sql::units(c, row.version_id)?;
-                            let blocks = units::status(&source, &units);
-                            let (outdated, missing, orphaned) = units::counts(&blocks);
-                            let completeness = if outdated + missing + orphaned == 0 {
-                                Completeness::Complete
-                            } else {
-                                Completeness::Outdated {
-                                    outdated,
-                                    missing,
-                                    orphaned,
-                                }
-                            };
-                            (completeness, Some(row.post.revision), blocks)
-                        }
-                        Err(Error::LanguageNotFound { .. }) => {
-                            let completeness = match sql::plan(c, source_row.post_row, &lang)? {
-                                Some((by, reason, at)) => Completeness::NotPlanned {
-                                    by,
-                                    reason,
-                                    at: clock::to_text(at),
-                                },
-                                None => Completeness::Missing,
-                            };
-                            (completeness, None, Vec::new())
-                        }
-                        Err(e) => return Err(e),
-                    }
-                };
-                languages.push(LanguageStatus {
-                    lang,
-                    name: described.name,
-                    dir: described.dir,
-                    completeness,
-                    revision,
-                    blocks,
-                });
-            }
-            Ok(TranslationStatus {
-                id: source_row.post.id.clone(),
-                source_lang: source_row.post.lang.clone(),
-                languages,
-            })
-        })
-    }
-
-    /// Marks outdated blocks of a translation as reviewed: translated from the
-    /// source as it is now. No `blocks` means every outdated block. A block
-    /// with no translation cannot be marked: it is an error naming it.
-    pub fn mark_current(
-        &self,
-        id: &str,
-        lang: &str,
-        blocks: &[String],
-    ) -> Result<TranslationStatus> {
-        self.lib.change(|tx| {
-            let row = rows::load_by_id(tx, id, Some(lang))?;
-            if row.post.lang == row.post.source_lang {
-                return Err(Error::IsTheSource {
-                    id: row.post.id.clone(),
-                    lang: lang.to_string(),
-                });
-            }
-            let source_row = rows::load(tx, row.post_row, None)?;
-            let source = sql::source_blocks(tx, source_row.version_id, &source_row.post.text)?;
-            let mut units = sql::units(tx, row.version_id)?;
-            for wanted in blocks {
-                let known = source.iter().any(|b| b.id == *wanted);
-                let translated = units
-                    .iter()
-                    .any(|u| u.block == *wanted && !u.text.trim().is_empty());
-                if !known || !translated {
-                    return Err(Error::BlockNotTranslated {
-                        id: row.post.id.clone(),
-                        lang: lang.to_string(),
-                        block: wanted.clone(),
-                    });
-                }
-            }
-            let mut changed = false;
-            for unit in units.iter_mut() {
-                if !blocks.is_empty() && !blocks.contains(&unit.block) {
-                    continue;
-                }
-                if unit.text.trim().is_empty() {
-                    continue;
-                }
-                if let Some(b) = source.iter().find(|b| b.id == unit.block) {
-                    if unit.source_hash.as_deref() != Some(&b.hash) {
-                        unit.source_hash = Some(b.hash.clone());
-                        unit.source_text = Some(b.text.clone());
-                        changed = true;
-                    }
-                }
-            }
-            if changed {
-                sql::write_units(tx, row.version_id, &units)?;
-                sql::write_counts(
-                    tx,
-                    row.version_id,
-                    units::counts(&units::status(&source, &units)),
-                )?;
-                tx.touched(
-                    RecordKind::LanguageVersion,
-                    &row.version_uid,
-                    ChangeAction::Updated,
-                    &row.post.id,
-                    Some(lang),
-                );
-            }
-            Ok(())
-        })?;
-        self.status(id)
-    }
-
-    /// Records that a post will not be translated into `lang`, by whom and why.
-    pub fn not_planned(&self, id: &str, lang: &str, by: &str, reason: &str) -> Result<()> {
-        self.lib.languages().check(lang)?;
-        let (by, reason) = (by.trim(), reason.trim());
-        if by.is_empty() || reason.is_empty() {
-            return Err(Error::PlanNeedsReason);
-        }
-        self.lib.change(|tx| {
-            let source = rows::load_by_id(tx, id, None)?;
-            if source.post.lang == lang {
-                return Err(Error::IsTheSource {
-                    id: source.post.id.clone(),
-                    lang: lang.to_string(),
-                });
-            }
-            if rows::languages_of(tx, source.post_row)?
-                .iter()
-                .any(|l| l == lang)
-            {
-                return Err(Error::TranslationExists {
-                    id: source.post.id.clone(),
-                    lang: lang.to_string(),
-                });
-            }
-            tx.prepare_cached(
-                "INSERT INTO translation_plans (post_id, lang, decided_by, reason, decided_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (post_id, lang) DO UPDATE SET \
-                 decided_by = excluded.decided_by, reason = excluded.reason, \
-                 decided_at = excluded.decided_at",
-            )?
-            .execute(rusqlite::params![
-                source.post_row,
-                lang,
-                by,
-                reason,
-                tx.now()
-            ])?;
-            tx.touched(
-                RecordKind::TranslationPlan,
-                &plan_id(&source.post.id, lang),
-                ChangeAction::Updated,
-                &source.post.id,
-                Some(lang),
-            );
-            Ok(())
-        })
-    }
-
-    /// Saves a translation written block by block (the side-by-side editor).
-    pub fn save(&self, save: TranslationSave) -> Result<SaveOutcome> {
-        self.lib.change(|tx| {
-            let row = rows::load_by_id(tx, &save.id, Some(&save.lang))?;
-            let text = units::compose(&save.units, &row.post.text);
-            revisions::save_with(
-                tx,
-                SaveRequest {
-                    id: save.id.clone(),
-                    lang: save.lang.clone(),
-                    text,
-                    kind: save.kind,
-                    revision_name: None,
-                    base: save.base,
-                    minor: false,
-                },
-                TextChange::Units(&save.units),
-            )
-        })
-    }
-}
-
-/// The global id of a decision about a post's language (one per post and language).
-fn plan_id(post_id: &str, lang: &str) -> String {
-    format!("{post_id}/{lang}")
-}
-
-/// A translation now exists: a decision not to make it no longer holds.
-fn forget_plan(tx: &WriteTx, source: &VersionRow, lang: &str) -> Result<()> {
-    let gone = tx
-        .prepare_cached("DELETE FROM translation_plans WHERE post_id = ?1 AND lang = ?2")?
-        .execute(rusqlite::params![source.post_row, lang])?;
-    if gone > 0 {
-        tx.touched(
-            RecordKind::TranslationPlan,
-            &plan_id(&source.post.id, lang),
-            ChangeAction::Deleted,
-            &source.post.id,
-            Some(lang),
-        );
-    }
-    Ok(())
-}
-
-/// Schema 3: block ids for every source version, and units for translations
-/// that already exist (paired with the source in order and by kind, taken as
-/// current: nothing recorded says otherwise).
-pub(crate) fn upgrade_to_3(conn: &rusqlite::Connection) -> Result<()> {
-    let versions: Vec<(i64, i64, bool, String)> = conn
-        .prepare(
-            "SELECT v.id, v.post_id, v.lang = p.source_lang, v.body FROM language_versions v \
-             JOIN posts p ON p.id = v.post_id ORDER BY v.lang = p.source_lang DESC, v.id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut insert_block = conn.prepare(
-        "INSERT INTO source_blocks (version_id, position, block_id, hash) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (version_id, _, is_source, body) in versions.iter().filter(|v| v.2) {
-        debug_assert!(is_source);
-        for (i, b) in source::continue_ids(&[], body).iter().enumerate() {
-            insert_block.execute(rusqlite::params![version_id, i as i64, b.id, b.hash])?;
-        }
-    }
-    for (version_id, post_id, _, _) in versions.iter().filter(|v| !v.2) {
-        let source_id: i64 = conn.query_row(
-            "SELECT v.id FROM language_versions v JOIN posts p ON p.id = v.post_id \
-             WHERE p.id = ?1 AND v.lang = p.source_lang",
-            [post_id],
-            |r| r.get(0),
-        )?;
-        let text_of = |id: i64| -> Result<PostText> {
-            Ok(conn.query_row(
-                "SELECT title, summary, share_text, body FROM language_versions WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(PostText {
-                        title: r.get(0)?,
-                        summary: r.get(1)?,
-                        share_text: r.get(2)?,
-                        body: r.get(3)?,
-                        ..PostText::default()
-                    })
-                },
-            )?)
-        };
-        let source = sql::source_blocks(conn, source_id, &text_of(source_id)?)?;
-        let units = units::from_text(&source, &[], &text_of(*version_id)?);
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO translation_units (version_id, source_block, position, text, source_hash, \
-             source_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (i, u) in units.iter().enumerate() {
-            insert.execute(rusqlite::params![
-                version_id,
-                u.block,
-                i as i64,
-                u.text,
-                u.source_hash,
-                u.source_text
-            ])?;
-        }
-        let (o, m, r) = units::counts(&units::status(&source, &units));
-        conn.execute(
-            "UPDATE language_versions SET blocks_outdated = ?2, blocks_missing = ?3, \
-             blocks_orphaned = ?4 WHERE id = ?1",
-            rusqlite::params![version_id, o, m, r],
-        )?;
-    }
-    Ok(())
+/// Keeps a translation's counts (what lists filter on) in step with its units.
+fn recount(tx: &WriteTx, version_id: i64, source: &[Block], units: &[Unit]) -> Result<()> {
+    sql::write_counts(tx, version_id, units::counts(&units::status(source, units)))
 }

@@ -20,7 +20,7 @@ pub struct Block {
 }
 
 impl Block {
-    fn seen(&self) -> Seen<'_> {
+    pub(super) fn seen(&self) -> Seen<'_> {
         Seen {
             kind: self.kind,
             hash: &self.hash,
@@ -48,7 +48,7 @@ pub fn header_blocks(text: &PostText) -> Vec<Block> {
 }
 
 /// The blocks of `body`, without ids yet.
-fn cut(body: &str) -> Vec<Block> {
+pub(super) fn cut(body: &str) -> Vec<Block> {
     blocks::split(body)
         .into_iter()
         .map(|p| {

@@ -42,7 +42,18 @@ pub(crate) fn write_source_blocks(
     }
     tx.prepare_cached("DELETE FROM source_blocks WHERE version_id = ?1")?
         .execute([version_id])?;
-    let mut insert = tx.prepare_cached(
+    insert_source_blocks(tx, version_id, blocks)
+}
+
+/// Adds the block rows of a version that has none. Takes a bare connection for
+/// the schema upgrade, which runs in the upgrade's own transaction; everything
+/// else goes through `write_source_blocks`.
+pub(super) fn insert_source_blocks(
+    conn: &Connection,
+    version_id: i64,
+    blocks: &[Block],
+) -> Result<()> {
+    let mut insert = conn.prepare_cached(
         "INSERT INTO source_blocks (version_id, position, block_id, hash) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for (i, b) in blocks.iter().enumerate() {
@@ -86,7 +97,13 @@ pub(crate) fn units(conn: &Connection, version_id: i64) -> Result<Vec<Unit>> {
 pub(crate) fn write_units(tx: &WriteTx, version_id: i64, units: &[Unit]) -> Result<()> {
     tx.prepare_cached("DELETE FROM translation_units WHERE version_id = ?1")?
         .execute([version_id])?;
-    let mut insert = tx.prepare_cached(
+    insert_units(tx, version_id, units)
+}
+
+/// Adds the units of a version that has none (bare connection: see
+/// `insert_source_blocks`).
+pub(super) fn insert_units(conn: &Connection, version_id: i64, units: &[Unit]) -> Result<()> {
+    let mut insert = conn.prepare_cached(
         "INSERT INTO translation_units (version_id, source_block, position, text, source_hash, \
          source_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -104,7 +121,16 @@ pub(crate) fn write_units(tx: &WriteTx, version_id: i64, units: &[Unit]) -> Resu
 }
 
 pub(crate) fn write_counts(tx: &WriteTx, version_id: i64, counts: (u32, u32, u32)) -> Result<()> {
-    tx.prepare_cached(
+    set_counts(tx, version_id, counts)
+}
+
+/// `write_counts` on a bare connection (see `insert_source_blocks`).
+pub(super) fn set_counts(
+    conn: &Connection,
+    version_id: i64,
+    counts: (u32, u32, u32),
+) -> Result<()> {
+    conn.prepare_cached(
         "UPDATE language_versions SET blocks_outdated = ?2, blocks_missing = ?3, \
          blocks_orphaned = ?4 WHERE id = ?1 AND (blocks_outdated, blocks_missing, \
          blocks_orphaned) IS NOT (?2, ?3, ?4)",
@@ -143,4 +169,30 @@ pub(crate) fn plan(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?)
+}
+
+/// Records (or replaces) a decision not to translate a post into `lang`.
+pub(crate) fn write_plan(
+    tx: &WriteTx,
+    post_row: i64,
+    lang: &str,
+    by: &str,
+    reason: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO translation_plans (post_id, lang, decided_by, reason, decided_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (post_id, lang) DO UPDATE SET \
+         decided_by = excluded.decided_by, reason = excluded.reason, \
+         decided_at = excluded.decided_at",
+    )?
+    .execute(params![post_row, lang, by, reason, tx.now()])?;
+    Ok(())
+}
+
+/// Drops a decision not to translate; whether there was one.
+pub(crate) fn delete_plan(tx: &WriteTx, post_row: i64, lang: &str) -> Result<bool> {
+    let gone = tx
+        .prepare_cached("DELETE FROM translation_plans WHERE post_id = ?1 AND lang = ?2")?
+        .execute(params![post_row, lang])?;
+    Ok(gone > 0)
 }

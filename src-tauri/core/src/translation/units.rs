@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use super::blocks::{self, BlockKind};
 use super::identity::{self, Seen};
-use super::source::{Block, SHARE_TEXT, SUMMARY, TITLE};
+use super::source::{cut, Block, SHARE_TEXT, SUMMARY, TITLE};
 use crate::posts::PostText;
 
 /// A translation of one source block.
@@ -209,27 +209,6 @@ fn carry(source: &[Block], previous: &[Unit], block: &str, text: String) -> Unit
     }
 }
 
-/// A top-level block of a translation's body.
-struct Piece {
-    kind: BlockKind,
-    hash: String,
-    text: String,
-}
-
-fn pieces(text: &str) -> Vec<Piece> {
-    blocks::split(text)
-        .into_iter()
-        .map(|p| {
-            let t = &text[p.range];
-            Piece {
-                kind: p.kind,
-                hash: blocks::hash(t),
-                text: t.to_string(),
-            }
-        })
-        .collect()
-}
-
 /// The units of a translation written as a whole (`post edit --lang`, a merge,
 /// a restore, an import, a new translation): its blocks are matched with the
 /// blocks of the previous units, so each keeps the source block it translates;
@@ -247,32 +226,15 @@ pub fn from_text(source: &[Block], previous: &[Unit], text: &PostText) -> Vec<Un
             units.push(carry(source, previous, id, field.trim().to_string()));
         }
     }
-    // The previous body, as pieces labelled with their unit's source block.
-    let mut old: Vec<(String, Piece)> = Vec::new();
+    // The previous body, as blocks labelled with their unit's source block
+    // (a translation's own blocks need no ids: `Block::id` stays empty).
+    let mut old: Vec<(String, Block)> = Vec::new();
     for unit in previous.iter().filter(|u| !is_header(&u.block)) {
-        old.extend(
-            pieces(&unit.text)
-                .into_iter()
-                .map(|p| (unit.block.clone(), p)),
-        );
+        old.extend(cut(&unit.text).into_iter().map(|p| (unit.block.clone(), p)));
     }
-    let new = pieces(&text.body);
-    let old_seen: Vec<Seen> = old
-        .iter()
-        .map(|(_, p)| Seen {
-            kind: p.kind,
-            hash: &p.hash,
-            text: &p.text,
-        })
-        .collect();
-    let new_seen: Vec<Seen> = new
-        .iter()
-        .map(|p| Seen {
-            kind: p.kind,
-            hash: &p.hash,
-            text: &p.text,
-        })
-        .collect();
+    let new = cut(&text.body);
+    let old_seen: Vec<Seen> = old.iter().map(|(_, b)| b.seen()).collect();
+    let new_seen: Vec<Seen> = new.iter().map(Block::seen).collect();
     let continues = identity::align(&old_seen, &new_seen);
     // The source block each new piece belongs to, where known.
     let mut owner: Vec<Option<String>> = continues
@@ -325,7 +287,7 @@ pub fn from_text(source: &[Block], previous: &[Unit], text: &PostText) -> Vec<Un
 
 /// Gives the pieces without an owner that stand between two known ones the
 /// source blocks between those that have no unit yet, matched by kind in order.
-fn fill_gaps(source: &[Block], new: &[Piece], owner: &mut [Option<String>]) {
+fn fill_gaps(source: &[Block], new: &[Block], owner: &mut [Option<String>]) {
     let body: Vec<&Block> = source.iter().filter(|b| !is_header(&b.id)).collect();
     let position = |id: &str| body.iter().position(|b| b.id == id);
     let owned: std::collections::HashSet<String> = owner.iter().flatten().cloned().collect();
