@@ -4,10 +4,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-# Build and run: WebKitGTK 4.1 and friends. Tests and headless runs: Xvfb,
-# WebKit's WebDriver, ImageMagick for screenshots, cmark for the benchmark.
+# Build and run: WebKitGTK 4.1 and friends, and Noto (its Naskh and Sans
+# Arabic faces are the ones the UI asks for, so Arabic reads well on a fresh
+# machine). Tests and headless runs: Xvfb, WebKit's WebDriver, ImageMagick for
+# screenshots, cmark for the benchmark.
 SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev \
-	libayatana-appindicator3-dev librsvg2-dev pkg-config curl \
+	libayatana-appindicator3-dev librsvg2-dev pkg-config curl fonts-noto-core \
 	xvfb xauth webkit2gtk-driver imagemagick cmark
 
 APP := target/debug/valise-app

@@ -62,6 +62,12 @@ pub fn run() {
             commands::revisions::list_revisions,
             commands::revisions::diff_revisions,
             commands::revisions::restore_revision,
+            commands::translations::translation_status,
+            commands::translations::add_translation,
+            commands::translations::save_translation,
+            commands::translations::mark_current,
+            commands::translations::not_planned,
+            commands::translations::preview_translation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -91,8 +91,7 @@ pub fn run(lib: &Library, cmd: TranslationCommand, out: &mut impl Write) -> Resu
             by,
         } => {
             let by = by
-                .or_else(|| std::env::var("USER").ok())
-                .or_else(|| std::env::var("USERNAME").ok())
+                .or_else(valise_core::translation::desktop_user)
                 .unwrap_or_default();
             lib.translations().not_planned(&id, &lang, &by, &reason)?;
             Ok(())

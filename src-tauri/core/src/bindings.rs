@@ -19,7 +19,7 @@ use crate::search::{SearchHit, SnippetPart};
 use crate::store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
 use crate::transfer::{FileError, ImportReport, ImportedFile};
 use crate::translation::{
-    BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus,
+    BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
     TranslationSave, TranslationStatus, UnitText,
 };
 use crate::LibraryOverview;
@@ -63,6 +63,7 @@ pub fn typescript() -> String {
         decl::<Preview>(&cfg),
         decl::<BlockKind>(&cfg),
         decl::<BlockState>(&cfg),
+        decl::<TextPart>(&cfg),
         decl::<BlockStatus>(&cfg),
         decl::<LanguageStatus>(&cfg),
         decl::<TranslationStatus>(&cfg),

@@ -30,6 +30,6 @@ pub use search::{SearchHit, SnippetPart};
 pub use store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind, WriteTx};
 pub use transfer::{FileError, ImportReport, ImportedFile};
 pub use translation::{
-    BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus,
+    BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
     TranslationSave, TranslationStatus, UnitText,
 };

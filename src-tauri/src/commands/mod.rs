@@ -5,6 +5,7 @@ pub mod app;
 pub mod library;
 pub mod posts;
 pub mod revisions;
+pub mod translations;
 
 use valise_core::error::ErrorReport;
 use valise_core::Library;

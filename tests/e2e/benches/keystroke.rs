@@ -1,6 +1,8 @@
 //! Keystroke to updated preview, in the real app window: a 5,000-word post is
 //! open; keys are typed into CodeMirror through WebDriver; the time runs from the
-//! page's keydown event to the frame after the preview's DOM changed.
+//! page's keydown event to the frame after the preview's DOM changed. Measured
+//! twice: in the single editor, then in the side-by-side translation editor
+//! (a block of a 5,000-word English translation, its preview beside it).
 //! Needs a display (xvfb-run), tauri-driver, and VALISE_E2E_APP; `make bench`.
 
 // Shared with the end-to-end tests; not every helper is used here.
@@ -19,7 +21,7 @@ const INSTALL: &str = r#"
 window.__latencies = [];
 window.__dom = [];
 window.__editor = [];
-const preview = document.querySelector('[data-testid=preview]');
+const preview = document.querySelector(arguments[1]);
 let t0 = null;
 let editorSeen = false;
 document.addEventListener('keydown', () => { t0 = performance.now(); editorSeen = false; }, true);
@@ -27,7 +29,7 @@ new MutationObserver(() => {
   if (t0 === null || editorSeen) return;
   editorSeen = true;
   window.__editor.push(performance.now() - t0);
-}).observe(document.querySelector('.cm-content'), { childList: true, subtree: true, characterData: true });
+}).observe(document.querySelector(arguments[0]), { childList: true, subtree: true, characterData: true });
 new MutationObserver(() => {
   if (t0 === null) return;
   const start = t0;
@@ -38,6 +40,36 @@ new MutationObserver(() => {
 return true;
 "#;
 
+/// French-like text of `n` words in paragraphs of 60, under a heading.
+fn text_of(n: usize, words: &[&str], heading: &str) -> String {
+    let mut text = format!("# {heading}\n\n");
+    for i in 0..n {
+        text.push_str(words[i % words.len()]);
+        text.push(if i % 60 == 59 { '\n' } else { ' ' });
+        if i % 60 == 59 {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn run_cli(
+    cli: &std::path::Path,
+    library: &std::path::Path,
+    args: &[&str],
+    body: &std::path::Path,
+) {
+    let status = Command::new(cli)
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .arg("--body-file")
+        .arg(body)
+        .status()
+        .unwrap();
+    assert!(status.success(), "valise {args:?}");
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let app_path = std::env::var("VALISE_E2E_APP").expect("VALISE_E2E_APP names the app binary");
@@ -45,7 +77,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let library = dir.path().join("library.sqlite3");
     let body = dir.path().join("body.md");
-    let words = [
+    let french = [
         "la",
         "négociation",
         "reprend",
@@ -57,36 +89,91 @@ async fn main() {
         "du",
         "sommet",
     ];
-    let mut text = String::from("# Compte rendu\n\n");
-    for i in 0..5_000 {
-        text.push_str(words[i % words.len()]);
-        text.push(if i % 60 == 59 { '\n' } else { ' ' });
-        if i % 60 == 59 {
-            text.push('\n');
-        }
-    }
-    std::fs::write(&body, text).unwrap();
-    let status = Command::new(&cli)
-        .args([
-            "--library",
-            library.to_str().unwrap(),
-            "post",
-            "new",
+    let english = [
+        "the",
+        "negotiation",
+        "resumes",
+        "in",
+        "Geneva",
+        "with",
+        "the",
+        "delegations",
+        "of",
+        "summit",
+    ];
+    std::fs::write(&body, text_of(5_000, &french, "Compte rendu")).unwrap();
+    run_cli(
+        &cli,
+        &library,
+        &["post", "new", "--title", "Cinq mille mots"],
+        &body,
+    );
+    let id = String::from_utf8(
+        Command::new(&cli)
+            .arg("--library")
+            .arg(&library)
+            .args(["post", "list", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let id = serde_json::from_str::<serde_json::Value>(&id).unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(&body, text_of(5_000, &english, "Report")).unwrap();
+    run_cli(
+        &cli,
+        &library,
+        &[
+            "translation",
+            "add",
+            &id,
+            "--lang",
+            "en",
             "--title",
-            "Cinq mille mots",
-        ])
-        .args(["--body-file", body.to_str().unwrap()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+            "Five thousand words",
+        ],
+        &body,
+    );
 
     let driver = Driver::start(&library);
     let app = App::open(&driver).await;
-    app.click("[data-testid=post-item]").await;
+    app.click("[data-testid=post-item][data-lang=fr]").await;
     app.wait_for_text("[data-testid=preview]", "Compte rendu")
         .await;
-    app.client.execute(INSTALL, vec![]).await.unwrap();
-    let editor = app.find("[data-testid=editor] .cm-content").await;
+    measure(
+        &app,
+        "single editor",
+        "[data-testid=editor] .cm-content",
+        "[data-testid=preview]",
+    )
+    .await;
+
+    app.click("[data-lang=en] [data-testid=translate-side-by-side]")
+        .await;
+    app.click("[data-testid=translation-preview-toggle]").await;
+    app.wait_for_text("[data-testid=translation-preview]", "Report")
+        .await;
+    measure(
+        &app,
+        "side-by-side translation editor",
+        "[data-testid=translation-block]:nth-child(4) .cm-content",
+        "[data-testid=translation-preview]",
+    )
+    .await;
+    app.close().await;
+}
+
+/// Types 120 keys into `editor` and prints the time from each keydown to the
+/// frame after `preview` changed (the last 100 keys).
+async fn measure(app: &App, name: &str, editor: &str, preview: &str) {
+    app.client
+        .execute(INSTALL, vec![editor.into(), preview.into()])
+        .await
+        .unwrap();
+    let editor = app.find(editor).await;
     editor.click().await.unwrap();
     // Real key events from WebDriver, one at a time: each must reach the preview
     // before the next is sent.
@@ -130,7 +217,7 @@ async fn main() {
     times.drain(..times.len() - 100);
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
-    println!("## keystroke to updated preview, 5,000-word post, real window");
+    println!("## keystroke to updated preview, 5,000-word post, real window: {name}");
     println!(
         "median {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, worst {:.1} ms ({} keystrokes)",
         pct(0.5),
@@ -162,5 +249,4 @@ async fn main() {
             v[(v.len() - 1) * 99 / 100]
         );
     }
-    app.close().await;
 }

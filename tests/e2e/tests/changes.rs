@@ -6,50 +6,13 @@
 #[allow(dead_code)] // helpers shared with the other scenarios
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use support::{App, Driver};
+use support::{cli, cli_status, App, Driver};
 
 const BODY: &str = "Premier paragraphe.\n\nDeuxième paragraphe.\n\nTroisième paragraphe.\n";
-
-fn cli_binary() -> PathBuf {
-    let app = PathBuf::from(std::env::var("VALISE_E2E_APP").expect("run with `make e2e`"));
-    app.with_file_name("valise")
-}
-
-fn cli(library: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let (code, out, err) = cli_status(library, args, stdin);
-    assert_eq!(code, Some(0), "valise {args:?}: {err}");
-    out
-}
-
-/// Runs the CLI; its exit code, standard output and standard error.
-fn cli_status(library: &Path, args: &[&str], stdin: Option<&str>) -> (Option<i32>, String, String) {
-    use std::io::Write;
-    let mut child = Command::new(cli_binary())
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the valise CLI beside the app");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn stored_body(library: &Path, id: &str) -> String {
     let shown: serde_json::Value =

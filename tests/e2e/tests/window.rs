@@ -2,6 +2,7 @@
 //! (tauri-driver + WebKitWebDriver). Run with `make e2e`, which builds the app
 //! and sets VALISE_E2E_APP. Screenshots land in target/e2e/.
 
+#[allow(dead_code)] // helpers shared with the other scenarios
 mod support;
 
 use std::time::Duration;

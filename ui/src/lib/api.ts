@@ -11,6 +11,7 @@ import type {
   NewPost,
   Post,
   PostSummary,
+  PostText,
   Preview,
   Resolution,
   RevisionDiff,
@@ -19,6 +20,9 @@ import type {
   SaveRequest,
   SearchHit,
   TextStats,
+  TranslationSave,
+  TranslationStatus,
+  UnitText,
 } from './bindings';
 
 /** Tells the app the first view is painted (for the start-up benchmark). */
@@ -56,6 +60,22 @@ export const diffRevisions = (id: string, lang: string, from: number, to: number
 
 export const restoreRevision = (id: string, lang: string, number: number) =>
   invoke<Post>('restore_revision', { id, lang, number });
+
+export const translationStatus = (id: string) => invoke<TranslationStatus>('translation_status', { id });
+
+export const addTranslation = (id: string, lang: string, text: PostText) =>
+  invoke<Post>('add_translation', { id, lang, text });
+
+export const saveTranslation = (save: TranslationSave) => invoke<SaveOutcome>('save_translation', { save });
+
+export const markCurrent = (id: string, lang: string, blocks: string[]) =>
+  invoke<TranslationStatus>('mark_current', { id, lang, blocks });
+
+export const notPlanned = (id: string, lang: string, reason: string) =>
+  invoke<null>('not_planned', { id, lang, reason });
+
+export const previewTranslation = (units: UnitText[], lang: string) =>
+  invoke<Preview>('preview_translation', { units, lang });
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {

@@ -162,6 +162,8 @@ export type BlockKind = "title" | "summary" | "share_text" | "paragraph" | "head
 
 export type BlockState = "current" | "outdated" | "missing" | "orphaned";
 
+export type TextPart = { change: LineChange, text: string, };
+
 export type BlockStatus = { 
 /**
  * The source block's id (stable; XLIFF unit ids are these).
@@ -174,7 +176,12 @@ source: string, translation: string,
 /**
  * For an outdated block, the source text it was translated from.
  */
-translated_from: string | null, };
+translated_from: string | null, 
+/**
+ * For an outdated block, what changed in the source since, word by word
+ * (filled by `Translations::status`, not on the autosave path).
+ */
+source_changes: Array<TextPart>, };
 
 export type LanguageStatus = { lang: string, name: string, dir: TextDirection, completeness: Completeness, 
 /**

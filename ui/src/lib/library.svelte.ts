@@ -18,6 +18,8 @@ export class LibraryState {
   query = $state('');
   lang = $state<string | null>(null);
   tag = $state<string | null>(null);
+  /** Only posts that need a translation into this language (missing or out of date). */
+  needsTranslation = $state<string | null>(null);
   sort = $state<ListSort>('updated');
   /** True once the first list arrived (so the empty state does not flash). */
   ready = $state(false);
@@ -31,7 +33,7 @@ export class LibraryState {
   #listSeq = 0;
 
   get filtered(): boolean {
-    return this.lang !== null || this.tag !== null;
+    return this.lang !== null || this.tag !== null || this.needsTranslation !== null;
   }
 
   get searching(): boolean {
@@ -61,7 +63,7 @@ export class LibraryState {
       const posts = await api.listPosts({
         lang: this.lang,
         tag: this.tag,
-        needs_translation: null,
+        needs_translation: this.needsTranslation,
         sort: this.sort,
         limit: 0,
         offset: 0,
@@ -103,8 +105,14 @@ export class LibraryState {
     }
   }
 
-  setFilters(filters: { lang?: string | null; tag?: string | null; sort?: ListSort }): void {
+  setFilters(filters: {
+    lang?: string | null;
+    tag?: string | null;
+    needsTranslation?: string | null;
+    sort?: ListSort;
+  }): void {
     if (filters.lang !== undefined) this.lang = filters.lang;
+    if (filters.needsTranslation !== undefined) this.needsTranslation = filters.needsTranslation;
     if (filters.tag !== undefined) this.tag = filters.tag;
     if (filters.sort !== undefined) this.sort = filters.sort;
     void this.refreshList();

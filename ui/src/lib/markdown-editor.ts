@@ -10,6 +10,7 @@ import { markdownKeymap, markdownLanguage } from '@codemirror/lang-markdown';
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { tags as t } from '@lezer/highlight';
 import type { TextDirection } from './bindings';
+import { bidiIsolation } from './bidi-isolation';
 
 export interface MarkdownEditor {
   /** Replaces the document and its undo history (another post was opened). */
@@ -56,7 +57,8 @@ const theme = EditorView.theme({
   '.cm-searchMatch-selected': { backgroundColor: 'var(--selection)' },
 });
 
-const highlight = HighlightStyle.define([
+/** Markdown colours and weights, shared with the translation editor's blocks. */
+export const highlight = HighlightStyle.define([
   { tag: t.heading1, fontSize: '1.45em', fontWeight: '650' },
   { tag: t.heading2, fontSize: '1.25em', fontWeight: '650' },
   { tag: [t.heading3, t.heading4, t.heading5, t.heading6], fontWeight: '650' },
@@ -70,11 +72,29 @@ const highlight = HighlightStyle.define([
   { tag: t.list, color: 'var(--ink-soft)' },
 ]);
 
-function direction(lang: string, dir: TextDirection): Extension {
+/** The writing direction and language of a text, as CodeMirror attributes. */
+export function direction(lang: string, dir: TextDirection): Extension {
   return [
     EditorView.contentAttributes.of({ dir, lang, spellcheck: 'true' }),
     EditorView.editorAttributes.of({ dir }),
   ];
+}
+
+/** Brings `view` to `doc` by replacing only the range that differs, so the
+ * caret and the selection stay where they were. */
+export function patchDocument(view: EditorView, doc: string): void {
+  const current = view.state.doc.toString();
+  if (current === doc) return;
+  let from = 0;
+  const shortest = Math.min(current.length, doc.length);
+  while (from < shortest && current.charCodeAt(from) === doc.charCodeAt(from)) from++;
+  let endOld = current.length;
+  let endNew = doc.length;
+  while (endOld > from && endNew > from && current.charCodeAt(endOld - 1) === doc.charCodeAt(endNew - 1)) {
+    endOld--;
+    endNew--;
+  }
+  view.dispatch({ changes: { from, to: endOld, insert: doc.slice(from, endNew) } });
 }
 
 export function createMarkdownEditor(
@@ -92,6 +112,7 @@ export function createMarkdownEditor(
     new LanguageSupport(markdownLanguage),
     Prec.high(keymap.of(markdownKeymap)),
     syntaxHighlighting(highlight),
+    bidiIsolation,
     search({ top: true }),
     highlightSelectionMatches(),
     placeholder('Write in Markdown…'),
@@ -114,18 +135,7 @@ export function createMarkdownEditor(
       view.setState(EditorState.create({ doc, extensions: extensions() }));
     },
     update(doc) {
-      const current = view.state.doc.toString();
-      if (current === doc) return;
-      let from = 0;
-      const shortest = Math.min(current.length, doc.length);
-      while (from < shortest && current.charCodeAt(from) === doc.charCodeAt(from)) from++;
-      let endOld = current.length;
-      let endNew = doc.length;
-      while (endOld > from && endNew > from && current.charCodeAt(endOld - 1) === doc.charCodeAt(endNew - 1)) {
-        endOld--;
-        endNew--;
-      }
-      view.dispatch({ changes: { from, to: endOld, insert: doc.slice(from, endNew) } });
+      patchDocument(view, doc);
     },
     setLanguage(lang, dir) {
       current = direction(lang, dir);

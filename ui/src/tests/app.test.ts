@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { SaveRequest } from '../lib/bindings';
 import { notices } from '../lib/notices.svelte';
-import { callsOf, emitLibraryChanged, fakePreview, mockCommands, overview, post, summary } from './fixtures';
+import { callsOf, emitLibraryChanged, fakePreview, mockCommands, overview, post, statusOf, summary } from './fixtures';
 
 describe('the workstation', () => {
   beforeEach(() => notices.clear());
@@ -28,6 +28,7 @@ describe('the workstation', () => {
       library_overview: () => overview(1),
       list_posts: () => [summary(p)],
       get_post: () => p,
+      translation_status: () => statusOf(p),
       preview: fakePreview,
     });
     render(App);
@@ -45,6 +46,7 @@ describe('the workstation', () => {
       library_overview: () => overview(1),
       list_posts: () => [summary(p)],
       get_post: () => p,
+      translation_status: () => statusOf(p),
       preview: fakePreview,
       save_post: () => {
         throw { code: 'read_only', message: 'The library /tmp/test.valise is read-only.' };
@@ -97,6 +99,7 @@ describe('the workstation', () => {
       library_overview: () => overview(1),
       list_posts: () => [summary(p)],
       get_post: () => p,
+      translation_status: () => statusOf(p),
       preview: fakePreview,
       save_post: (args) => ({ post: post({ ...(args.request as SaveRequest).text, revision: 2 }), result: 'saved' }),
     });
@@ -128,6 +131,7 @@ describe('the workstation', () => {
       library_overview: () => overview(1),
       list_posts: () => [summary(p)],
       get_post: () => p,
+      translation_status: () => statusOf(p),
       create_post: () => post({ id: '0b5e0f7a-0000-4000-8000-000000000008', title: '', body: '' }),
       preview: fakePreview,
     });

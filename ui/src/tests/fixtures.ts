@@ -2,7 +2,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import * as events from '@tauri-apps/api/event';
 import { vi } from 'vitest';
-import type { ChangeSet, LibraryOverview, Post, PostSummary, Preview } from '../lib/bindings';
+import type { ChangeSet, LibraryOverview, Post, PostSummary, Preview, TranslationStatus } from '../lib/bindings';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -66,6 +66,20 @@ export const summary = (p: Post): PostSummary => ({
   updated_at: p.updated_at,
   in_conflict: p.conflict !== null,
   languages: [{ lang: p.lang, completeness: { state: 'source' } }],
+});
+
+/** The languages of a post that has only its source version. */
+export const statusOf = (p: Post): TranslationStatus => ({
+  id: p.id,
+  source_lang: p.source_lang,
+  languages: overview().languages.map((l) => ({
+    lang: l.code,
+    name: l.name,
+    dir: l.dir,
+    completeness: l.code === p.source_lang ? { state: 'source' } : { state: 'missing' },
+    revision: l.code === p.source_lang ? p.revision : null,
+    blocks: [],
+  })),
 });
 
 /** A stand-in for the core's preview: counts characters as the core does. */

@@ -35,6 +35,34 @@ describe('library list', () => {
     expect(row.textContent).toContain('1,234 words');
   });
 
+  it('filters posts needing a translation into a language, and shows each row\'s languages', async () => {
+    const p = post();
+    const row = {
+      ...summary(p),
+      languages: [
+        { lang: 'fr', completeness: { state: 'source' as const } },
+        { lang: 'en', completeness: { state: 'complete' as const } },
+        { lang: 'es', completeness: { state: 'outdated' as const, outdated: 2, missing: 1, orphaned: 0 } },
+        { lang: 'ar', completeness: { state: 'missing' as const } },
+      ],
+    };
+    const invoke = mockCommands({ library_overview: () => overview(1), list_posts: () => [row] });
+    const library = new LibraryState();
+    await library.start();
+    render(LibraryPanel, { library, activeId: null, oncreate: noop, onopen: noop });
+    const langs = screen.getByTestId('row-languages');
+    expect([...langs.children].map((c) => `${(c as HTMLElement).dataset.lang}:${(c as HTMLElement).dataset.state}:${c.textContent}`)).toEqual([
+      'en:complete:en',
+      'es:outdated:es3',
+      'ar:missing:ar',
+    ]);
+    const filter = screen.getByTestId('needs-translation-filter') as HTMLSelectElement;
+    expect([...filter.options].map((o) => o.value)).toEqual(['', 'en', 'es', 'ar']);
+    await fireEvent.change(filter, { target: { value: 'ar' } });
+    const queries = callsOf(invoke, 'list_posts').map((a) => (a.query as { needs_translation: string | null }).needs_translation);
+    expect(queries.at(-1)).toBe('ar');
+  });
+
   it('renders search snippets as text, with hits marked', async () => {
     const invoke = mockCommands({
       library_overview: () => overview(1),

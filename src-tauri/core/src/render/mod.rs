@@ -1,6 +1,7 @@
 //! Markdown → safe HTML for the preview and for publishing: pulldown-cmark, URL
 //! and raw-HTML sanitising on an allow-list, and French typography.
 
+mod bidi;
 pub mod typography;
 
 use std::collections::HashSet;
@@ -159,6 +160,8 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
         }
         event
     });
+    let rtl = languages::direction(lang) == TextDirection::Rtl;
+    let events = events.flat_map(move |event| bidi::isolate(event, rtl));
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
     if mark_blocks {
         let mut level = 0usize;
@@ -217,7 +220,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.url_schemes(SAFE_SCHEMES.iter().copied().collect::<HashSet<_>>())
             .link_rel(Some("noopener noreferrer"))
             .add_generic_attributes(["class", "lang", "dir", "title"])
-            .add_tags(["input", "figure", "figcaption", "section", "mark"])
+            .add_tags(["input", "figure", "figcaption", "section", "mark", "bdi"])
             // Task-list boxes only: whatever a draft says, an input is a disabled checkbox.
             .add_tag_attributes("input", ["checked"])
             .set_tag_attribute_value("input", "type", "checkbox")

@@ -82,7 +82,14 @@ impl Translations<'_> {
                     match rows::load(c, source_row.post_row, Some(lang)) {
                         Ok(row) => {
                             let units = sql::units(c, row.version_id)?;
-                            let blocks = units::status(&source, &units);
+                            let mut blocks = units::status(&source, &units);
+                            for b in blocks.iter_mut() {
+                                if let Some(from) = &b.translated_from {
+                                    if b.state == units::BlockState::Outdated {
+                                        b.source_changes = super::diff::words(from, &b.source);
+                                    }
+                                }
+                            }
                             let completeness = Completeness::of_translation(units::counts(&blocks));
                             (completeness, Some(row.post.revision), blocks)
                         }

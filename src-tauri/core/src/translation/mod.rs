@@ -6,6 +6,7 @@
 //! write path: `text_written` runs inside the transaction of each text write.
 
 pub mod blocks;
+pub mod diff;
 mod face;
 pub mod identity;
 pub mod source;
@@ -24,6 +25,7 @@ use crate::posts::rows::{self, VersionRow};
 use crate::posts::PostText;
 use crate::store::write::{ChangeAction, RecordKind, WriteTx};
 pub use blocks::BlockKind;
+pub use diff::TextPart;
 pub use face::Translations;
 use source::Block;
 pub use units::{BlockState, BlockStatus, Unit, UnitText};
@@ -161,6 +163,21 @@ pub struct TranslationSave {
     /// The revision this text was made from (see `SaveRequest::base`).
     #[ts(type = "number | null")]
     pub base: Option<i64>,
+}
+
+/// The preview of a translation being written block by block: the body its
+/// units make (as `Translations::save` would store it), rendered for `lang`.
+pub fn preview(units: &[UnitText], lang: &str) -> crate::render::Preview {
+    let text = units::compose(units, &PostText::default());
+    crate::render::preview(&text.body, lang)
+}
+
+/// Who is deciding, when nobody is named: the desktop's user name.
+pub fn desktop_user() -> Option<String> {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
 }
 
 /// How a language version's text was just written.

@@ -8,6 +8,7 @@ use similar::{capture_diff_slices, Algorithm, DiffOp};
 use ts_rs::TS;
 
 use super::blocks::{self, BlockKind};
+use super::diff::TextPart;
 use super::identity::{self, Seen};
 use super::source::{cut, Block, SHARE_TEXT, SUMMARY, TITLE};
 use crate::posts::PostText;
@@ -56,6 +57,9 @@ pub struct BlockStatus {
     pub translation: String,
     /// For an outdated block, the source text it was translated from.
     pub translated_from: Option<String>,
+    /// For an outdated block, what changed in the source since, word by word
+    /// (filled by `Translations::status`, not on the autosave path).
+    pub source_changes: Vec<TextPart>,
 }
 
 fn is_header(block: &str) -> bool {
@@ -83,6 +87,7 @@ pub fn status(source: &[Block], units: &[Unit]) -> Vec<BlockStatus> {
         source: String::new(),
         translation: u.text.clone(),
         translated_from: u.source_text.clone(),
+        source_changes: Vec::new(),
     };
     out.extend(
         orphans
@@ -110,6 +115,7 @@ pub fn status(source: &[Block], units: &[Unit]) -> Vec<BlockStatus> {
             source: block.text.clone(),
             translation,
             translated_from: from,
+            source_changes: Vec::new(),
         });
         out.extend(
             orphans

@@ -1,6 +1,7 @@
 //! Starting tauri-driver and the app, and the few waits and clicks the scenario needs.
 
 use std::future::Future;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -196,4 +197,45 @@ impl App {
         // Give the app its close handler (autosave) and exit before a new session.
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+}
+
+/// The `valise` command built beside the app.
+pub fn cli_binary() -> PathBuf {
+    let app = PathBuf::from(std::env::var("VALISE_E2E_APP").expect("run with `make e2e`"));
+    app.with_file_name("valise")
+}
+
+/// Runs the CLI on `library`; fails the test unless it exits 0. Its standard output.
+pub fn cli(library: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let (code, out, err) = cli_status(library, args, stdin);
+    assert_eq!(code, Some(0), "valise {args:?}: {err}");
+    out
+}
+
+/// Runs the CLI; its exit code, standard output and standard error.
+pub fn cli_status(
+    library: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> (Option<i32>, String, String) {
+    let mut child = Command::new(cli_binary())
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the valise CLI beside the app");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
