@@ -393,3 +393,43 @@ fn a_post_already_here_is_refused_and_a_deleted_one_comes_back_under_a_new_id() 
     restored.id = id.clone();
     assert_eq!(restored, without_revisions(before));
 }
+
+#[test]
+fn a_unit_that_spans_several_paragraphs_comes_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), "a.sqlite3");
+    let id = lib
+        .posts()
+        .create(NewPost {
+            title: "Deux".into(),
+            body: "Premier.\n\nSecond.\n".into(),
+            ..NewPost::default()
+        })
+        .unwrap()
+        .id;
+    let english = PostText {
+        title: "Two".into(),
+        body: "First.\n\nAn added sentence.\n\nSecond.\n".into(),
+        ..PostText::default()
+    };
+    lib.translations().add(&id, "en", english).unwrap();
+    let before = lib.translations().status(&id).unwrap();
+    let en = before.languages.iter().find(|l| l.lang == "en").unwrap();
+    assert!(
+        en.blocks.iter().any(|b| b.translation.contains("\n\n")),
+        "the set-up gives one unit two paragraphs: {:?}",
+        en.blocks
+    );
+    let out = dir.path().join("out");
+    let files = lib.transfer().export(None, &out).unwrap();
+    let written = std::fs::read_to_string(file(&files, "en")).unwrap();
+    assert!(written.contains("parts: 2"), "{written}");
+
+    let other = library(dir.path(), "b.sqlite3");
+    let report = other.transfer().import(&[out]).unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(
+        without_revisions(other.translations().status(&id).unwrap()),
+        without_revisions(before)
+    );
+}

@@ -383,15 +383,15 @@ pub(crate) fn to_markdown(post: &Post, written: &Written) -> String {
             let units = units
                 .iter()
                 .zip(parts)
-                .map(|(u, parts)| {
+                .filter_map(|(u, parts)| {
                     let now = source_hashes.iter().find(|(id, _)| *id == u.block);
                     let changed = now.map(|(_, h)| Some(h)) != Some(u.source_hash.as_ref());
-                    UnitEntry {
+                    Some(UnitEntry {
                         block: u.block.clone(),
                         from: u.source_hash.clone(),
                         was: u.source_text.clone().filter(|_| changed),
-                        parts,
-                    }
+                        parts: parts?,
+                    })
                 })
                 .collect();
             fm.translation = Some(TranslationEntry {

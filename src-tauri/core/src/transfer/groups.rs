@@ -263,10 +263,12 @@ fn units_of(text: &PostText, units: &[UnitFrom]) -> std::result::Result<Vec<Unit
 /// How many of the body's blocks each unit spans (1 for the short fields):
 /// the body is its units' texts in order, so each body unit takes the blocks
 /// that rebuild its text. Should a unit's text not be rebuilt exactly (two
-/// units whose texts Markdown reads as one block), it takes one block and the
-/// last unit the rest, so that the counts still cover the body.
-pub(super) fn parts_of(body: &str, units: &[Unit]) -> Vec<usize> {
-    let pieces: Vec<&str> = crate::translation::blocks::split(body)
+/// units whose texts Markdown reads as one block, such as two lists), it takes
+/// one block and the last unit the rest, and a unit left with no block is not
+/// written (`None`: it comes back missing, to be reviewed), so that the file
+/// always imports.
+pub(super) fn parts_of(body: &str, units: &[Unit]) -> Vec<Option<usize>> {
+    let pieces: Vec<&str> = blocks::split(body)
         .into_iter()
         .map(|p| &body[p.range])
         .collect();
@@ -277,9 +279,12 @@ pub(super) fn parts_of(body: &str, units: &[Unit]) -> Vec<usize> {
         .enumerate()
         .map(|(i, u)| {
             if is_header(&u.block) {
-                return 1;
+                return Some(1);
             }
-            let left = pieces.len().saturating_sub(at);
+            let left = pieces.len() - at;
+            if left == 0 {
+                return None;
+            }
             let n = if Some(i) == last_body {
                 left
             } else {
@@ -288,7 +293,7 @@ pub(super) fn parts_of(body: &str, units: &[Unit]) -> Vec<usize> {
                     .unwrap_or(1)
             };
             at += n;
-            n.max(1)
+            Some(n)
         })
         .collect()
 }
@@ -353,4 +358,83 @@ pub(super) fn write(tx: &WriteTx, group: &Checked) -> Result<Vec<ImportedFile>> 
         out.push(imported(f, lang, &text.title));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(block: &str, text: &str) -> Unit {
+        Unit {
+            block: block.into(),
+            text: text.into(),
+            source_hash: Some("0011223344556677".into()),
+            source_text: None,
+        }
+    }
+
+    fn text(body: &str) -> PostText {
+        PostText {
+            title: "Titre".into(),
+            body: body.into(),
+            ..PostText::default()
+        }
+    }
+
+    fn from(units: &[Unit], parts: &[Option<usize>]) -> Vec<UnitFrom> {
+        units
+            .iter()
+            .zip(parts)
+            .filter_map(|(u, p)| {
+                p.map(|parts| UnitFrom {
+                    block: u.block.clone(),
+                    from: u.source_hash.clone(),
+                    was: None,
+                    parts,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn units_are_cut_from_the_body_as_they_were_written() {
+        let units = [
+            unit(TITLE, "Titre"),
+            unit("aaaaaaaa", "Un.\n\nEt un ajout."),
+            unit("bbbbbbbb", "Deux."),
+        ];
+        let body = "Un.\n\nEt un ajout.\n\nDeux.\n";
+        let parts = parts_of(body, &units);
+        assert_eq!(parts, [Some(1), Some(2), Some(1)]);
+        assert_eq!(units_of(&text(body), &from(&units, &parts)).unwrap(), units);
+    }
+
+    #[test]
+    fn units_that_markdown_joins_into_one_block_still_give_a_file_that_imports() {
+        // Two list units side by side are one list in the body.
+        let units = [unit("aaaaaaaa", "- un"), unit("bbbbbbbb", "- deux")];
+        let body = "- un\n\n- deux\n";
+        let parts = parts_of(body, &units);
+        assert_eq!(parts, [Some(1), None]);
+        let back = units_of(&text(body), &from(&units, &parts)).unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].text, "- un\n\n- deux");
+    }
+
+    #[test]
+    fn units_that_do_not_cover_the_body_are_refused_with_the_counts() {
+        let units = [UnitFrom {
+            block: "aaaaaaaa".into(),
+            from: None,
+            was: None,
+            parts: 1,
+        }];
+        let e = units_of(&text("Un.\n\nDeux.\n"), &units).unwrap_err();
+        assert!(
+            e.contains("its body has 2 blocks but its 'translation' units cover 1"),
+            "{e}"
+        );
+        let e = units_of(&text(""), &units).unwrap_err();
+        assert!(e.contains("more blocks than its body has (0)"), "{e}");
+    }
 }
