@@ -249,9 +249,12 @@ impl Transfer<'_> {
             });
             match written {
                 Ok(mut imported) => report.imported.append(&mut imported),
-                Err(e) => report
+                Err(e) if about_the_files(&e) => report
                     .failed
                     .extend(paths.iter().map(|p| FileError::new(p, &e))),
+                // The library cannot take it (read-only, full disk…): the next
+                // group would fail alike; the groups before it are in.
+                Err(e) => return Err(e),
             }
         }
         Ok(report)
@@ -350,6 +353,19 @@ impl Transfer<'_> {
             })
             .collect()
     }
+}
+
+/// Whether an import error is the files' (reported with them) rather than
+/// the library's (which stops the import, as it does for files without a group).
+fn about_the_files(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::BadGroup { .. }
+            | Error::AlreadyInLibrary { .. }
+            | Error::BadFile { .. }
+            | Error::UnknownLanguage { .. }
+            | Error::PlanNeedsReason
+    )
 }
 
 /// A text as it is stored: trimmed, with a slug.
