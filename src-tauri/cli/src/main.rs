@@ -268,6 +268,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let report = lib.transfer().import(&paths).map_err(e)?;
             for f in &report.imported {
                 write_line(out, &format!("{}\t{}\t{}", f.id, f.path, f.title))?;
+                if let Some(old) = &f.exported_id {
+                    eprintln!(
+                        "valise: {}: imported as post {} (its id {old} belongs to a post deleted from this library)",
+                        f.path, f.id
+                    );
+                }
             }
             for f in &report.failed {
                 eprintln!("valise: {}: {}", f.path, f.message);

@@ -161,6 +161,7 @@ fn parsed(rng: &mut Rng, i: usize, body_words: usize) -> ParsedFile {
             tags: vec![DOMAIN[rng.below(DOMAIN.len())].to_string()],
             ..PostText::default()
         },
+        group: None,
     }
 }
 

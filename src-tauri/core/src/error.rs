@@ -74,6 +74,20 @@ pub enum Error {
     #[error("{path}: {reason}")]
     BadFile { path: PathBuf, reason: String },
 
+    #[error("Post {group} was not imported ({files}): {reason}. Nothing of that post was added; correct its files and import them again.")]
+    BadGroup {
+        group: String,
+        files: String,
+        reason: String,
+    },
+
+    #[error("Post {id} (\"{title}\") is already in this library, so {files} were not imported again. To replace it, delete it first (the import then gives it a new id); to keep both, import into another library.")]
+    AlreadyInLibrary {
+        id: String,
+        title: String,
+        files: String,
+    },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -106,6 +120,8 @@ impl Error {
             Error::BlockNotTranslated { .. } => "block_not_translated",
             Error::PlanNeedsReason => "plan_needs_reason",
             Error::BadFile { .. } => "bad_file",
+            Error::BadGroup { .. } => "bad_group",
+            Error::AlreadyInLibrary { .. } => "already_in_library",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

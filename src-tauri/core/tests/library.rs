@@ -472,6 +472,7 @@ fn a_broad_query_still_finds_the_best_recent_matches() {
                 },
                 ..PostText::default()
             },
+            group: None,
         })
         .collect();
     lib.transfer().import_parsed(files).unwrap();

@@ -229,9 +229,14 @@ export type SnippetPart = { text: string, hit: boolean, };
 
 export type ImportedFile = { path: string, 
 /**
- * The new post's global id.
+ * The post's global id (the same for all the languages of one post).
  */
-id: string, title: string, };
+id: string, lang: string, title: string, 
+/**
+ * The id the file carried, when the post was given a new one because a
+ * post deleted from this library still holds it.
+ */
+exported_id: string | null, };
 
 export type FileError = { path: string, message: string, };
 

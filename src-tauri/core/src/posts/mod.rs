@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::library::Library;
 use crate::render;
 use crate::store::write::WriteTx;
+use crate::translation::TextChange;
 pub use conflicts::Conflict;
 use revisions::{RevisionKind, SaveOutcome, SaveRequest};
 pub use stats::{slugify, TextStats};
@@ -136,16 +137,32 @@ pub(crate) fn insert_new(
     updated_at: i64,
     kind: RevisionKind,
 ) -> Result<rows::VersionRow> {
-    let post_row = rows::insert(tx, lang, text, created_at, updated_at)?;
+    insert_new_as(
+        tx,
+        &crate::ids::new_id(),
+        lang,
+        text,
+        (created_at, updated_at),
+        kind,
+        TextChange::Whole { minor: false },
+    )
+}
+
+/// `insert_new` with a given global id (an import keeps the exported one) and
+/// a given way the text came (an import restores its block ids).
+pub(crate) fn insert_new_as(
+    tx: &WriteTx,
+    uid: &str,
+    lang: &str,
+    text: &PostText,
+    (created_at, updated_at): (i64, i64),
+    kind: RevisionKind,
+    change: TextChange,
+) -> Result<rows::VersionRow> {
+    let post_row = rows::insert(tx, uid, lang, text, created_at, updated_at)?;
     let mut row = rows::load(tx, post_row, Some(lang))?;
     row.post.revision = revisions::insert(tx, &row, 1, text, kind)?;
-    crate::translation::text_written(
-        tx,
-        &row,
-        &PostText::default(),
-        text,
-        crate::translation::TextChange::Whole { minor: false },
-    )?;
+    crate::translation::text_written(tx, &row, &PostText::default(), text, change)?;
     Ok(row)
 }
 

@@ -132,26 +132,27 @@ fn write_tags(tx: &WriteTx, version_id: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Inserts a new post with its first language version; returns the post's row id.
+/// Inserts a new post, whose global id is `post_uid`, with its first language
+/// version; returns the post's row id.
 pub(crate) fn insert(
     tx: &WriteTx,
+    post_uid: &str,
     lang: &str,
     text: &PostText,
     created_at: i64,
     updated_at: i64,
 ) -> Result<i64> {
-    let post_uid = ids::new_id();
     tx.prepare_cached("INSERT INTO posts (uid, source_lang, created_at) VALUES (?1, ?2, ?3)")?
         .execute(params![post_uid, lang, created_at])?;
     let post_row = tx.last_insert_rowid();
     tx.touched(
         RecordKind::Post,
-        &post_uid,
+        post_uid,
         ChangeAction::Created,
-        &post_uid,
+        post_uid,
         None,
     );
-    insert_text(tx, post_row, &post_uid, lang, text, created_at, updated_at)?;
+    insert_text(tx, post_row, post_uid, lang, text, created_at, updated_at)?;
     Ok(post_row)
 }
 
@@ -161,13 +162,14 @@ pub(crate) fn insert_version(
     post_row: i64,
     lang: &str,
     text: &PostText,
-    now: i64,
+    created_at: i64,
+    updated_at: i64,
 ) -> Result<VersionRow> {
     let post_uid: String =
         tx.query_row("SELECT uid FROM posts WHERE id = ?1", [post_row], |r| {
             r.get(0)
         })?;
-    insert_text(tx, post_row, &post_uid, lang, text, now, now)?;
+    insert_text(tx, post_row, &post_uid, lang, text, created_at, updated_at)?;
     load(tx, post_row, Some(lang))
 }
 
@@ -359,6 +361,15 @@ pub(crate) fn delete(tx: &WriteTx, id: &str) -> Result<()> {
     )?;
     tx.touched(RecordKind::Post, &uid, ChangeAction::Deleted, &uid, None);
     Ok(())
+}
+
+/// Whether a post with global id `uid` was ever in this library, and if so
+/// whether it is deleted (its tombstone keeps the id until sync).
+pub(crate) fn uid_state(conn: &Connection, uid: &str) -> Result<Option<bool>> {
+    Ok(conn
+        .prepare_cached("SELECT deleted_at IS NOT NULL FROM posts WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?)
 }
 
 /// All live post ids, oldest first (for "export --all").

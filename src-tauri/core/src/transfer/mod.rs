@@ -1,50 +1,27 @@
 //! Markdown files with YAML front matter in and out of the library. Export then
-//! import gives back the same posts; a bad file is reported by name and does not
-//! stop the others.
+//! import gives back the same posts, each with its translations (their files
+//! share the post's id, `group`); a bad file is reported by name and does not
+//! stop the others. `front_matter` reads and writes one file, `groups` puts a
+//! post's files back together.
+
+mod front_matter;
+mod groups;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::clock;
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::posts::revisions::RevisionKind;
 use crate::posts::{self, rows, slugify, Post, PostText};
-use crate::store::write::Origin;
+use crate::store::write::{Origin, WriteTx};
+use crate::translation::sql;
+use front_matter::{bad, Written};
+pub use front_matter::{parse, Membership, Role, UnitFrom};
 
-/// The front matter Valise writes and reads. Common names from other tools are
-/// accepted too (`date`, `description`), so a folder of Hugo or Jekyll posts
-/// imports without editing.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct FrontMatter {
-    title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    lang: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    slug: String,
-    #[serde(
-        default,
-        alias = "description",
-        skip_serializing_if = "String::is_empty"
-    )]
-    summary: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
-    #[serde(default, alias = "place", skip_serializing_if = "String::is_empty")]
-    place_line: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    share_text: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    author: String,
-    #[serde(default, alias = "date", skip_serializing_if = "Option::is_none")]
-    created: Option<String>,
-    #[serde(default, alias = "lastmod", skip_serializing_if = "Option::is_none")]
-    updated: Option<String>,
-}
-
-/// A file read and understood, ready to become a post.
+/// A file read and understood, ready to become a post or one of its languages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedFile {
     pub path: PathBuf,
@@ -52,14 +29,20 @@ pub struct ParsedFile {
     pub text: PostText,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
+    /// The post this file is a language of, when an export said so.
+    pub group: Option<Membership>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ImportedFile {
     pub path: String,
-    /// The new post's global id.
+    /// The post's global id (the same for all the languages of one post).
     pub id: String,
+    pub lang: String,
     pub title: String,
+    /// The id the file carried, when the post was given a new one because a
+    /// post deleted from this library still holds it.
+    pub exported_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -74,10 +57,12 @@ pub struct ImportReport {
     pub failed: Vec<FileError>,
 }
 
-fn bad(path: &Path, reason: impl Into<String>) -> Error {
-    Error::BadFile {
-        path: path.to_owned(),
-        reason: reason.into(),
+impl FileError {
+    fn new(path: &Path, e: &Error) -> Self {
+        FileError {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -142,8 +127,12 @@ fn is_markdown(path: &Path) -> bool {
 /// Reads one file. Without front matter the title comes from the first `# `
 /// heading, else from the file name.
 pub fn parse_file(path: &Path) -> Result<ParsedFile> {
+    parse(path, &read_text(path)?)
+}
+
+fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let content = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         bad(
             path,
             format!(
@@ -151,119 +140,7 @@ pub fn parse_file(path: &Path) -> Result<ParsedFile> {
                 e.utf8_error().valid_up_to()
             ),
         )
-    })?;
-    parse(path, &content)
-}
-
-pub fn parse(path: &Path, content: &str) -> Result<ParsedFile> {
-    let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
-    let (front, body) = split_front_matter(path, content)?;
-    let fm: FrontMatter = match front {
-        Some(yaml) if !yaml.trim().is_empty() => serde_yaml::from_str(yaml).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| {
-                    format!(
-                        " (front matter line {}, column {})",
-                        l.line() + 1,
-                        l.column()
-                    )
-                })
-                .unwrap_or_default();
-            bad(path, format!("malformed front matter{at}: {e}"))
-        })?,
-        _ => FrontMatter::default(),
-    };
-    let title = match fm.title {
-        Some(t) if !t.trim().is_empty() => t,
-        _ => first_heading(body)
-            .or_else(|| {
-                path.file_stem()
-                    .and_then(|s| s.to_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default(),
-    };
-    let date = |field: &str, value: Option<String>| -> Result<Option<i64>> {
-        value
-            .map(|v| {
-                clock::from_text(&v).ok_or_else(|| {
-                    bad(
-                        path,
-                        format!(
-                            "'{field}: {v}' is not a date (use 2026-03-12 or 2026-03-12T09:30:00Z)"
-                        ),
-                    )
-                })
-            })
-            .transpose()
-    };
-    Ok(ParsedFile {
-        path: path.to_owned(),
-        lang: fm.lang,
-        created_at: date("created", fm.created)?,
-        updated_at: date("updated", fm.updated)?,
-        text: PostText {
-            title,
-            slug: fm.slug,
-            summary: fm.summary,
-            body: body.to_string(),
-            tags: fm.tags,
-            place_line: fm.place_line,
-            share_text: fm.share_text,
-            author: fm.author,
-        },
     })
-}
-
-/// Splits `---` front matter from the body. The body is everything after the
-/// closing line, byte for byte.
-fn split_front_matter<'a>(path: &Path, content: &'a str) -> Result<(Option<&'a str>, &'a str)> {
-    let rest = match content
-        .strip_prefix("---\n")
-        .or_else(|| content.strip_prefix("---\r\n"))
-    {
-        Some(rest) => rest,
-        None => return Ok((None, content)),
-    };
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if bare == "---" || bare == "..." {
-            return Ok((Some(&rest[..offset]), &rest[offset + line.len()..]));
-        }
-        offset += line.len();
-    }
-    Err(bad(
-        path,
-        "malformed front matter: it opens with '---' on line 1 but no closing '---' line follows",
-    ))
-}
-
-fn first_heading(body: &str) -> Option<String> {
-    body.lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-}
-
-/// The file content for one language version.
-pub fn to_markdown(post: &Post) -> String {
-    let t = &post.text;
-    let fm = FrontMatter {
-        title: Some(t.title.clone()),
-        lang: Some(post.lang.clone()),
-        slug: t.slug.clone(),
-        summary: t.summary.clone(),
-        tags: t.tags.clone(),
-        place_line: t.place_line.clone(),
-        share_text: t.share_text.clone(),
-        author: t.author.clone(),
-        created: Some(post.created_at.clone()),
-        updated: Some(post.updated_at.clone()),
-    };
-    let yaml = serde_yaml::to_string(&fm).expect("front matter of strings always serialises");
-    format!("---\n{yaml}---\n{}", t.body)
 }
 
 /// A file name that says which post it is: the first 8 characters of its id
@@ -302,13 +179,30 @@ impl Library {
 
 impl Transfer<'_> {
     /// Imports Markdown files and folders. Files that cannot be read are listed
-    /// in the report with the reason; the others are imported in one transaction.
+    /// in the report with the reason, and so are the other files of their post
+    /// (a post comes in whole or not at all); the rest are imported.
     pub fn import(&self, paths: &[PathBuf]) -> Result<ImportReport> {
         let languages = self.lib.languages();
         let (files, mut failed) = markdown_files(paths);
         let mut parsed = Vec::with_capacity(files.len());
+        // Groups a file that could not be read belongs to: (group, file, why).
+        let mut held: Vec<(String, PathBuf, String)> = Vec::new();
         for path in files {
-            let result = parse_file(&path).and_then(|f| {
+            let content = match read_text(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    // Text that is not UTF-8 may still say which post it belongs to.
+                    let group = std::fs::read(&path)
+                        .ok()
+                        .and_then(|b| front_matter::group_line(&String::from_utf8_lossy(&b)));
+                    if let Some(group) = group {
+                        held.push((group, path.clone(), e.to_string()));
+                    }
+                    failed.push(FileError::new(&path, &e));
+                    continue;
+                }
+            };
+            let result = parse(&path, &content).and_then(|f| {
                 if let Some(lang) = &f.lang {
                     languages
                         .check(lang)
@@ -318,34 +212,65 @@ impl Transfer<'_> {
             });
             match result {
                 Ok(f) => parsed.push(f),
-                Err(e) => failed.push(FileError {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                }),
+                Err(e) => {
+                    if let Some(group) = front_matter::group_line(&content) {
+                        held.push((group, path.clone(), e.to_string()));
+                    }
+                    failed.push(FileError::new(&path, &e));
+                }
             }
         }
-        let imported = self.import_parsed(parsed)?;
-        Ok(ImportReport { imported, failed })
+        let (parsed, held_back) = groups::hold_back(parsed, &held);
+        failed.extend(held_back);
+        let mut report = self.import_parsed(parsed)?;
+        failed.append(&mut report.failed);
+        report.failed = failed;
+        Ok(report)
     }
 
-    /// Adds posts already read from files (or made by a program), all in one
-    /// transaction recorded as an import. Their dates are kept; the first
-    /// revision is an "import".
-    pub fn import_parsed(&self, files: Vec<ParsedFile>) -> Result<Vec<ImportedFile>> {
+    /// Adds posts already read from files (or made by a program), recorded as
+    /// an import. Their dates are kept; the first revision is an "import".
+    /// Files without a group come in together in one transaction; each group
+    /// (a post and its translations) in a transaction of its own, so a group
+    /// that cannot be imported is reported file by file and changes nothing.
+    pub fn import_parsed(&self, files: Vec<ParsedFile>) -> Result<ImportReport> {
+        let (single, groups) = groups::gather(files);
+        let mut report = ImportReport::default();
+        if !single.is_empty() {
+            report.imported = self.import_single(single)?;
+        }
+        let languages = self.lib.languages();
+        for group in groups {
+            let paths: Vec<PathBuf> = group.files.iter().map(|f| f.path.clone()).collect();
+            let written = groups::check(group, languages).and_then(|checked| {
+                self.lib
+                    .write(Origin::Import, |tx| groups::write(tx, &checked))
+                    .map(|(imported, _)| imported)
+            });
+            match written {
+                Ok(mut imported) => report.imported.append(&mut imported),
+                Err(e) if about_the_files(&e) => report
+                    .failed
+                    .extend(paths.iter().map(|p| FileError::new(p, &e))),
+                // The library cannot take it (read-only, full disk…): the next
+                // group would fail alike; the groups before it are in.
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Files that are not part of a group: each becomes a post of its own.
+    fn import_single(&self, files: Vec<ParsedFile>) -> Result<Vec<ImportedFile>> {
         let languages = self.lib.languages();
         let written = self.lib.write(Origin::Import, |tx| {
-            let now = tx.now();
             files
                 .into_iter()
                 .map(|f| {
                     let lang = f.lang.unwrap_or_else(|| languages.source().to_string());
                     languages.check(&lang)?;
-                    let mut text = f.text.normalized();
-                    if text.slug.is_empty() {
-                        text.slug = slugify(&text.title);
-                    }
-                    let created = f.created_at.unwrap_or(now);
-                    let updated = f.updated_at.unwrap_or(created.max(now));
+                    let text = prepared(f.text);
+                    let (created, updated) = dates(tx, f.created_at, f.updated_at);
                     let made = posts::insert_new(
                         tx,
                         &lang,
@@ -357,7 +282,9 @@ impl Transfer<'_> {
                     Ok(ImportedFile {
                         path: f.path.display().to_string(),
                         id: made.post.id,
+                        lang,
                         title: text.title,
+                        exported_id: None,
                     })
                 })
                 .collect()
@@ -366,10 +293,12 @@ impl Transfer<'_> {
     }
 
     /// Writes each language version of the given posts (all when `ids` is `None`)
-    /// as a Markdown file with front matter into `dir`. Returns the files written.
+    /// as a Markdown file with front matter into `dir`: the post's id as its
+    /// group, and what its translations need to come back with their block
+    /// states. Returns the files written.
     pub fn export(&self, ids: Option<&[String]>, dir: &Path) -> Result<Vec<PathBuf>> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let posts: Vec<Post> = self.lib.read(|c| {
+        let versions: Vec<(Post, Written)> = self.lib.read(|c| {
             let ids = match ids {
                 Some(ids) => ids.to_vec(),
                 None => rows::all_ids(c)?,
@@ -377,62 +306,80 @@ impl Transfer<'_> {
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
                 let post_row = rows::resolve(c, &id)?;
+                let source = rows::load(c, post_row, None)?;
+                let blocks = sql::source_blocks(c, source.version_id, &source.post.text)?;
+                let hashes: Vec<(String, String)> = blocks
+                    .iter()
+                    .map(|b| (b.id.clone(), b.hash.clone()))
+                    .collect();
+                let body_ids = blocks
+                    .into_iter()
+                    .filter(|b| !groups::is_header(&b.id))
+                    .map(|b| b.id)
+                    .collect();
+                let not_planned = sql::plans(c, post_row)?;
+                let source_lang = source.post.lang.clone();
+                out.push((
+                    source.post,
+                    Written::Source {
+                        blocks: body_ids,
+                        not_planned,
+                    },
+                ));
                 for lang in rows::languages_of(c, post_row)? {
-                    out.push(rows::load(c, post_row, Some(&lang))?.post);
+                    if lang == source_lang {
+                        continue;
+                    }
+                    let row = rows::load(c, post_row, Some(&lang))?;
+                    let units = sql::units(c, row.version_id)?;
+                    out.push((
+                        row.post,
+                        Written::Translation {
+                            source_lang: source_lang.clone(),
+                            units,
+                            source_hashes: hashes.clone(),
+                        },
+                    ));
                 }
             }
             Ok(out)
         })?;
-        posts
+        versions
             .iter()
-            .map(|post| {
+            .map(|(post, written)| {
                 let path = dir.join(file_name(post));
-                write_atomically(&path, &to_markdown(post))?;
+                write_atomically(&path, &front_matter::to_markdown(post, written))?;
                 Ok(path)
             })
             .collect()
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Whether an import error is the files' (reported with them) rather than
+/// the library's (which stops the import, as it does for files without a group).
+fn about_the_files(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::BadGroup { .. }
+            | Error::AlreadyInLibrary { .. }
+            | Error::BadFile { .. }
+            | Error::UnknownLanguage { .. }
+            | Error::PlanNeedsReason
+    )
+}
 
-    fn p(content: &str) -> Result<ParsedFile> {
-        parse(Path::new("billet.md"), content)
+/// A text as it is stored: trimmed, with a slug.
+fn prepared(text: PostText) -> PostText {
+    let mut text = text.normalized();
+    if text.slug.is_empty() {
+        text.slug = slugify(&text.title);
     }
+    text
+}
 
-    #[test]
-    fn front_matter_fields_are_read_and_the_body_kept_exactly() {
-        let f = p("---\ntitle: Accord à Genève\nlang: fr\ntags: [climat, ONU]\nplace: Genève, 3 mars\n---\nCorps\n\n  indenté\n").unwrap();
-        assert_eq!(f.text.title, "Accord à Genève");
-        assert_eq!(f.lang.as_deref(), Some("fr"));
-        assert_eq!(f.text.tags, ["climat", "ONU"]);
-        assert_eq!(f.text.place_line, "Genève, 3 mars");
-        assert_eq!(f.text.body, "Corps\n\n  indenté\n");
-    }
-
-    #[test]
-    fn a_file_without_front_matter_takes_its_title_from_the_heading() {
-        let f = p("Intro\n# Le titre\n\nTexte").unwrap();
-        assert_eq!(f.text.title, "Le titre");
-        assert_eq!(f.text.body, "Intro\n# Le titre\n\nTexte");
-        assert_eq!(p("juste du texte").unwrap().text.title, "billet");
-    }
-
-    #[test]
-    fn malformed_front_matter_names_the_file_and_the_problem() {
-        let e = p("---\ntitle: [oops\n---\nx").unwrap_err().to_string();
-        assert!(e.starts_with("billet.md: malformed front matter"), "{e}");
-        let e = p("---\ntitle: x\nbody never closed")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("no closing '---'"), "{e}");
-        let e = p("---\ntitle: x\ncreated: hier\n---\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("'created: hier' is not a date"), "{e}");
-        let e = p("---\ntitle: {a: 1}\n---\n").unwrap_err().to_string();
-        assert!(e.contains("malformed front matter"), "{e}");
-    }
+/// A file's creation and update times, now where it gives none.
+fn dates(tx: &WriteTx, created: Option<i64>, updated: Option<i64>) -> (i64, i64) {
+    let now = tx.now();
+    let created = created.unwrap_or(now);
+    (created, updated.unwrap_or(created.max(now)))
 }

@@ -43,16 +43,15 @@ impl Translations<'_> {
                 ..text
             }
             .normalized();
-            let mut row = rows::insert_version(tx, source.post_row, lang, &text, tx.now())?;
-            row.post.revision = revisions::insert(tx, &row, 1, &text, RevisionKind::Created)?;
-            text_written(
+            let now = tx.now();
+            add_version(
                 tx,
-                &row,
-                &PostText::default(),
+                &source,
+                lang,
                 &text,
+                (now, now, RevisionKind::Created),
                 TextChange::Whole { minor: false },
             )?;
-            forget_plan(tx, &source, lang)?;
             Ok(rows::load(tx, source.post_row, Some(lang))?.post)
         })
     }
@@ -186,15 +185,7 @@ impl Translations<'_> {
         }
         self.lib.change(|tx| {
             let source = source_without(tx, id, lang)?;
-            sql::write_plan(tx, source.post_row, lang, by, reason)?;
-            tx.touched(
-                RecordKind::TranslationPlan,
-                &plan_id(&source.post.id, lang),
-                ChangeAction::Updated,
-                &source.post.id,
-                Some(lang),
-            );
-            Ok(())
+            record_plan(tx, &source, lang, (by, reason), tx.now())
         })
     }
 
@@ -218,6 +209,45 @@ impl Translations<'_> {
             )
         })
     }
+}
+
+/// Adds the `lang` version of the post whose source is `source`, with its first
+/// revision (`created`, `updated`, and how it came: `kind`), and keeps the
+/// translation model in step (`change` says how its units are found). The
+/// caller checked that `lang` is a site language the post does not have yet.
+pub(crate) fn add_version(
+    tx: &WriteTx,
+    source: &VersionRow,
+    lang: &str,
+    text: &PostText,
+    (created, updated, kind): (i64, i64, RevisionKind),
+    change: TextChange,
+) -> Result<VersionRow> {
+    let mut row = rows::insert_version(tx, source.post_row, lang, text, created, updated)?;
+    row.post.revision = revisions::insert(tx, &row, 1, text, kind)?;
+    text_written(tx, &row, &PostText::default(), text, change)?;
+    forget_plan(tx, source, lang)?;
+    Ok(row)
+}
+
+/// Records a decision not to translate the post whose source is `source` into
+/// `lang`: who and why, made at `at` (unix ms).
+pub(crate) fn record_plan(
+    tx: &WriteTx,
+    source: &VersionRow,
+    lang: &str,
+    by_why: (&str, &str),
+    at: i64,
+) -> Result<()> {
+    sql::write_plan(tx, source.post_row, lang, by_why, at)?;
+    tx.touched(
+        RecordKind::TranslationPlan,
+        &plan_id(&source.post.id, lang),
+        ChangeAction::Updated,
+        &source.post.id,
+        Some(lang),
+    );
+    Ok(())
 }
 
 /// The global id of a decision about a post's language (one per post and language).

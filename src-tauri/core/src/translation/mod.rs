@@ -27,6 +27,7 @@ use crate::store::write::{ChangeAction, RecordKind, WriteTx};
 pub use blocks::BlockKind;
 pub use diff::TextPart;
 pub use face::Translations;
+pub(crate) use face::{add_version, record_plan};
 use source::Block;
 pub use units::{BlockState, BlockStatus, Unit, UnitText};
 pub(crate) use upgrade::upgrade_to_3;
@@ -186,6 +187,12 @@ pub(crate) enum TextChange<'a> {
     Whole { minor: bool },
     /// Unit by unit (the side-by-side editor): the units say which block is which.
     Units(&'a [UnitText]),
+    /// A source text whose body blocks keep the ids they had when exported, in
+    /// order (an import; the caller checked there is one id per block).
+    SourceIds(&'a [String]),
+    /// A translation whose units are taken as they were exported (an import),
+    /// so an outdated block stays outdated.
+    Restored(&'a [Unit]),
 }
 
 /// Keeps the translation model in step with a text write, in its transaction:
@@ -214,7 +221,10 @@ fn source_written(
 ) -> Result<()> {
     let stored = sql::stored_ids(tx, row.version_id)?;
     let before_body = source::with_stored_ids(&old.body, &stored);
-    let body = source::continue_ids(&before_body, &new.body);
+    let body = match change {
+        TextChange::SourceIds(ids) => source::with_ids(&new.body, ids),
+        _ => source::continue_ids(&before_body, &new.body),
+    };
     let ids_moved = body.len() != stored.len()
         || body
             .iter()
@@ -278,7 +288,10 @@ fn translation_written(
     let previous = sql::units(tx, row.version_id)?;
     let units = match change {
         TextChange::Units(sent) => units::from_unit_texts(&source, &previous, sent),
-        TextChange::Whole { .. } => units::from_text(&source, &previous, new),
+        TextChange::Restored(units) => units::restored(&source, units),
+        TextChange::Whole { .. } | TextChange::SourceIds(_) => {
+            units::from_text(&source, &previous, new)
+        }
     };
     sql::write_units(tx, row.version_id, &units)?;
     recount(tx, row.version_id, &source, &units)

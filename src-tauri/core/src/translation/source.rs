@@ -86,6 +86,20 @@ pub fn continue_ids(previous: &[Block], body: &str) -> Vec<Block> {
     new
 }
 
+/// The body blocks of `body` with the given ids, in order (an import gives the
+/// ids an export wrote). Given the wrong number of ids, the blocks get new ones
+/// rather than ids of other blocks.
+pub fn with_ids(body: &str, ids: &[String]) -> Vec<Block> {
+    let mut blocks = cut(body);
+    if blocks.len() != ids.len() {
+        return continue_ids(&[], body);
+    }
+    for (b, id) in blocks.iter_mut().zip(ids) {
+        b.id = id.clone();
+    }
+    blocks
+}
+
 /// The body blocks of `body` with the ids stored for it (`stored`: id and hash,
 /// in order). They match unless the way texts are cut changed since they were
 /// stored; then blocks keep the id of a stored block with the same hash, and

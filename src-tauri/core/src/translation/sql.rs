@@ -171,13 +171,31 @@ pub(crate) fn plan(
         .optional()?)
 }
 
-/// Records (or replaces) a decision not to translate a post into `lang`.
+/// Every decision not to translate a post: (language, who, why, when in unix ms).
+pub(crate) fn plans(
+    conn: &Connection,
+    post_row: i64,
+) -> Result<Vec<(String, String, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lang, decided_by, reason, decided_at FROM translation_plans \
+         WHERE post_id = ?1 ORDER BY lang",
+    )?;
+    let plans = stmt
+        .query_map([post_row], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(plans)
+}
+
+/// Records (or replaces) a decision not to translate a post into `lang`, made
+/// at `at` (unix ms).
 pub(crate) fn write_plan(
     tx: &WriteTx,
     post_row: i64,
     lang: &str,
-    by: &str,
-    reason: &str,
+    (by, reason): (&str, &str),
+    at: i64,
 ) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO translation_plans (post_id, lang, decided_by, reason, decided_at) \
@@ -185,7 +203,7 @@ pub(crate) fn write_plan(
          decided_by = excluded.decided_by, reason = excluded.reason, \
          decided_at = excluded.decided_at",
     )?
-    .execute(params![post_row, lang, by, reason, tx.now()])?;
+    .execute(params![post_row, lang, by, reason, at])?;
     Ok(())
 }
 

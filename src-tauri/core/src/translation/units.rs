@@ -215,6 +215,25 @@ fn carry(source: &[Block], previous: &[Unit], block: &str, text: String) -> Unit
     }
 }
 
+/// Units read back from an export, as they were. The source text a unit was
+/// translated from is only written out when it differs from the source's
+/// text now; where the hashes match, it is the source block's text.
+pub fn restored(source: &[Block], units: &[Unit]) -> Vec<Unit> {
+    units
+        .iter()
+        .map(|u| {
+            let mut u = u.clone();
+            if u.source_text.is_none() {
+                u.source_text = source
+                    .iter()
+                    .find(|b| b.id == u.block && Some(&b.hash) == u.source_hash.as_ref())
+                    .map(|b| b.text.clone());
+            }
+            u
+        })
+        .collect()
+}
+
 /// The units of a translation written as a whole (`post edit --lang`, a merge,
 /// a restore, an import, a new translation): its blocks are matched with the
 /// blocks of the previous units, so each keeps the source block it translates;
