@@ -236,7 +236,7 @@ fn source_without(tx: &WriteTx, id: &str, lang: &str) -> Result<VersionRow> {
 }
 
 /// A translation now exists: a decision not to make it no longer holds.
-fn forget_plan(tx: &WriteTx, source: &VersionRow, lang: &str) -> Result<()> {
+pub(super) fn forget_plan(tx: &WriteTx, source: &VersionRow, lang: &str) -> Result<()> {
     if sql::delete_plan(tx, source.post_row, lang)? {
         tx.touched(
             RecordKind::TranslationPlan,

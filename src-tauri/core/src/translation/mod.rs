@@ -12,6 +12,7 @@ pub mod source;
 pub(crate) mod sql;
 pub mod units;
 mod upgrade;
+pub mod xliff;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -169,6 +170,9 @@ pub(crate) enum TextChange<'a> {
     Whole { minor: bool },
     /// Unit by unit (the side-by-side editor): the units say which block is which.
     Units(&'a [UnitText]),
+    /// Unit by unit from a translation tool (XLIFF): each unit also says which
+    /// source text it was translated from.
+    Imported(&'a [Unit]),
 }
 
 /// Keeps the translation model in step with a text write, in its transaction:
@@ -261,6 +265,7 @@ fn translation_written(
     let previous = sql::units(tx, row.version_id)?;
     let units = match change {
         TextChange::Units(sent) => units::from_unit_texts(&source, &previous, sent),
+        TextChange::Imported(units) => units.to_vec(),
         TextChange::Whole { .. } => units::from_text(&source, &previous, new),
     };
     sql::write_units(tx, row.version_id, &units)?;

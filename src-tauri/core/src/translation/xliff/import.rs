@@ -1,0 +1,307 @@
+//! A translated XLIFF file back into the library, inside the caller's one
+//! write transaction: every check comes before any write, and any failure
+//! leaves the library as it was.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::export::{is_plain, segment_of};
+use super::markup::{self, Item};
+use super::v12::FileIn;
+use super::{sql as extras, ImportedPost};
+use crate::error::{Error, Result};
+use crate::languages::SiteLanguages;
+use crate::posts::revisions::{self, RevisionKind, SaveRequest, SaveResult};
+use crate::posts::{rows, slugify, PostText};
+use crate::store::write::WriteTx;
+use crate::translation::face::forget_plan;
+use crate::translation::units::{self, BlockState};
+use crate::translation::{blocks, recount, sql, text_written, TextChange, Unit, UnitText};
+
+/// Imports the posts of one XLIFF document read from `path`.
+pub(super) fn document(
+    tx: &WriteTx,
+    site: &SiteLanguages,
+    path: &Path,
+    files: Vec<FileIn>,
+) -> Result<Vec<ImportedPost>> {
+    let mut seen = HashSet::new();
+    let mut done = Vec::new();
+    for f in files {
+        if !seen.insert((f.post.clone(), f.target_lang.clone())) {
+            return Err(rejected(
+                path,
+                format!("it holds post {} ({}) twice", f.post, f.target_lang),
+            ));
+        }
+        done.push(post(tx, site, path, f)?);
+    }
+    Ok(done)
+}
+
+fn rejected(path: &Path, reason: String) -> Error {
+    Error::XliffRejected {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// Imports one `<file>`: one post's translation into one language.
+fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<ImportedPost> {
+    let reject = |reason: String| rejected(path, reason);
+    let unit_error = |unit: &str, reason: String| Error::XliffUnitRejected {
+        path: path.to_path_buf(),
+        post: f.post.clone(),
+        unit: unit.to_string(),
+        reason,
+    };
+    let source_row = match rows::load_by_id(tx, &f.post, None) {
+        Ok(row) if row.post.id == f.post => row,
+        Ok(_) | Err(Error::PostNotFound { .. } | Error::AmbiguousId { .. }) => {
+            return Err(reject(format!(
+                "it is for post {}, which this library does not have",
+                f.post
+            )))
+        }
+        Err(e) => return Err(e),
+    };
+    let lang = f.target_lang.clone();
+    let source_lang = &source_row.post.lang;
+    if lang.is_empty() {
+        return Err(reject(format!(
+            "its <file> for post {} has no target-language",
+            f.post
+        )));
+    }
+    if f.source_lang != *source_lang {
+        return Err(reject(format!(
+            "its source language is {} but post {} is written in {source_lang}",
+            f.source_lang, f.post
+        )));
+    }
+    if lang == *source_lang {
+        return Err(reject(format!(
+            "its target language {lang} is the source language of post {}",
+            f.post
+        )));
+    }
+    site.check(&lang).map_err(|e| reject(e.to_string()))?;
+    let skeleton = f.skeleton.as_ref().ok_or_else(|| {
+        reject(format!(
+            "the <file> of post {} has no Valise skeleton (<skl> in its <header>), which holds the Markdown around the translated text: the file was not exported by Valise, or the translation tool dropped it. Export the post again",
+            f.post
+        ))
+    })?;
+    if skeleton.post != f.post {
+        return Err(reject(format!(
+            "the skeleton of the <file> of post {} is for another post ({})",
+            f.post, skeleton.post
+        )));
+    }
+
+    let source = sql::source_blocks(tx, source_row.version_id, &source_row.post.text)?;
+    let existing = match rows::load(tx, source_row.post_row, Some(&lang)) {
+        Ok(row) => Some(row),
+        Err(Error::LanguageNotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let previous = match &existing {
+        Some(row) => sql::units(tx, row.version_id)?,
+        None => Vec::new(),
+    };
+
+    // Every unit checked and turned into Markdown before anything is written.
+    let mut imported: HashMap<String, Unit> = HashMap::new();
+    let mut outdated = 0u32;
+    let mut ids = HashSet::new();
+    for u in &f.units {
+        if !ids.insert(u.id.as_str()) {
+            return Err(unit_error(&u.id, "the file has this unit twice".into()));
+        }
+        let Some(exported) = skeleton.sources.get(&u.id) else {
+            return Err(unit_error(
+                &u.id,
+                "no block with this id was exported in this file (the ids are the source's block ids: the translation tool must keep them)".into(),
+            ));
+        };
+        let Some(block) = source.iter().find(|b| b.id == u.id) else {
+            return Err(unit_error(
+                &u.id,
+                "this block was deleted from the source since the export; export the post again"
+                    .into(),
+            ));
+        };
+        let target = match &u.target {
+            None => continue,
+            Some(Err(reason)) => return Err(unit_error(&u.id, reason.clone())),
+            Some(Ok(items)) => items,
+        };
+        let blank = target
+            .iter()
+            .all(|i| matches!(i, Item::Text(t) if t.trim().is_empty()));
+        if blank || u.state.as_deref() == Some("needs-translation") {
+            continue;
+        }
+        let plain = is_plain(block.kind);
+        let text = if plain {
+            if target.iter().any(|i| !matches!(i, Item::Text(_))) {
+                return Err(unit_error(
+                    &u.id,
+                    "inline codes in a short field, which has none in the source".into(),
+                ));
+            }
+            let words: Vec<&str> = target
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            words.concat().trim().to_string()
+        } else {
+            markup::rebuild(&segment_of(false, exported), target)
+                .map_err(|reason| unit_error(&u.id, reason))?
+                .trim()
+                .to_string()
+        };
+        // A unit left for review keeps what it was translated from; any
+        // other was translated from the source the file carries.
+        let reviewed_before = previous
+            .iter()
+            .find(|p| p.block == u.id && !p.text.trim().is_empty() && p.source_hash.is_some());
+        let (source_hash, source_text) = match (u.state.as_deref(), reviewed_before) {
+            (Some(s), Some(p)) if s.starts_with("needs-review") => {
+                (p.source_hash.clone(), p.source_text.clone())
+            }
+            _ => {
+                let hash = blocks::hash(exported);
+                if hash == block.hash {
+                    (Some(block.hash.clone()), Some(block.text.clone()))
+                } else {
+                    (Some(hash), Some(exported.clone()))
+                }
+            }
+        };
+        if source_hash.as_deref() != Some(block.hash.as_str()) {
+            outdated += 1;
+        }
+        imported.insert(
+            u.id.clone(),
+            Unit {
+                block: u.id.clone(),
+                text,
+                source_hash,
+                source_text,
+            },
+        );
+    }
+    let translated = imported.len() as u32;
+    let mut report = ImportedPost {
+        id: source_row.post.id.clone(),
+        lang: lang.clone(),
+        translated,
+        outdated,
+        created: false,
+    };
+
+    // The translation's units in the source's order, orphans where they stood.
+    let mut new_units = Vec::new();
+    for s in units::status(&source, &previous) {
+        if let Some(u) = imported.remove(&s.block) {
+            new_units.push(u);
+        } else if let Some(p) = previous
+            .iter()
+            .find(|p| p.block == s.block && !p.text.trim().is_empty())
+        {
+            new_units.push(p.clone());
+        } else if s.state != BlockState::Orphaned
+            && !segment_of(is_plain(s.kind), &s.source).has_text()
+        {
+            // Nothing to translate (code, a rule): the translation has it as
+            // the source has it.
+            let hash = source
+                .iter()
+                .find(|b| b.id == s.block)
+                .map(|b| b.hash.clone());
+            new_units.push(Unit {
+                block: s.block.clone(),
+                text: s.source.trim().to_string(),
+                source_hash: hash,
+                source_text: Some(s.source.clone()),
+            });
+        }
+    }
+
+    let version_id = match &existing {
+        None if translated == 0 => return Ok(report),
+        None => {
+            let text = compose(&new_units, &PostText::default());
+            let text = PostText {
+                slug: slugify(&text.title),
+                ..text
+            }
+            .normalized();
+            let mut row = rows::insert_version(tx, source_row.post_row, &lang, &text, tx.now())?;
+            row.post.revision = revisions::insert(tx, &row, 1, &text, RevisionKind::Import)?;
+            text_written(
+                tx,
+                &row,
+                &PostText::default(),
+                &text,
+                TextChange::Imported(&new_units),
+            )?;
+            forget_plan(tx, &source_row, &lang)?;
+            report.created = true;
+            row.version_id
+        }
+        Some(row) => {
+            if translated > 0 {
+                let outcome = revisions::save_with(
+                    tx,
+                    SaveRequest {
+                        id: row.post.id.clone(),
+                        lang: lang.clone(),
+                        text: compose(&new_units, &row.post.text),
+                        kind: RevisionKind::Import,
+                        revision_name: None,
+                        base: None,
+                        minor: false,
+                    },
+                    TextChange::Imported(&new_units),
+                )?;
+                // Same words, but reviewed: only what they translate changed.
+                if outcome.result == SaveResult::Unchanged && new_units != previous {
+                    sql::write_units(tx, row.version_id, &new_units)?;
+                    recount(tx, row.version_id, &source, &new_units)?;
+                    row.touched(tx);
+                }
+            }
+            row.version_id
+        }
+    };
+
+    // What the translation tool left on the units, for the next export.
+    let kept = extras::read(tx, version_id)?;
+    let mut changed = false;
+    for u in &f.units {
+        if kept.get(&u.id).cloned().unwrap_or_default() != u.extras {
+            extras::write(tx, version_id, &u.id, &u.extras)?;
+            changed = true;
+        }
+    }
+    if changed {
+        rows::load(tx, source_row.post_row, Some(&lang))?.touched(tx);
+    }
+    Ok(report)
+}
+
+fn compose(units: &[Unit], current: &PostText) -> PostText {
+    let texts: Vec<UnitText> = units
+        .iter()
+        .map(|u| UnitText {
+            block: u.block.clone(),
+            text: u.text.clone(),
+        })
+        .collect();
+    units::compose(&texts, current)
+}
