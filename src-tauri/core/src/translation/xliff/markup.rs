@@ -457,13 +457,22 @@ pub fn rebuild(seg: &Segment, target: &[Item]) -> Result<String, Mismatch> {
     let mut out = String::with_capacity(seg.prefix.len() + seg.suffix.len() + 64);
     out.push_str(&seg.prefix);
     let mut line_start = true;
+    let mut nth_text = 0;
     for item in &items {
         match item {
             Item::Text(t) => {
-                match seg.raw.iter().find(|(text, _)| text == t) {
+                // The run in the same place first: the same words can be
+                // written differently in two places (`\<` and `<`).
+                let same = seg
+                    .raw
+                    .get(nth_text)
+                    .filter(|(text, _)| text == t)
+                    .or_else(|| seg.raw.iter().find(|(text, _)| text == t));
+                match same {
                     Some((_, raw)) => out.push_str(raw),
                     None => escape_into(&mut out, t, line_start),
                 }
+                nth_text += 1;
                 line_start = false;
             }
             Item::Open(id) | Item::Code(id) => {

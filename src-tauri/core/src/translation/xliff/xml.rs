@@ -109,7 +109,15 @@ pub fn parse(text: &str) -> Result<Element, String> {
             .map(|(resolved, event)| (namespace(resolved), event));
         let (ns, event) = match step {
             Ok((ns, event)) => (ns?, event),
-            Err(e) => return Err(format!("{e} (near byte {})", reader.error_position())),
+            Err(e) => {
+                let e = e.to_string();
+                let hint = if e.contains("end of input") {
+                    "the file ends in the middle of a tag: it is cut short; "
+                } else {
+                    ""
+                };
+                return Err(format!("{hint}{e} (near byte {})", reader.error_position()));
+            }
         };
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
