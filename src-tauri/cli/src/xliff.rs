@@ -5,15 +5,15 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use valise_core::translation::xliff::ExportOptions;
+use valise_core::translation::xliff::{ExportOptions, XliffVersion};
 use valise_core::Library;
 
 use crate::{write_line, Failure};
 
 #[derive(Subcommand)]
 pub enum XliffCommand {
-    /// Export posts for translation into LANG as XLIFF 1.2: one file per post
-    /// into a folder, or all posts into one file
+    /// Export posts for translation into LANG as XLIFF (1.2 unless asked):
+    /// one file per post into a folder, or all posts into one file
     Export {
         #[arg(required = true)]
         ids: Vec<String>,
@@ -25,8 +25,12 @@ pub enum XliffCommand {
         /// Only the blocks whose translation is outdated or missing
         #[arg(long)]
         only_outdated: bool,
+        /// XLIFF 1.2 (what most translation tools read best) or 2.0
+        #[arg(long = "version", value_name = "1.2|2.0", default_value = "1.2")]
+        xliff_version: XliffVersion,
     },
-    /// Import translated XLIFF files; each file is taken whole or not at all
+    /// Import translated XLIFF files (1.2 or 2.0); each file is taken whole or
+    /// not at all
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -40,8 +44,12 @@ pub fn run(lib: &Library, cmd: XliffCommand, out: &mut impl Write) -> Result<(),
             lang,
             to,
             only_outdated,
+            xliff_version,
         } => {
-            let options = ExportOptions { only_outdated };
+            let options = ExportOptions {
+                only_outdated,
+                version: xliff_version,
+            };
             for path in lib.xliff().export_to(&ids, &lang, &to, options)? {
                 write_line(out, &path.display().to_string())?;
             }

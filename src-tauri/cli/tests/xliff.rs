@@ -167,6 +167,49 @@ fn only_outdated_exports_the_blocks_that_need_work() {
 }
 
 #[test]
+fn version_2_0_is_written_on_request_and_read_back() {
+    let lib = Lib::new();
+    let id = new_post(&lib, "Le sommet", "Un *mot*.\n");
+    let to = lib.dir.path().join("v2.xlf");
+    lib.ok(&[
+        "xliff",
+        "export",
+        &id,
+        "--lang",
+        "es",
+        "--to",
+        to.to_str().unwrap(),
+        "--version",
+        "2.0",
+    ]);
+    let doc = std::fs::read_to_string(&to).unwrap();
+    assert!(doc.contains("urn:oasis:names:tc:xliff:document:2.0"));
+    let filled = doc
+        .replace("state=\"initial\"", "state=\"translated\"")
+        .replace(
+            "Un <pc id=\"1\" type=\"fmt\" subType=\"xlf:i\">mot</pc>.</source>",
+            "Un <pc id=\"1\" type=\"fmt\" subType=\"xlf:i\">mot</pc>.</source><target>Una <pc id=\"1\">palabra</pc>.</target>",
+        );
+    std::fs::write(&to, filled).unwrap();
+    lib.ok(&["xliff", "import", to.to_str().unwrap()]);
+    let shown = lib.json(&["post", "show", &id, "--lang", "es", "--json"]);
+    assert_eq!(shown["body"], "Una *palabra*.\n");
+    let out = lib.run(&[
+        "xliff",
+        "export",
+        &id,
+        "--lang",
+        "es",
+        "--to",
+        "x.xlf",
+        "--version",
+        "1.1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("use 1.2 or 2.0"));
+}
+
+#[test]
 fn import_takes_translated_files_and_refuses_a_bad_one_by_name() {
     let lib = Lib::new();
     let a = new_post(&lib, "Le sommet", "Un *mot*.\n");

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use valise_core::translation::xliff::ExportOptions;
+use valise_core::translation::xliff::{ExportOptions, XliffVersion};
 use valise_core::{
     BlockState, Error, Library, NewPost, Origin, PostText, RevisionKind, SaveRequest,
     TranslationStatus,
@@ -55,8 +55,50 @@ fn save(lib: &Library, id: &str, lang: &str, text: PostText) {
 fn export(lib: &Library, ids: &[&str], only_outdated: bool) -> String {
     let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
     lib.xliff()
-        .export(&ids, "en", ExportOptions { only_outdated })
+        .export(
+            &ids,
+            "en",
+            ExportOptions {
+                only_outdated,
+                ..ExportOptions::default()
+            },
+        )
         .unwrap()
+}
+
+fn export_2_0(lib: &Library, id: &str) -> String {
+    lib.xliff()
+        .export(
+            &[id.to_string()],
+            "en",
+            ExportOptions {
+                version: XliffVersion::V2_0,
+                ..ExportOptions::default()
+            },
+        )
+        .unwrap()
+}
+
+/// `fill` for XLIFF 2.0: a target after each source (replacing any), the
+/// segment marked translated.
+fn fill_2_0(doc: &str) -> String {
+    let mut out = String::new();
+    for segment in doc.split_inclusive("</segment>") {
+        let Some(start) = segment.find("<source xml:space=\"preserve\">") else {
+            out.push_str(segment);
+            continue;
+        };
+        let open = start + "<source xml:space=\"preserve\">".len();
+        let end = open + segment[open..].find("</source>").unwrap() + "</source>".len();
+        let head = segment[..end].replace("state=\"initial\"", "state=\"translated\"");
+        out.push_str(&head);
+        out.push_str("\n<target xml:space=\"preserve\">");
+        out.push_str(&upper_outside_markup(
+            &segment[open..end - "</source>".len()],
+        ));
+        out.push_str("</target>\n      </segment>");
+    }
+    out
 }
 
 /// Plays the translator: every target becomes its source with the text in
@@ -297,6 +339,41 @@ fn several_posts_in_one_file_come_in_together_or_not_at_all() {
     assert_eq!(
         lib.posts().get(&second, Some("en")).unwrap().text.body,
         "LES CANDIDATURES SONT *OUVERTES*.\n"
+    );
+}
+
+#[test]
+fn xliff_2_0_comes_back_like_1_2() {
+    let (_dir, lib, id) = setup();
+    let doc = export_2_0(&lib, &id);
+    assert!(doc.contains("xmlns=\"urn:oasis:names:tc:xliff:document:2.0\""));
+    assert!(doc.contains("srcLang=\"fr\" trgLang=\"en\""));
+    assert!(doc.contains("<pc id=\"1\" type=\"fmt\" subType=\"xlf:i\">décidé</pc>"));
+    assert!(doc.contains("type=\"other\"/>"));
+    // Left `initial`, a unit is not taken.
+    assert_eq!(import(&lib, &doc).unwrap()[0].translated, 0);
+    let imported = import(&lib, &fill_2_0(&doc)).unwrap();
+    assert!(imported[0].created);
+    let post = lib.posts().get(&id, Some("en")).unwrap();
+    assert_eq!(post.text.body, UPPER);
+    assert_eq!(post.text.title, "SOMMET DES OCÉANS");
+
+    // Outdated: the old source as Valise's note; the tool's note and
+    // attribute kept from one export to the next.
+    let mut text = lib.posts().get(&id, None).unwrap().text;
+    text.title = "Sommet des mers".into();
+    save(&lib, &id, "fr", text);
+    let doc = export_2_0(&lib, &id);
+    assert!(doc.contains("<note category=\"valise\" appliesTo=\"source\">The source changed since this was translated. It was: Sommet des océans</note>"), "{doc}");
+    let with_extras = doc
+        .replace("<xliff ", "<xliff xmlns:cat=\"urn:example:cat\" ")
+        .replacen("<unit id=\"title\">", "<unit id=\"title\" cat:status=\"confirmed\">\n<notes><note category=\"translator\">Vu</note></notes>", 1);
+    import(&lib, &with_extras).unwrap();
+    let again = export_2_0(&lib, &id);
+    assert!(again.contains("cat:status=\"confirmed\""), "{again}");
+    assert!(
+        again.contains("<note category=\"translator\">Vu</note>"),
+        "{again}"
     );
 }
 

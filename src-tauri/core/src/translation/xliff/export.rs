@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
+use super::doc::{FileOut, Skeleton, UnitOut, SKELETON_FORMAT};
 use super::markup::{self, Item, Segment};
-use super::v12::{FileOut, Skeleton, UnitOut, SKELETON_FORMAT};
 use super::{sql as extras, TargetState};
 use crate::error::{Error, Result};
 use crate::languages::SiteLanguages;
@@ -95,11 +95,7 @@ pub(super) fn file_out(
             id: status.block.clone(),
             plain,
             source: seg.items.clone(),
-            ctypes: seg
-                .codes
-                .iter()
-                .map(|(id, c)| (*id, c.kind.ctype()))
-                .collect(),
+            kinds: seg.codes.iter().map(|(id, c)| (*id, c.kind)).collect(),
             target,
             state,
             previous_source: status.translated_from.clone(),

@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::doc::FileIn;
 use super::export::{is_plain, segment_of};
 use super::markup::{self, Item};
-use super::v12::FileIn;
 use super::{sql as extras, ImportedPost};
 use crate::error::{Error, Result};
 use crate::languages::SiteLanguages;
@@ -139,7 +139,7 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         let blank = target
             .iter()
             .all(|i| matches!(i, Item::Text(t) if t.trim().is_empty()));
-        if blank || u.state.as_deref() == Some("needs-translation") {
+        if blank || u.pending {
             continue;
         }
         let plain = is_plain(block.kind);
@@ -169,10 +169,8 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         let reviewed_before = previous
             .iter()
             .find(|p| p.block == u.id && !p.text.trim().is_empty() && p.source_hash.is_some());
-        let (source_hash, source_text) = match (u.state.as_deref(), reviewed_before) {
-            (Some(s), Some(p)) if s.starts_with("needs-review") => {
-                (p.source_hash.clone(), p.source_text.clone())
-            }
+        let (source_hash, source_text) = match (u.review, reviewed_before) {
+            (true, Some(p)) => (p.source_hash.clone(), p.source_text.clone()),
             _ => {
                 let hash = blocks::hash(exported);
                 if hash == block.hash {

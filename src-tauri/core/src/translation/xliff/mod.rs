@@ -1,14 +1,17 @@
-//! XLIFF for outside translators: a post's blocks out as XLIFF 1.2 units
-//! (inline Markdown as `<g>`/`<x/>` codes), translated files back in through
-//! the one write door, with what the translation tool added kept for the
-//! next export. `library.xliff()` is the face; `markup` owns the mapping of
-//! Markdown to segments, `v12` the file format, `xml` the XML itself.
+//! XLIFF for outside translators: a post's blocks out as XLIFF 1.2 (or 2.0)
+//! units, inline Markdown as codes, translated files back in through the one
+//! write door, with what the translation tool added kept for the next
+//! export. `library.xliff()` is the face; `markup` owns the mapping of
+//! Markdown to segments, `doc` the document whatever its version, `v12` and
+//! `v20` the two file formats, `xml` the XML itself.
 
+pub mod doc;
 mod export;
 mod import;
 pub mod markup;
 mod sql;
 pub mod v12;
+pub mod v20;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
@@ -67,11 +70,57 @@ pub struct Extras {
     pub notes: Vec<Note>,
 }
 
-/// Which blocks to export.
+/// The XLIFF version of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum XliffVersion {
+    /// What OmegaT, memoQ and Trados read best.
+    #[default]
+    V1_2,
+    V2_0,
+}
+
+impl std::str::FromStr for XliffVersion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "1.2" => Ok(XliffVersion::V1_2),
+            "2.0" | "2" => Ok(XliffVersion::V2_0),
+            other => Err(format!(
+                "XLIFF {other} is not one Valise writes: use 1.2 or 2.0"
+            )),
+        }
+    }
+}
+
+/// What to export and how.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExportOptions {
     /// Only the outdated and missing blocks.
     pub only_outdated: bool,
+    pub version: XliffVersion,
+}
+
+/// A document's text in the version asked for.
+fn write(files: &[doc::FileOut], version: XliffVersion) -> String {
+    match version {
+        XliffVersion::V1_2 => v12::write(files),
+        XliffVersion::V2_0 => v20::write(files),
+    }
+}
+
+/// Reads a document of either version, told apart by its namespace.
+fn read(text: &str) -> std::result::Result<Vec<doc::FileIn>, String> {
+    let root = xml::parse(text)?;
+    if root.name != "xliff" {
+        return Err(format!("its root element is <{}>, not <xliff>", root.name));
+    }
+    match root.ns.as_str() {
+        v12::NS => v12::read(&root),
+        v20::NS => v20::read(&root),
+        other => Err(format!(
+            "its namespace {other:?} is neither XLIFF 1.2's nor XLIFF 2.0's"
+        )),
+    }
 }
 
 /// One post's translation as an import found it.
@@ -115,7 +164,7 @@ impl Xliff<'_> {
     /// One XLIFF 1.2 document with a `<file>` per post, for translators into `lang`.
     pub fn export(&self, ids: &[String], lang: &str, options: ExportOptions) -> Result<String> {
         let files = self.files(ids, lang, options)?;
-        Ok(v12::write(&files))
+        Ok(write(&files, options.version))
     }
 
     fn files(
@@ -123,7 +172,7 @@ impl Xliff<'_> {
         ids: &[String],
         lang: &str,
         options: ExportOptions,
-    ) -> Result<Vec<v12::FileOut>> {
+    ) -> Result<Vec<doc::FileOut>> {
         let site = self.lib.languages();
         self.lib.read(|c| {
             ids.iter()
@@ -147,12 +196,15 @@ impl Xliff<'_> {
             let mut written = Vec::with_capacity(files.len());
             for f in files {
                 let path = to.join(format!("{}.{lang}.xlf", f.post));
-                crate::transfer::write_atomically(&path, &v12::write(std::slice::from_ref(&f)))?;
+                crate::transfer::write_atomically(
+                    &path,
+                    &write(std::slice::from_ref(&f), options.version),
+                )?;
                 written.push(path);
             }
             Ok(written)
         } else {
-            crate::transfer::write_atomically(to, &v12::write(&files))?;
+            crate::transfer::write_atomically(to, &write(&files, options.version))?;
             Ok(vec![to.to_path_buf()])
         }
     }
@@ -160,7 +212,7 @@ impl Xliff<'_> {
     /// Imports one XLIFF document (its text, read from `path`) in one
     /// transaction recorded as an import: all its posts, or nothing.
     pub fn import_text(&self, path: &Path, text: &str) -> Result<Vec<ImportedPost>> {
-        let files = v12::read(text).map_err(|reason| Error::XliffUnreadable {
+        let files = read(text).map_err(|reason| Error::XliffUnreadable {
             path: path.to_path_buf(),
             reason,
         })?;

@@ -1,0 +1,176 @@
+//! An XLIFF document as Valise sees it, whatever the version: a file per post
+//! with the skeleton Valise needs back, units with source, target, state and
+//! what the translation tool added. `v12` and `v20` write and read it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::markup::{CodeKind, Item};
+use super::xml::{Element, Node, XML_NS};
+use super::{Extras, TargetState, UnitAttr};
+
+/// What the skeleton of each file holds, as JSON: the Markdown of every
+/// exported source block, so the import can put each code's syntax back and
+/// knows which source text the translator saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skeleton {
+    /// Always "valise-xliff": tells this skeleton from another tool's.
+    pub format: String,
+    pub post: String,
+    /// Unit id → the source block's Markdown (or plain text) when exported.
+    pub sources: BTreeMap<String, String>,
+}
+
+pub const SKELETON_FORMAT: &str = "valise-xliff";
+
+/// The `from` (1.2) or `category` (2.0) of Valise's own notes, which the
+/// import does not keep as the translation tool's.
+pub const VALISE_NOTE: &str = "valise";
+
+/// Reads a skeleton's JSON; another tool's skeleton is no skeleton.
+pub fn skeleton(text: &str) -> Result<Option<Skeleton>, String> {
+    let s: Skeleton =
+        serde_json::from_str(text).map_err(|e| format!("its skeleton cannot be read: {e}"))?;
+    Ok((s.format == SKELETON_FORMAT).then_some(s))
+}
+
+/// One post of a document to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileOut {
+    pub post: String,
+    pub source_lang: String,
+    pub target_lang: String,
+    pub skeleton: Skeleton,
+    pub units: Vec<UnitOut>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitOut {
+    pub id: String,
+    /// A short field (title, summary, share text): plain text, no Markdown.
+    pub plain: bool,
+    pub source: Vec<Item>,
+    /// What each code stands for.
+    pub kinds: BTreeMap<u32, CodeKind>,
+    pub target: Option<Vec<Item>>,
+    pub state: TargetState,
+    /// Valise's own note: the source text an outdated block was translated from.
+    pub previous_source: Option<String>,
+    pub extras: Extras,
+}
+
+impl UnitOut {
+    pub fn previous_note(&self) -> Option<String> {
+        self.previous_source
+            .as_ref()
+            .map(|p| format!("The source changed since this was translated. It was: {p}"))
+    }
+}
+
+/// One post of a document read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileIn {
+    pub post: String,
+    pub source_lang: String,
+    pub target_lang: String,
+    pub skeleton: Option<Skeleton>,
+    pub units: Vec<UnitIn>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitIn {
+    pub id: String,
+    /// None: no target at all; an error: its inline markup cannot be read.
+    pub target: Option<Result<Vec<Item>, String>>,
+    /// The state says the target is not a translation yet (1.2
+    /// `needs-translation`, 2.0 `initial`): the block is left as it was.
+    pub pending: bool,
+    /// The state asks for a review (1.2 `needs-review-*`): the unit keeps
+    /// what it was translated from.
+    pub review: bool,
+    pub extras: Extras,
+}
+
+/// Every namespace the kept attributes use, with a prefix each: the one the
+/// translation tool wrote where it is free, else a new one.
+pub fn prefixes(files: &[FileOut]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for a in files
+        .iter()
+        .flat_map(|f| &f.units)
+        .flat_map(|u| &u.extras.attributes)
+    {
+        if out.iter().any(|(_, ns)| *ns == a.ns) {
+            continue;
+        }
+        let mut prefix = if a.prefix.is_empty() || a.prefix == "xml" || a.prefix == "xmlns" {
+            "ns".to_string()
+        } else {
+            a.prefix.clone()
+        };
+        let mut n = 1;
+        while out.iter().any(|(p, _)| *p == prefix) {
+            prefix = format!("ns{n}");
+            n += 1;
+        }
+        out.push((prefix, a.ns.clone()));
+    }
+    out
+}
+
+/// The attributes of a unit in namespaces other than XLIFF's and XML's.
+pub fn foreign_attributes(e: &Element, xliff_ns: &str) -> Vec<UnitAttr> {
+    e.attrs
+        .iter()
+        .filter(|a| !a.ns.is_empty() && a.ns != XML_NS && a.ns != xliff_ns)
+        .map(|a| UnitAttr {
+            ns: a.ns.clone(),
+            prefix: a.prefix.clone(),
+            name: a.name.clone(),
+            value: a.value.clone(),
+        })
+        .collect()
+}
+
+/// Inline content read into items: `paired` and `standalone` name the
+/// version's code elements; `<mrk>` (which tools add to mark segments or
+/// terms) is read through.
+pub fn inline(
+    e: &Element,
+    ns: &str,
+    (paired, standalone): (&str, &str),
+    out: &mut Vec<Item>,
+) -> Result<(), String> {
+    for node in &e.children {
+        match node {
+            Node::Text(t) => match out.last_mut() {
+                Some(Item::Text(last)) => last.push_str(t),
+                _ => out.push(Item::Text(t.clone())),
+            },
+            Node::Element(c) if c.ns == ns && c.name == "mrk" => {
+                inline(c, ns, (paired, standalone), out)?
+            }
+            Node::Element(c) if c.ns == ns && (c.name == paired || c.name == standalone) => {
+                let raw = c.attr("id").unwrap_or("");
+                let id: u32 = raw
+                    .parse()
+                    .map_err(|_| format!("inline code id {raw:?} is not in the source"))?;
+                if c.name == standalone {
+                    out.push(Item::Code(id));
+                } else {
+                    out.push(Item::Open(id));
+                    inline(c, ns, (paired, standalone), out)?;
+                    out.push(Item::Close(id));
+                }
+            }
+            Node::Element(c) => {
+                return Err(format!(
+                    "the inline element <{}> is not one Valise exported (only <{paired}> and <{standalone}/>)",
+                    c.name
+                ))
+            }
+        }
+    }
+    Ok(())
+}
