@@ -377,6 +377,51 @@ fn xliff_2_0_comes_back_like_1_2() {
     );
 }
 
+#[test]
+fn a_block_deleted_since_the_export_refuses_its_translation_but_not_an_empty_unit() {
+    let (_dir, lib, id) = setup();
+    let doc = export(&lib, &[&id], false);
+    let filled = fill(&doc);
+    let mut text = lib.posts().get(&id, None).unwrap().text;
+    text.body = text.body.replace("> « Un océan en bonne santé. »\n\n", "");
+    save(&lib, &id, "fr", text);
+    let before = snapshot(&lib, &[&id]);
+    let err = import(&lib, &filled).unwrap_err();
+    assert!(err.to_string().contains("deleted from the source"), "{err}");
+    assert_eq!(snapshot(&lib, &[&id]), before);
+    // Untranslated, the same unit is no obstacle.
+    let only_title = doc.replacen(
+        "state=\"needs-translation\"></target>",
+        "state=\"translated\">SUMMIT</target>",
+        1,
+    );
+    assert_eq!(import(&lib, &only_title).unwrap()[0].translated, 1);
+}
+
+#[test]
+fn a_translation_formatted_unlike_its_source_is_a_note_not_a_target() {
+    let (_dir, lib, id) = setup();
+    import(&lib, &fill(&export(&lib, &[&id], false))).unwrap();
+    let mut text = lib.posts().get(&id, Some("en")).unwrap().text;
+    text.body = text
+        .body
+        .replace("**30 % DES ESPACES**", "30 % DES ESPACES");
+    save(&lib, &id, "en", text);
+    let doc = export(&lib, &[&id], false);
+    let unit = doc
+        .split("<trans-unit ")
+        .find(|u| u.contains("UN OBJECTIF DE 30 % DES ESPACES"))
+        .unwrap();
+    assert!(
+        unit.contains("state=\"needs-review-translation\"></target>"),
+        "{unit}"
+    );
+    assert!(
+        unit.contains("formatted differently from the source"),
+        "{unit}"
+    );
+}
+
 /// Each bad file: its error code, words its message must hold.
 fn refused(lib: &Library, id: &str, doc: &str, code: &str, words: &[&str]) {
     let before = snapshot(lib, &[id]);

@@ -57,14 +57,27 @@ pub struct UnitOut {
     pub state: TargetState,
     /// Valise's own note: the source text an outdated block was translated from.
     pub previous_source: Option<String>,
+    /// The translation as it is, when its formatting differs from the
+    /// source's so it cannot be the target: shown in a note instead.
+    pub unaligned: Option<String>,
     pub extras: Extras,
 }
 
 impl UnitOut {
-    pub fn previous_note(&self) -> Option<String> {
-        self.previous_source
-            .as_ref()
-            .map(|p| format!("The source changed since this was translated. It was: {p}"))
+    /// Valise's own notes on the unit, for the translator.
+    pub fn valise_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(p) = &self.previous_source {
+            notes.push(format!(
+                "The source changed since this was translated. It was: {p}"
+            ));
+        }
+        if let Some(t) = &self.unaligned {
+            notes.push(format!(
+                "The current translation is formatted differently from the source, so it is not the target here. It reads: {t}"
+            ));
+        }
+        notes
     }
 }
 

@@ -79,14 +79,18 @@ pub(super) fn file_out(
         if !seg.has_text() {
             continue;
         }
-        let state = match status.state {
-            BlockState::Missing => TargetState::NeedsTranslation,
-            BlockState::Outdated => TargetState::NeedsReviewTranslation,
-            _ => TargetState::Translated,
-        };
         let target = match status.state {
             BlockState::Missing => None,
             _ => translated(plain, &seg, &status.translation),
+        };
+        // A translation whose formatting differs cannot be the target: the
+        // translator sees it in a note and the block asks for review.
+        let unaligned = (status.state != BlockState::Missing && target.is_none())
+            .then(|| status.translation.clone());
+        let state = match status.state {
+            BlockState::Missing => TargetState::NeedsTranslation,
+            BlockState::Current if unaligned.is_none() => TargetState::Translated,
+            _ => TargetState::NeedsReviewTranslation,
         };
         skeleton
             .sources
@@ -99,6 +103,7 @@ pub(super) fn file_out(
             target,
             state,
             previous_source: status.translated_from.clone(),
+            unaligned,
             extras: kept.get(&status.block).cloned().unwrap_or_default(),
         });
     }

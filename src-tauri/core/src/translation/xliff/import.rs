@@ -124,13 +124,6 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
                 "no block with this id was exported in this file (the ids are the source's block ids: the translation tool must keep them)".into(),
             ));
         };
-        let Some(block) = source.iter().find(|b| b.id == u.id) else {
-            return Err(unit_error(
-                &u.id,
-                "this block was deleted from the source since the export; export the post again"
-                    .into(),
-            ));
-        };
         let target = match &u.target {
             None => continue,
             Some(Err(reason)) => return Err(unit_error(&u.id, reason.clone())),
@@ -142,6 +135,13 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         if blank || u.pending {
             continue;
         }
+        let Some(block) = source.iter().find(|b| b.id == u.id) else {
+            return Err(unit_error(
+                &u.id,
+                "this block was deleted from the source since the export, so its translation has no place; export the post again"
+                    .into(),
+            ));
+        };
         let plain = is_plain(block.kind);
         let text = if plain {
             if target.iter().any(|i| !matches!(i, Item::Text(_))) {

@@ -75,12 +75,12 @@ fn write_unit(out: &mut String, u: &UnitOut, prefixes: &BTreeMap<String, String>
         items(out, t, &u.kinds);
     }
     out.push_str("</target>\n");
-    if let Some(previous) = u.previous_note() {
+    for note in u.valise_notes() {
         out.push_str("        <note");
         xml::attr(out, "from", VALISE_NOTE);
         xml::attr(out, "annotates", "source");
         out.push('>');
-        xml::text(out, &previous);
+        xml::text(out, &note);
         out.push_str("</note>\n");
     }
     for n in &u.extras.notes {

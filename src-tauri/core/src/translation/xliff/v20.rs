@@ -78,10 +78,10 @@ fn write_unit(out: &mut String, u: &UnitOut, prefixes: &BTreeMap<String, String>
         xml::attr(out, &format!("{prefix}:{}", a.name), &a.value);
     }
     out.push_str(">\n");
-    let previous = u.previous_note();
-    if previous.is_some() || !u.extras.notes.is_empty() {
+    let own = u.valise_notes();
+    if !own.is_empty() || !u.extras.notes.is_empty() {
         out.push_str("      <notes>\n");
-        if let Some(p) = previous {
+        for p in own {
             out.push_str("        <note");
             xml::attr(out, "category", VALISE_NOTE);
             xml::attr(out, "appliesTo", "source");
