@@ -520,14 +520,39 @@ fn bad_files_are_refused_with_a_clear_error_and_change_nothing() {
         "xliff_unreadable",
         &["DOCTYPE"],
     );
-    let no_skeleton = {
-        let a = good.find("<skl>").unwrap();
-        let b = good.find("</skl>").unwrap() + "</skl>".len();
-        format!("{}{}", &good[..a], &good[b..])
-    };
-    refused(&lib, &id, &no_skeleton, "xliff_rejected", &["skeleton"]);
+    let edited_source = good.replacen(
+        "<source xml:space=\"preserve\">Sommet des océans</source>",
+        "<source xml:space=\"preserve\">Sommet des mers</source>",
+        1,
+    );
+    refused(
+        &lib,
+        &id,
+        &edited_source,
+        "xliff_unit_rejected",
+        &["unit title", "not the source Valise exported"],
+    );
     // The good file still imports: the refusals were about the files.
     assert!(import(&lib, &good).is_ok());
+}
+
+#[test]
+fn without_its_skeleton_a_file_imports_only_while_the_source_is_unchanged() {
+    let (_dir, lib, id) = setup();
+    let filled = fill(&export(&lib, &[&id], false));
+    let no_skeleton = {
+        let a = filled.find("<skl>").unwrap();
+        let b = filled.find("</skl>").unwrap() + "</skl>".len();
+        format!("{}{}", &filled[..a], &filled[b..])
+    };
+    let mut text = lib.posts().get(&id, None).unwrap().text;
+    let original = text.clone();
+    text.body = text.body.replace("« Un océan en bonne santé. »", "« Un océan protégé. »");
+    save(&lib, &id, "fr", text);
+    refused(&lib, &id, &no_skeleton, "xliff_unit_rejected", &["no Valise skeleton"]);
+    save(&lib, &id, "fr", original);
+    import(&lib, &no_skeleton).unwrap();
+    assert_eq!(lib.posts().get(&id, Some("en")).unwrap().text.body, UPPER);
 }
 
 #[test]

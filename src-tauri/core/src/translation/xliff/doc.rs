@@ -94,6 +94,8 @@ pub struct FileIn {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitIn {
     pub id: String,
+    /// The source as the file has it (None: no source element).
+    pub source: Option<Result<Vec<Item>, String>>,
     /// None: no target at all; an error: its inline markup cannot be read.
     pub target: Option<Result<Vec<Item>, String>>,
     /// The state says the target is not a translation yet (1.2
@@ -103,6 +105,30 @@ pub struct UnitIn {
     /// what it was translated from.
     pub review: bool,
     pub extras: Extras,
+}
+
+/// Whether two segments say the same: the same codes in the same places and
+/// the same words, however the white space between them was laid out.
+pub fn same_segment(a: &[Item], b: &[Item]) -> bool {
+    fn flat(items: &[Item]) -> String {
+        let mut s = String::new();
+        for i in items {
+            match i {
+                Item::Text(t) => s.push_str(t),
+                Item::Open(id) => s.push_str(&format!(" \u{1}{id} ")),
+                Item::Close(id) => s.push_str(&format!(" \u{2}{id} ")),
+                Item::Code(id) => s.push_str(&format!(" \u{3}{id} ")),
+            }
+        }
+        s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+    }
+    flat(a) == flat(b)
+}
+
+/// Reads inline content, or says why it cannot.
+pub fn items_of(e: &Element, ns: &str, names: (&str, &str)) -> Result<Vec<Item>, String> {
+    let mut out = Vec::new();
+    inline(e, ns, names, &mut out).map(|()| out)
 }
 
 /// Every namespace the kept attributes use, with a prefix each: the one the

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::doc::FileIn;
+use super::doc::{same_segment, FileIn, Skeleton, UnitIn};
 use super::export::{is_plain, segment_of};
 use super::markup::{self, Item};
 use super::{sql as extras, ImportedPost};
@@ -15,6 +15,7 @@ use crate::posts::revisions::{self, RevisionKind, SaveRequest, SaveResult};
 use crate::posts::{rows, slugify, PostText};
 use crate::store::write::WriteTx;
 use crate::translation::face::forget_plan;
+use crate::translation::source::{Block, SHARE_TEXT, SUMMARY, TITLE};
 use crate::translation::units::{self, BlockState};
 use crate::translation::{blocks, recount, sql, text_written, TextChange, Unit, UnitText};
 
@@ -86,16 +87,11 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         )));
     }
     site.check(&lang).map_err(|e| reject(e.to_string()))?;
-    let skeleton = f.skeleton.as_ref().ok_or_else(|| {
-        reject(format!(
-            "the <file> of post {} has no Valise skeleton (<skl> in its <header>), which holds the Markdown around the translated text: the file was not exported by Valise, or the translation tool dropped it. Export the post again",
-            f.post
-        ))
-    })?;
-    if skeleton.post != f.post {
+    let skeleton = f.skeleton.as_ref();
+    if let Some(s) = skeleton.filter(|s| s.post != f.post) {
         return Err(reject(format!(
             "the skeleton of the <file> of post {} is for another post ({})",
-            f.post, skeleton.post
+            f.post, s.post
         )));
     }
 
@@ -118,12 +114,7 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         if !ids.insert(u.id.as_str()) {
             return Err(unit_error(&u.id, "the file has this unit twice".into()));
         }
-        let Some(exported) = skeleton.sources.get(&u.id) else {
-            return Err(unit_error(
-                &u.id,
-                "no block with this id was exported in this file (the ids are the source's block ids: the translation tool must keep them)".into(),
-            ));
-        };
+        let exported = exported_source(skeleton, &source, u).map_err(|r| unit_error(&u.id, r))?;
         let target = match &u.target {
             None => continue,
             Some(Err(reason)) => return Err(unit_error(&u.id, reason.clone())),
@@ -159,7 +150,7 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
                 .collect();
             words.concat().trim().to_string()
         } else {
-            markup::rebuild(&segment_of(false, exported), target)
+            markup::rebuild(&segment_of(false, &exported), target)
                 .map_err(|reason| unit_error(&u.id, reason))?
                 .trim()
                 .to_string()
@@ -172,11 +163,11 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         let (source_hash, source_text) = match (u.review, reviewed_before) {
             (true, Some(p)) => (p.source_hash.clone(), p.source_text.clone()),
             _ => {
-                let hash = blocks::hash(exported);
+                let hash = blocks::hash(&exported);
                 if hash == block.hash {
                     (Some(block.hash.clone()), Some(block.text.clone()))
                 } else {
-                    (Some(hash), Some(exported.clone()))
+                    (Some(hash), Some(exported))
                 }
             }
         };
@@ -291,6 +282,41 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         rows::load(tx, source_row.post_row, Some(&lang))?.touched(tx);
     }
     Ok(report)
+}
+
+/// The source text the translator saw for unit `u`: the block's Markdown in
+/// the file's skeleton, which the unit's `<source>` must agree with. Without
+/// a skeleton (a tool dropped it), only a unit whose source is still the
+/// block's current text can be placed: that text is the skeleton.
+fn exported_source(
+    skeleton: Option<&Skeleton>,
+    current: &[Block],
+    u: &UnitIn,
+) -> std::result::Result<String, String> {
+    let in_file = match &u.source {
+        None => return Err("the unit has no <source>".into()),
+        Some(Err(reason)) => return Err(format!("its <source> cannot be read: {reason}")),
+        Some(Ok(items)) => items,
+    };
+    let plain = matches!(u.id.as_str(), TITLE | SUMMARY | SHARE_TEXT);
+    let (text, missing) = match skeleton {
+        Some(s) => (
+            s.sources.get(&u.id).cloned(),
+            "no block with this id was exported in this file (the ids are the source's block ids: the translation tool must keep them)",
+        ),
+        None => (
+            current.iter().find(|b| b.id == u.id).map(|b| b.text.clone()),
+            "the post's source has no block with this id",
+        ),
+    };
+    let text = text.ok_or(missing)?;
+    if !same_segment(in_file, &segment_of(plain, &text).items) {
+        return Err(match skeleton {
+            Some(_) => "its <source> is not the source Valise exported (was it edited in the translation tool?)".into(),
+            None => "the file has no Valise skeleton (<skl> in 1.2, <skeleton> in 2.0: the translation tool dropped it), so only units whose source is still the post's current source can be imported, and this one's changed; export the post again".into(),
+        });
+    }
+    Ok(text)
 }
 
 fn compose(units: &[Unit], current: &PostText) -> PostText {

@@ -193,10 +193,10 @@ fn unit(e: &Element) -> UnitIn {
     let state = target.and_then(|t| t.attr("state")).unwrap_or("");
     UnitIn {
         id: e.attr("id").unwrap_or("").to_string(),
-        target: target.map(|t| {
-            let mut out = Vec::new();
-            doc::inline(t, NS, ("g", "x"), &mut out).map(|()| out)
-        }),
+        source: e
+            .child(NS, "source")
+            .map(|s| doc::items_of(s, NS, ("g", "x"))),
+        target: target.map(|t| doc::items_of(t, NS, ("g", "x"))),
         pending: state == "needs-translation",
         review: state.starts_with("needs-review"),
         extras: Extras {

@@ -199,31 +199,28 @@ fn collect_units(parent: &Element, units: &mut Vec<UnitIn>) {
     }
 }
 
-/// A unit: the targets of its segments (a tool may have split it) joined,
-/// with the text of what lies between them.
+/// A unit: the sources and targets of its segments (a tool may have split
+/// it) joined, with the text of what lies between them.
 fn unit(e: &Element) -> UnitIn {
+    let mut source: Option<Result<Vec<Item>, String>> = None;
     let mut target: Option<Result<Vec<Item>, String>> = None;
     let mut states = Vec::new();
     for part in e.elements().filter(|p| p.ns == NS) {
-        let (is_segment, t) = match part.name.as_str() {
-            "segment" => (true, part.child(NS, "target")),
-            "ignorable" => (false, part.child(NS, "target").or(part.child(NS, "source"))),
+        let s = part.child(NS, "source");
+        let t = match part.name.as_str() {
+            "segment" => {
+                states.push(part.attr("state"));
+                part.child(NS, "target")
+            }
+            "ignorable" => part.child(NS, "target").or(s),
             _ => continue,
         };
-        if is_segment {
-            states.push(part.attr("state"));
+        if let Some(s) = s {
+            append(&mut source, doc::items_of(s, NS, ("pc", "ph")));
         }
-        let Some(t) = t else { continue };
-        let mut items = Vec::new();
-        let read = doc::inline(t, NS, ("pc", "ph"), &mut items);
-        target = Some(match (target.take(), read) {
-            (Some(Err(e)), _) | (_, Err(e)) => Err(e),
-            (Some(Ok(mut before)), Ok(())) => {
-                before.extend(items);
-                Ok(before)
-            }
-            (None, Ok(())) => Ok(items),
-        });
+        if let Some(t) = t {
+            append(&mut target, doc::items_of(t, NS, ("pc", "ph")));
+        }
     }
     let notes = e
         .children_named(NS, "notes")
@@ -239,6 +236,7 @@ fn unit(e: &Element) -> UnitIn {
         .collect();
     UnitIn {
         id: e.attr("id").unwrap_or("").to_string(),
+        source: source.map(|s| s.map(join_texts)),
         target: target.map(|t| t.map(join_texts)),
         // An explicit `initial` says "not translated yet"; a target with no
         // state at all is taken (some tools never write one).
@@ -249,6 +247,17 @@ fn unit(e: &Element) -> UnitIn {
             notes,
         },
     }
+}
+
+fn append(all: &mut Option<Result<Vec<Item>, String>>, part: Result<Vec<Item>, String>) {
+    *all = Some(match (all.take(), part) {
+        (Some(Err(e)), _) | (_, Err(e)) => Err(e),
+        (Some(Ok(mut before)), Ok(items)) => {
+            before.extend(items);
+            Ok(before)
+        }
+        (None, Ok(items)) => Ok(items),
+    });
 }
 
 fn join_texts(items: Vec<Item>) -> Vec<Item> {
