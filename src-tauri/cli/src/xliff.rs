@@ -19,7 +19,8 @@ pub enum XliffCommand {
         ids: Vec<String>,
         #[arg(long)]
         lang: String,
-        /// A folder (one <post id>.<LANG>.xlf per post) or a file (all posts)
+        /// A folder, existing or ending with / (one <post id>.<LANG>.xlf per
+        /// post), or a file (all posts)
         #[arg(long, value_name = "FILE|DIR")]
         to: PathBuf,
         /// Only the blocks whose translation is outdated or missing

@@ -77,6 +77,10 @@ fn export_to_a_folder_writes_one_file_per_post_and_to_a_file_all_posts() {
     assert_eq!(one.matches("<file ").count(), 1);
     assert!(one.contains("Un <g id=\"1\" ctype=\"italic\">mot</g>."));
 
+    let new_folder = format!("{}/nouveau/", lib.dir.path().display());
+    lib.ok(&["xliff", "export", &a, "--lang", "en", "--to", &new_folder]);
+    assert!(Path::new(&new_folder).join(format!("{a}.en.xlf")).is_file());
+
     let file = lib.dir.path().join("tout.xlf");
     lib.ok(&[
         "xliff",
@@ -301,6 +305,20 @@ fn the_export_validates_against_the_xliff_1_2_strict_schema() {
         ],
         "## The *summit*\n\nA target.\n",
     );
+    // The heading changed since: an outdated unit with its note.
+    let changed = lib.dir.path().join("source.md");
+    std::fs::write(
+        &changed,
+        SOURCE.replace("## Le *sommet*", "## Le *grand sommet*"),
+    )
+    .unwrap();
+    lib.ok(&[
+        "post",
+        "edit",
+        &id,
+        "--body-file",
+        changed.to_str().unwrap(),
+    ]);
     let to = lib.dir.path().join("valide.xlf");
     lib.ok(&[
         "xliff",
@@ -323,6 +341,8 @@ fn the_export_validates_against_the_xliff_1_2_strict_schema() {
         "ctype=\"x-image\"",
         "ctype=\"lb\"",
         "ctype=\"x-block\"",
+        "state=\"needs-review-translation\"",
+        "<note from=\"valise\"",
     ] {
         assert!(doc.contains(inline), "no {inline} in {doc}");
     }

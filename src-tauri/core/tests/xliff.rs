@@ -547,9 +547,17 @@ fn without_its_skeleton_a_file_imports_only_while_the_source_is_unchanged() {
     };
     let mut text = lib.posts().get(&id, None).unwrap().text;
     let original = text.clone();
-    text.body = text.body.replace("« Un océan en bonne santé. »", "« Un océan protégé. »");
+    text.body = text
+        .body
+        .replace("« Un océan en bonne santé. »", "« Un océan protégé. »");
     save(&lib, &id, "fr", text);
-    refused(&lib, &id, &no_skeleton, "xliff_unit_rejected", &["no Valise skeleton"]);
+    refused(
+        &lib,
+        &id,
+        &no_skeleton,
+        "xliff_unit_rejected",
+        &["no Valise skeleton"],
+    );
     save(&lib, &id, "fr", original);
     import(&lib, &no_skeleton).unwrap();
     assert_eq!(lib.posts().get(&id, Some("en")).unwrap().text.body, UPPER);

@@ -181,9 +181,10 @@ impl Xliff<'_> {
         })
     }
 
-    /// Writes the export to `to`: one file per post when `to` is a folder
-    /// (`<post id>.<lang>.xlf`), else all posts in the one file `to`. Returns
-    /// the files written.
+    /// Writes the export to `to`: one file per post when `to` is a folder, or
+    /// names one by ending with a `/` (`<post id>.<lang>.xlf`, the folder made
+    /// if need be), else all posts in the one file `to`. Returns the files
+    /// written.
     pub fn export_to(
         &self,
         ids: &[String],
@@ -192,7 +193,13 @@ impl Xliff<'_> {
         options: ExportOptions,
     ) -> Result<Vec<PathBuf>> {
         let files = self.files(ids, lang, options)?;
-        if to.is_dir() {
+        let folder = to.is_dir()
+            || to
+                .as_os_str()
+                .to_string_lossy()
+                .ends_with(['/', std::path::MAIN_SEPARATOR]);
+        if folder {
+            std::fs::create_dir_all(to).map_err(|e| Error::io(to, e))?;
             let mut written = Vec::with_capacity(files.len());
             for f in files {
                 let path = to.join(format!("{}.{lang}.xlf", f.post));

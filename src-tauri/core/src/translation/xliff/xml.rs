@@ -227,9 +227,24 @@ fn push_text(stack: &mut [Element], text: &str) -> Result<(), String> {
     }
 }
 
-/// Text content escaped for XML.
+/// Whether XML 1.0 can carry a character at all, even as a reference:
+/// control characters other than tab and line ends cannot.
+fn representable(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Text content escaped for XML. A carriage return is written as a
+/// reference (a reader would turn it into a line feed); characters XML cannot
+/// carry (stray control characters pasted into a post) are left out rather
+/// than making the whole file unreadable.
 pub fn text(out: &mut String, s: &str) {
-    out.push_str(&quick_xml::escape::partial_escape(s));
+    for c in quick_xml::escape::partial_escape(s).chars() {
+        match c {
+            '\r' => out.push_str("&#13;"),
+            c if representable(c) => out.push(c),
+            _ => {}
+        }
+    }
 }
 
 /// ` name="value"`, the value escaped so that it reads back exactly (line
@@ -243,7 +258,8 @@ pub fn attr(out: &mut String, name: &str, value: &str) {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            c => out.push(c),
+            c if representable(c) => out.push(c),
+            _ => {}
         }
     }
     out.push('"');
@@ -286,6 +302,22 @@ mod tests {
     fn mismatched_tags_are_an_error() {
         assert!(parse("<a><b></a></b>").is_err());
         assert!(parse("not xml at all").is_err());
+    }
+
+    proptest::proptest! {
+        /// Any text Valise writes reads back the same, less what XML cannot carry.
+        #[test]
+        fn written_text_and_attributes_read_back(s in "(\\PC|[\r\n\t\u{1}<>&\"'])*") {
+            let mut doc = String::from("<a");
+            attr(&mut doc, "k", &s);
+            doc.push('>');
+            text(&mut doc, &s);
+            doc.push_str("</a>");
+            let root = parse(&doc).unwrap();
+            let kept: String = s.chars().filter(|c| representable(*c)).collect();
+            proptest::prop_assert_eq!(root.attr("k"), Some(kept.as_str()));
+            proptest::prop_assert_eq!(root.text(), kept);
+        }
     }
 
     #[test]
