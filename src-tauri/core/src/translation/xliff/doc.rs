@@ -213,3 +213,134 @@ pub fn inline(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::{v12, v20, xml, Extras, Note, TargetState, UnitAttr};
+    use super::*;
+
+    fn file() -> FileOut {
+        let items = vec![
+            Item::Text("Un ".into()),
+            Item::Open(1),
+            Item::Text("mot & <autre>".into()),
+            Item::Open(2),
+            Item::Text("imbriqué".into()),
+            Item::Close(2),
+            Item::Close(1),
+            Item::Code(3),
+            Item::Text(" fin".into()),
+        ];
+        FileOut {
+            post: "0b5e0f7a-2d7c-4e53-9a1e-5d8c2f1e9a00".into(),
+            source_lang: "fr".into(),
+            target_lang: "en".into(),
+            skeleton: Skeleton {
+                format: SKELETON_FORMAT.into(),
+                post: "0b5e0f7a-2d7c-4e53-9a1e-5d8c2f1e9a00".into(),
+                sources: BTreeMap::from([("b1".into(), "Un *mot …*".into())]),
+            },
+            units: vec![UnitOut {
+                id: "b1".into(),
+                plain: false,
+                source: items.clone(),
+                kinds: BTreeMap::from([
+                    (1, CodeKind::Strong),
+                    (2, CodeKind::Emphasis),
+                    (3, CodeKind::Code),
+                ]),
+                target: Some(items),
+                state: TargetState::Translated,
+                previous_source: Some("Un *mot*".into()),
+                unaligned: None,
+                extras: Extras {
+                    attributes: vec![UnitAttr {
+                        ns: "urn:example:cat".into(),
+                        prefix: "cat".into(),
+                        name: "status".into(),
+                        value: "confirmed".into(),
+                    }],
+                    notes: vec![Note {
+                        from: Some("translator".into()),
+                        priority: Some("2".into()),
+                        annotates: Some("source".into()),
+                        lang: None,
+                        text: "Vu avec la presse".into(),
+                    }],
+                },
+            }],
+        }
+    }
+
+    /// Reads a document the way the import does, by its namespace.
+    fn read(doc: &str) -> Vec<FileIn> {
+        let root = xml::parse(doc).unwrap();
+        match root.ns.as_str() {
+            v12::NS => v12::read(&root).unwrap(),
+            _ => v20::read(&root).unwrap(),
+        }
+    }
+
+    #[test]
+    fn both_versions_read_back_what_they_wrote() {
+        let out = file();
+        for doc in [
+            v12::write(std::slice::from_ref(&out)),
+            v20::write(std::slice::from_ref(&out)),
+        ] {
+            let files = read(&doc);
+            assert_eq!(files.len(), 1, "{doc}");
+            let f = &files[0];
+            assert_eq!(f.post, out.post);
+            assert_eq!(
+                (f.source_lang.as_str(), f.target_lang.as_str()),
+                ("fr", "en")
+            );
+            assert_eq!(f.skeleton.as_ref(), Some(&out.skeleton));
+            let u = &f.units[0];
+            assert_eq!(u.id, "b1");
+            assert_eq!(u.source, Some(Ok(out.units[0].source.clone())), "{doc}");
+            assert_eq!(u.target, Some(Ok(out.units[0].source.clone())), "{doc}");
+            assert!(!u.pending && !u.review);
+            // Valise's own note is not read back as the tool's.
+            assert_eq!(u.extras.attributes, out.units[0].extras.attributes);
+            assert_eq!(u.extras.notes, out.units[0].extras.notes, "{doc}");
+        }
+    }
+
+    #[test]
+    fn states_that_are_not_translations_yet_are_pending() {
+        let mut out = file();
+        out.units[0].state = TargetState::NeedsTranslation;
+        assert!(read(&v12::write(&[out.clone()]))[0].units[0].pending);
+        assert!(read(&v20::write(&[out.clone()]))[0].units[0].pending);
+        out.units[0].state = TargetState::NeedsReviewTranslation;
+        assert!(read(&v12::write(&[out]))[0].units[0].review);
+    }
+
+    #[test]
+    fn an_unknown_inline_element_is_named() {
+        let doc = v12::write(&[file()]);
+        let at = doc.find("<target").unwrap();
+        let doc = format!(
+            "{}{}",
+            &doc[..at],
+            doc[at..].replacen("<x id=", "<ph id=", 1)
+        );
+        match &read(&doc)[0].units[0].target {
+            Some(Err(e)) => assert!(e.contains("<ph>"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn same_segment_ignores_only_the_layout_of_white_space() {
+        let a = vec![Item::Text("Un  mot\n".into()), Item::Code(1)];
+        let b = vec![Item::Text("Un mot ".into()), Item::Code(1)];
+        let c = vec![Item::Text("Un mot".into()), Item::Code(2)];
+        assert!(same_segment(&a, &b));
+        assert!(!same_segment(&a, &c));
+    }
+}
