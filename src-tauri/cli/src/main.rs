@@ -55,7 +55,7 @@ enum Command {
     /// Translate posts and see which paragraphs of a translation are out of date
     #[command(subcommand)]
     Translation(translation::TranslationCommand),
-    /// XLIFF 1.2 files for outside translators: export posts, import translations
+    /// XLIFF files for outside translators (1.2, or 2.0 on request): export posts, import translations
     #[command(subcommand)]
     Xliff(xliff::XliffCommand),
     /// Full-text search (accents and case ignored)

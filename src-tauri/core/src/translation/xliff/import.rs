@@ -1,6 +1,6 @@
 //! A translated XLIFF file back into the library, inside the caller's one
-//! write transaction: every check comes before any write, and any failure
-//! leaves the library as it was.
+//! write transaction: a post's units are all checked before it is written,
+//! and any failure rolls back the whole file.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -133,56 +133,12 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
                     .into(),
             ));
         };
-        let plain = is_plain(block.kind);
-        let text = if plain {
-            if target.iter().any(|i| !matches!(i, Item::Text(_))) {
-                return Err(unit_error(
-                    &u.id,
-                    "inline codes in a short field, which has none in the source".into(),
-                ));
-            }
-            let words: Vec<&str> = target
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Text(t) => Some(t.as_str()),
-                    _ => None,
-                })
-                .collect();
-            words.concat().trim().to_string()
-        } else {
-            markup::rebuild(&segment_of(false, &exported), target)
-                .map_err(|reason| unit_error(&u.id, reason))?
-                .trim()
-                .to_string()
-        };
-        // A unit left for review keeps what it was translated from; any
-        // other was translated from the source the file carries.
-        let reviewed_before = previous
-            .iter()
-            .find(|p| p.block == u.id && !p.text.trim().is_empty() && p.source_hash.is_some());
-        let (source_hash, source_text) = match (u.review, reviewed_before) {
-            (true, Some(p)) => (p.source_hash.clone(), p.source_text.clone()),
-            _ => {
-                let hash = blocks::hash(&exported);
-                if hash == block.hash {
-                    (Some(block.hash.clone()), Some(block.text.clone()))
-                } else {
-                    (Some(hash), Some(exported))
-                }
-            }
-        };
-        if source_hash.as_deref() != Some(block.hash.as_str()) {
+        let unit = translated_unit(u, target, &exported, block, &previous)
+            .map_err(|reason| unit_error(&u.id, reason))?;
+        if unit.source_hash.as_deref() != Some(block.hash.as_str()) {
             outdated += 1;
         }
-        imported.insert(
-            u.id.clone(),
-            Unit {
-                block: u.id.clone(),
-                text,
-                source_hash,
-                source_text,
-            },
-        );
+        imported.insert(u.id.clone(), unit);
     }
     let translated = imported.len() as u32;
     let mut report = ImportedPost {
@@ -282,6 +238,58 @@ fn post(tx: &WriteTx, site: &SiteLanguages, path: &Path, f: FileIn) -> Result<Im
         rows::load(tx, source_row.post_row, Some(&lang))?.touched(tx);
     }
     Ok(report)
+}
+
+/// The unit a translated target makes: its Markdown rebuilt with the
+/// source's syntax (a short field is plain text), and the source it was
+/// translated from: the one the file carries, unless the file leaves the unit
+/// for review (then what it was translated from before).
+fn translated_unit(
+    u: &UnitIn,
+    target: &[Item],
+    exported: &str,
+    block: &Block,
+    previous: &[Unit],
+) -> std::result::Result<Unit, String> {
+    let text = if is_plain(block.kind) {
+        let mut words = String::new();
+        for item in target {
+            match item {
+                Item::Text(t) => words.push_str(t),
+                _ => {
+                    return Err(
+                        "inline codes in a short field, which has none in the source".into(),
+                    )
+                }
+            }
+        }
+        // A short field is one line.
+        words.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        markup::rebuild(&segment_of(false, exported), target)?
+            .trim()
+            .to_string()
+    };
+    let before = previous
+        .iter()
+        .find(|p| p.block == u.id && !p.text.trim().is_empty() && p.source_hash.is_some());
+    let (source_hash, source_text) = match (u.review, before) {
+        (true, Some(p)) => (p.source_hash.clone(), p.source_text.clone()),
+        _ => {
+            let hash = blocks::hash(exported);
+            if hash == block.hash {
+                (Some(block.hash.clone()), Some(block.text.clone()))
+            } else {
+                (Some(hash), Some(exported.to_string()))
+            }
+        }
+    };
+    Ok(Unit {
+        block: u.id.clone(),
+        text,
+        source_hash,
+        source_text,
+    })
 }
 
 /// The source text the translator saw for unit `u`: the block's Markdown in

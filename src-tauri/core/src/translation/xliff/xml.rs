@@ -3,8 +3,6 @@
 //! type declaration is refused (no entity of the file's own is ever expanded,
 //! so no XXE and no entity bombs), and so is a file that ends inside an element.
 
-use std::borrow::Cow;
-
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -91,10 +89,6 @@ impl Element {
     }
 }
 
-fn utf8(s: &str) -> Cow<'_, str> {
-    Cow::Borrowed(s)
-}
-
 /// Reads a whole document into its root element. The error says what is wrong
 /// and near which byte.
 pub fn parse(text: &str) -> Result<Element, String> {
@@ -124,7 +118,7 @@ pub fn parse(text: &str) -> Result<Element, String> {
                 let mut attrs = Vec::new();
                 for a in e.attributes() {
                     let a = a.map_err(|err| format!("{err} (near byte {})", at(&reader)))?;
-                    let key = utf8(a.key.as_ref()).into_owned();
+                    let key = a.key.as_ref().to_string();
                     if key == "xmlns" || key.starts_with("xmlns:") {
                         continue;
                     }
@@ -137,13 +131,13 @@ pub fn parse(text: &str) -> Result<Element, String> {
                     attrs.push(Attr {
                         ns: ans,
                         prefix: key.split_once(':').map(|p| p.0).unwrap_or("").to_string(),
-                        name: utf8(local.as_ref()).into_owned(),
+                        name: local.as_ref().to_string(),
                         value,
                     });
                 }
                 let element = Element {
                     ns,
-                    name: utf8(e.local_name().as_ref()).into_owned(),
+                    name: e.local_name().as_ref().to_string(),
                     attrs,
                     children: Vec::new(),
                 };
@@ -160,7 +154,7 @@ pub fn parse(text: &str) -> Result<Element, String> {
             Event::Text(t) => push_text(&mut stack, &t.xml10_content())?,
             Event::CData(c) => push_text(&mut stack, &c.into_inner())?,
             Event::GeneralRef(r) => {
-                let name = utf8(r.as_ref()).into_owned();
+                let name = r.as_ref().to_string();
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     Ok(None) => resolve_predefined_entity(&name)
@@ -193,7 +187,7 @@ pub fn parse(text: &str) -> Result<Element, String> {
 
 fn namespace(resolved: ResolveResult<'_>) -> Result<String, String> {
     match resolved {
-        ResolveResult::Bound(ns) => Ok(utf8(ns.as_ref()).into_owned()),
+        ResolveResult::Bound(ns) => Ok(ns.as_ref().to_string()),
         ResolveResult::Unbound => Ok(String::new()),
         ResolveResult::Unknown(p) => Err(format!("the prefix {p}: is not declared")),
     }
