@@ -173,8 +173,8 @@ pub fn foreign_attributes(e: &Element, xliff_ns: &str) -> Vec<UnitAttr> {
 }
 
 /// Inline content read into items: `paired` and `standalone` name the
-/// version's code elements; `<mrk>` (which tools add to mark segments or
-/// terms) is read through.
+/// version's code elements (in 1.2 a pair may also come as `<bx/>`…`<ex/>`);
+/// `<mrk>` (which tools add to mark segments or terms) is read through.
 pub fn inline(
     e: &Element,
     ns: &str,
@@ -189,6 +189,15 @@ pub fn inline(
             },
             Node::Element(c) if c.ns == ns && c.name == "mrk" => {
                 inline(c, ns, (paired, standalone), out)?
+            }
+            // A pair split by the tool into a begin and an end (1.2's <bx/>
+            // and <ex/>), matched to the source's pair by `rid` or `id`.
+            Node::Element(c) if c.ns == ns && (c.name == "bx" || c.name == "ex") && paired == "g" => {
+                let raw = c.attr("rid").or(c.attr("id")).unwrap_or("");
+                let id: u32 = raw
+                    .parse()
+                    .map_err(|_| format!("inline code id {raw:?} is not in the source"))?;
+                out.push(if c.name == "bx" { Item::Open(id) } else { Item::Close(id) });
             }
             Node::Element(c) if c.ns == ns && (c.name == paired || c.name == standalone) => {
                 let raw = c.attr("id").unwrap_or("");
@@ -333,6 +342,20 @@ mod tests {
             Some(Err(e)) => assert!(e.contains("<ph>"), "{e}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_pair_split_into_bx_and_ex_reads_as_the_pair() {
+        let doc = v12::write(&[file()]);
+        let at = doc.find("<target").unwrap();
+        let target = doc[at..]
+            .replacen("<g id=\"1\" ctype=\"bold\">", "<bx id=\"7\" rid=\"1\"/>", 1)
+            .replacen("</g></g>", "</g><ex id=\"8\" rid=\"1\"/>", 1);
+        let files = read(&format!("{}{target}", &doc[..at]));
+        assert_eq!(
+            files[0].units[0].target,
+            Some(Ok(file().units[0].source.clone()))
+        );
     }
 
     #[test]

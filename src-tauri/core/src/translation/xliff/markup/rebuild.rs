@@ -10,13 +10,26 @@ use super::{CodeKind, Item, Segment};
 pub type Mismatch = String;
 
 /// Checks that `target` uses exactly the codes of `seg`, each once and of the
-/// same sort (paired or standalone).
+/// same sort (paired or standalone), every pair closed after it opens.
 pub fn check_codes(seg: &Segment, target: &[Item]) -> Result<(), Mismatch> {
     let mut seen: HashMap<u32, usize> = HashMap::new();
+    let mut open: Vec<u32> = Vec::new();
     for item in target {
         let (id, paired) = match item {
-            Item::Text(_) | Item::Close(_) => continue,
-            Item::Open(id) => (*id, true),
+            Item::Text(_) => continue,
+            Item::Close(id) => {
+                // Pairs written as <bx/>…<ex/> may end in any order, but
+                // never before they begin.
+                match open.iter().rposition(|o| o == id) {
+                    Some(at) => open.remove(at),
+                    None => return Err(format!("inline code {id} ends where it has not begun")),
+                };
+                continue;
+            }
+            Item::Open(id) => {
+                open.push(*id);
+                (*id, true)
+            }
             Item::Code(id) => (*id, false),
         };
         let Some(code) = seg.codes.get(&id) else {
@@ -36,6 +49,9 @@ pub fn check_codes(seg: &Segment, target: &[Item]) -> Result<(), Mismatch> {
         if seen[&id] > 1 {
             return Err(format!("inline code {id} appears more than once"));
         }
+    }
+    if let Some(id) = open.first() {
+        return Err(format!("inline code {id} begins but does not end"));
     }
     let mut missing: Vec<u32> = seg
         .codes

@@ -229,6 +229,14 @@ fn codes_that_do_not_match_the_source_are_refused() {
         .contains("more than once"));
     let swapped = vec![Item::Code(1), Item::Open(2), Item::Close(2)];
     assert!(rebuild(&seg, &swapped).unwrap_err().contains("pair"));
+    let unended = vec![Item::Open(1), Item::Text("w".into()), Item::Code(2)];
+    assert!(rebuild(&seg, &unended)
+        .unwrap_err()
+        .contains("does not end"));
+    let ended_first = vec![Item::Close(1), Item::Open(1), Item::Code(2)];
+    assert!(rebuild(&seg, &ended_first)
+        .unwrap_err()
+        .contains("has not begun"));
 }
 
 #[test]
