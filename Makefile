@@ -7,10 +7,11 @@ SHELL := /bin/bash
 # Build and run: WebKitGTK 4.1 and friends, and Noto (its Naskh and Sans
 # Arabic faces are the ones the UI asks for, so Arabic reads well on a fresh
 # machine). Tests and headless runs: Xvfb, WebKit's WebDriver, ImageMagick for
-# screenshots, cmark for the benchmark.
+# screenshots, cmark for the benchmark, translate-toolkit and xmllint for the
+# XLIFF round-trip and schema tests.
 SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev pkg-config curl fonts-noto-core \
-	xvfb xauth webkit2gtk-driver imagemagick cmark
+	xvfb xauth webkit2gtk-driver imagemagick cmark python3-translate libxml2-utils
 
 APP := target/debug/valise-app
 CLI := target/debug/valise

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod translation;
+mod xliff;
 
 use clap::{Args, Parser, Subcommand};
 use valise_core::{
@@ -54,6 +55,9 @@ enum Command {
     /// Translate posts and see which paragraphs of a translation are out of date
     #[command(subcommand)]
     Translation(translation::TranslationCommand),
+    /// XLIFF files for outside translators (1.2, or 2.0 on request): export posts, import translations
+    #[command(subcommand)]
+    Xliff(xliff::XliffCommand),
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -212,6 +216,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Post(cmd) => post(lib, cmd, out),
         Command::Translation(cmd) => translation::run(lib, cmd, out),
+        Command::Xliff(cmd) => xliff::run(lib, cmd, out),
         Command::Changes { since, json, limit } => {
             let sets = lib.changes().since(since, limit).map_err(e)?;
             let cursor = sets.last().map_or(since, |s| s.cursor);

@@ -18,6 +18,10 @@ use startup::startup;
 #[path = "figures/translation.rs"]
 mod translation;
 
+// XLIFF export and import for translators.
+#[path = "figures/xliff.rs"]
+mod xliff;
+
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
@@ -34,6 +38,9 @@ fn main() {
     }
     if wants("translation") {
         translation::translation(&dir);
+    }
+    if wants("xliff") {
+        xliff::xliff(&dir);
     }
     if wants("startup") {
         startup(&dir);

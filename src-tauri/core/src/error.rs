@@ -88,6 +88,20 @@ pub enum Error {
         files: String,
     },
 
+    #[error("{path} is not an XLIFF file Valise can read: {reason}. Nothing was imported; if the translation tool wrote it, export it from the tool again (a cut-short copy often is the cause).")]
+    XliffUnreadable { path: PathBuf, reason: String },
+
+    #[error("{path} was not imported: {reason}. Nothing was changed.")]
+    XliffRejected { path: PathBuf, reason: String },
+
+    #[error("{path}, post {post}, unit {unit}: {reason}. Nothing from this file was imported; correct the unit in the translation tool and import the file again.")]
+    XliffUnitRejected {
+        path: PathBuf,
+        post: String,
+        unit: String,
+        reason: String,
+    },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -122,6 +136,9 @@ impl Error {
             Error::BadFile { .. } => "bad_file",
             Error::BadGroup { .. } => "bad_group",
             Error::AlreadyInLibrary { .. } => "already_in_library",
+            Error::XliffUnreadable { .. } => "xliff_unreadable",
+            Error::XliffRejected { .. } => "xliff_rejected",
+            Error::XliffUnitRejected { .. } => "xliff_unit_rejected",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

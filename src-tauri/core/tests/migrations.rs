@@ -65,6 +65,10 @@ fn content(path: &std::path::Path) -> (Vec<(String, String, String)>, i64, i64) 
     (versions, revisions, deleted)
 }
 
+fn status_source(lib: &Library, id: &str) -> String {
+    lib.translations().status(id).unwrap().source_lang
+}
+
 #[test]
 fn every_released_library_upgrades_to_the_fresh_schema_with_its_data() {
     let dir = tempfile::tempdir().unwrap();
@@ -132,7 +136,8 @@ fn every_released_library_upgrades_to_the_fresh_schema_with_its_data() {
         // post lists its body blocks as the source's.
         for p in &posts {
             let status = lib.translations().status(&p.id).unwrap();
-            assert_eq!(status.source_lang, p.lang);
+            let source = lib.posts().get(&p.id, None).unwrap();
+            assert_eq!(status.source_lang, source.lang);
             let blocks: i64 = conn
                 .query_row(
                     "SELECT count(*) FROM source_blocks b JOIN language_versions v ON v.id = b.version_id \
@@ -149,6 +154,26 @@ fn every_released_library_upgrades_to_the_fresh_schema_with_its_data() {
                 fixture.display(),
                 p.id
             );
+        }
+        // Translations made before keep their state block by block (the
+        // schema-3 library has an English translation with one block outdated).
+        let outdated: u32 = posts
+            .iter()
+            .filter(|p| p.lang == status_source(&lib, &p.id))
+            .flat_map(|p| lib.translations().status(&p.id).unwrap().languages)
+            .map(|l| match l.completeness {
+                valise_core::Completeness::Outdated { outdated, .. } => outdated,
+                _ => 0,
+            })
+            .sum();
+        let has_translations = conn
+            .query_row("SELECT count(*) FROM translation_units", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap_or(0)
+            > 0;
+        if has_translations {
+            assert_eq!(outdated, 1, "{}", fixture.display());
         }
         // The upgraded library takes new writes like a fresh one.
         let saved = lib

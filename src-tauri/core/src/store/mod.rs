@@ -38,6 +38,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0003_translations.sql"),
         then: Some(crate::translation::upgrade_to_3),
     },
+    Migration {
+        sql: include_str!("migrations/0004_xliff.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

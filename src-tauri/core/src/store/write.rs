@@ -45,7 +45,7 @@ pub enum Origin {
     Window,
     /// The `valise` command.
     Cli,
-    /// Files imported (Markdown, later XLIFF).
+    /// Files imported (Markdown, XLIFF).
     Import,
     /// The publishing backend, through sync.
     Sync,

@@ -353,7 +353,7 @@ pub(super) fn write(tx: &WriteTx, group: &Checked) -> Result<Vec<ImportedFile>> 
             lang,
             &text,
             (created, updated, RevisionKind::Import),
-            TextChange::Restored(units),
+            TextChange::Given(units),
         )?;
         out.push(imported(f, lang, &text.title));
     }

@@ -13,6 +13,7 @@ pub mod source;
 pub(crate) mod sql;
 pub mod units;
 mod upgrade;
+pub mod xliff;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -190,9 +191,10 @@ pub(crate) enum TextChange<'a> {
     /// A source text whose body blocks keep the ids they had when exported, in
     /// order (an import; the caller checked there is one id per block).
     SourceIds(&'a [String]),
-    /// A translation whose units are taken as they were exported (an import),
-    /// so an outdated block stays outdated.
-    Restored(&'a [Unit]),
+    /// Units made elsewhere, each saying which source text it was translated
+    /// from (a Markdown export read back, a translation tool's XLIFF), so an
+    /// outdated block comes in outdated.
+    Given(&'a [Unit]),
 }
 
 /// Keeps the translation model in step with a text write, in its transaction:
@@ -288,7 +290,7 @@ fn translation_written(
     let previous = sql::units(tx, row.version_id)?;
     let units = match change {
         TextChange::Units(sent) => units::from_unit_texts(&source, &previous, sent),
-        TextChange::Restored(units) => units::restored(&source, units),
+        TextChange::Given(units) => units::restored(&source, units),
         TextChange::Whole { .. } | TextChange::SourceIds(_) => {
             units::from_text(&source, &previous, new)
         }
