@@ -11,6 +11,7 @@ import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/sea
 import { tags as t } from '@lezer/highlight';
 import type { TextDirection } from './bindings';
 import { bidiIsolation } from './bidi-isolation';
+import { bidiMarks } from './bidi-marks';
 
 export interface MarkdownEditor {
   /** Replaces the document and its undo history (another post was opened). */
@@ -19,6 +20,7 @@ export interface MarkdownEditor {
    * caret and the selection stay where they were (a change from elsewhere arrived). */
   update(doc: string): void;
   setLanguage(lang: string, dir: TextDirection): void;
+  showBidiMarks(show: boolean): void;
   focus(): void;
   destroy(): void;
 }
@@ -99,9 +101,18 @@ export function patchDocument(view: EditorView, doc: string): void {
 
 export function createMarkdownEditor(
   parent: HTMLElement,
-  options: { doc: string; lang: string; dir: TextDirection; label: string; onChange(doc: string): void },
+  options: {
+    doc: string;
+    lang: string;
+    dir: TextDirection;
+    label: string;
+    showBidiMarks: boolean;
+    onChange(doc: string): void;
+  },
 ): MarkdownEditor {
   const language = new Compartment();
+  const marks = bidiMarks();
+  let showingMarks = options.showBidiMarks;
   let current = direction(options.lang, options.dir);
 
   const extensions = (): Extension[] => [
@@ -120,6 +131,7 @@ export function createMarkdownEditor(
     theme,
     EditorView.contentAttributes.of({ 'aria-label': options.label }),
     language.of(current),
+    marks.slot.of(marks.extension(showingMarks)),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) options.onChange(update.state.doc.toString());
     }),
@@ -140,6 +152,10 @@ export function createMarkdownEditor(
     setLanguage(lang, dir) {
       current = direction(lang, dir);
       view.dispatch({ effects: language.reconfigure(current) });
+    },
+    showBidiMarks(show) {
+      showingMarks = show;
+      view.dispatch({ effects: marks.slot.reconfigure(marks.extension(show)) });
     },
     focus() {
       view.focus();
