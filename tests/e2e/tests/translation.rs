@@ -104,6 +104,7 @@ async fn a_post_is_translated_side_by_side_and_a_changed_paragraph_shows_outdate
     app.click("[data-testid=post-item][data-lang=fr]").await;
     app.wait_for_text("[data-testid=language-strip]", "complete")
         .await;
+    app.screenshot("19-language-strip").await;
 
     // 1. English side by side: the title and three paragraphs, all current.
     app.click("[data-lang=en] [data-testid=translate-side-by-side]")

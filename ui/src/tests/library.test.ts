@@ -26,7 +26,7 @@ describe('library list', () => {
     mockCommands({ library_overview: () => overview(1), list_posts: () => [summary(p)] });
     const library = new LibraryState();
     await library.start();
-    render(LibraryPanel, { library, activeId: null, oncreate: noop, onopen: noop });
+    render(LibraryPanel, { library, activeId: null, activeLang: null, oncreate: noop, onopen: noop });
     const row = screen.getByTestId('post-item');
     expect(row.dataset.postId).toBe('0b5e0f7a-0000-4000-8000-000000000003');
     expect(row.textContent).toContain('Untitled');
@@ -49,7 +49,7 @@ describe('library list', () => {
     const invoke = mockCommands({ library_overview: () => overview(1), list_posts: () => [row] });
     const library = new LibraryState();
     await library.start();
-    render(LibraryPanel, { library, activeId: null, oncreate: noop, onopen: noop });
+    render(LibraryPanel, { library, activeId: null, activeLang: null, oncreate: noop, onopen: noop });
     const langs = screen.getByTestId('row-languages');
     expect([...langs.children].map((c) => `${(c as HTMLElement).dataset.lang}:${(c as HTMLElement).dataset.state}:${c.textContent}`)).toEqual([
       'en:complete:en',
@@ -82,7 +82,7 @@ describe('library list', () => {
       ],
     });
     const library = new LibraryState();
-    render(LibraryPanel, { library, activeId: null, oncreate: noop, onopen: noop });
+    render(LibraryPanel, { library, activeId: null, activeLang: null, oncreate: noop, onopen: noop });
     const search = screen.getByTestId('search-input');
     await fireEvent.input(search, { target: { value: 'neg' } });
     await fireEvent.input(search, { target: { value: 'nego' } });
@@ -103,7 +103,7 @@ describe('library list', () => {
     mockCommands({ library_overview: () => overview(1), list_posts: () => [summary(p)], search_posts: () => [] });
     const library = new LibraryState();
     await library.start();
-    render(LibraryPanel, { library, activeId: null, oncreate: noop, onopen: noop });
+    render(LibraryPanel, { library, activeId: null, activeLang: null, oncreate: noop, onopen: noop });
     const search = screen.getByTestId('search-input');
     await fireEvent.input(search, { target: { value: 'zzz' } });
     expect((await screen.findByTestId('no-results')).textContent).toContain('No match for “zzz”');
