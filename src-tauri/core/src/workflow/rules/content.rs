@@ -15,9 +15,9 @@ use crate::posts::revisions::LineChange;
 use crate::posts::PostText;
 use crate::translation::diff::{words, TextPart};
 
-/// The version of the canonical form. A new scheme gets a new prefix, so an old
+/// The version of the canonical form. A new scheme gets a new number, so an old
 /// signature never silently compares equal to a hash made another way.
-pub const SCHEME: &str = "v1";
+pub const SCHEME: u8 = 1;
 
 /// An asset a version shows, with the checksum of the file it shows (kept empty
 /// until posts carry infographics; already part of the canonical form).
@@ -57,26 +57,67 @@ impl VersionContent {
     }
 }
 
-/// `v1:` and the hex SHA-256 of the canonical form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+/// A scheme and the SHA-256 of the canonical form; written `v1:` and 64 hex
+/// digits. Fixed-size and `Copy`, so the board compares thousands without
+/// allocating.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, TS)]
 #[ts(type = "string")]
-pub struct ContentHash(pub String);
+pub struct ContentHash {
+    scheme: u8,
+    digest: [u8; 32],
+}
 
 impl ContentHash {
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// Reads the written form back (as the store keeps it); `None` if it is not one.
+    pub fn parse(text: &str) -> Option<ContentHash> {
+        let (scheme, hex) = text.trim().split_once(':')?;
+        let scheme = scheme.strip_prefix('v')?.parse::<u8>().ok()?;
+        if hex.len() != 64 || !hex.is_ascii() {
+            return None;
+        }
+        let mut digest = [0u8; 32];
+        for (i, byte) in digest.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(ContentHash { scheme, digest })
     }
 
     /// The first hex digits, for people comparing two hashes by eye.
-    pub fn short(&self) -> &str {
-        let hex = self.0.split_once(':').map_or(self.0.as_str(), |(_, h)| h);
-        &hex[..hex.len().min(12)]
+    pub fn short(&self) -> String {
+        self.digest[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
 impl fmt::Display for ContentHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "v{}:", self.scheme)?;
+        self.digest.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for ContentHash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentHash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        ContentHash::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "'{text}' is not a content hash (v1:<64 hex digits>)"
+            ))
+        })
     }
 }
 
@@ -155,7 +196,7 @@ fn field(h: &mut Sha256, tag: u8, value: &str) {
 /// The hash of what a step covers: every version in scope, in language order.
 pub fn content_hash(versions: &[VersionContent]) -> ContentHash {
     let mut h = Sha256::new();
-    field(&mut h, b'S', SCHEME);
+    h.update([b'S', SCHEME]);
     h.update((versions.len() as u64).to_le_bytes());
     for v in canonical(versions) {
         field(&mut h, b'L', &v.lang);
@@ -174,14 +215,10 @@ pub fn content_hash(versions: &[VersionContent]) -> ContentHash {
             field(&mut h, b'C', &a.checksum);
         }
     }
-    let digest = h.finalize();
-    let mut out = String::with_capacity(SCHEME.len() + 1 + 64);
-    out.push_str(SCHEME);
-    out.push(':');
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
+    ContentHash {
+        scheme: SCHEME,
+        digest: h.finalize().into(),
     }
-    ContentHash(out)
 }
 
 /// The same content as text a person can read, one heading per field; the

@@ -93,9 +93,14 @@ fn a_version_leaving_the_scope_changes_the_hash() {
 #[test]
 fn the_hash_names_its_scheme() {
     let h = content_hash(&[fr()]);
-    assert!(h.as_str().starts_with("v1:"), "{h}");
-    assert_eq!(h.as_str().len(), 3 + 64);
-    assert_eq!(h.short().len(), 12);
+    let text = h.to_string();
+    assert!(text.starts_with("v1:"), "{text}");
+    assert_eq!(text.len(), 3 + 64);
+    assert_eq!(ContentHash::parse(&text), Some(h));
+    assert_eq!(serde_json::to_string(&h).unwrap(), format!("\"{text}\""));
+    assert_eq!(&text[3..15], h.short());
+    assert_eq!(ContentHash::parse("v1:abc"), None);
+    assert_eq!(ContentHash::parse(&text.replace("v1:", "")), None);
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn act(seq: i64, kind: ActKind, by: &str, step: Option<&str>, hash_of: &str) -> 
         } else {
             String::new()
         },
-        content_hash: hashes[0].clone(),
+        content_hash: hashes[0],
     }
 }
 

@@ -197,7 +197,7 @@ pub fn scope_hashes(chain: &Chain, versions: &[VersionContent]) -> Vec<ContentHa
         .steps
         .iter()
         .map(|s| match &s.languages {
-            None => all.clone(),
+            None => all,
             Some(_) => {
                 let scoped: Vec<VersionContent> = versions
                     .iter()
@@ -218,7 +218,7 @@ fn approval_of(act: &Act) -> Approval {
         at: act.at,
         comment: act.comment.clone(),
         seq: act.seq,
-        signed_hash: act.content_hash.clone(),
+        signed_hash: act.content_hash,
     }
 }
 
@@ -250,50 +250,40 @@ pub fn evaluate(chain: &Chain, acts: &[Act], current: &[ContentHash], now: i64) 
     let mut steps: Vec<StepStatus> = Vec::with_capacity(chain.steps.len());
     for (i, step) in chain.steps.iter().enumerate() {
         let hash = &current[i];
-        // Per signer of this step: their latest approval of the current text and
-        // their latest approval at all; a request for changes by a signer takes
-        // back that signer's earlier approvals.
-        let mut mine: Vec<(&str, Option<&Act>, Option<&Act>)> = Vec::new();
-        let mut request: Option<&Act> = None;
-        for act in acts
-            .iter()
-            .filter(|a| a.step.as_deref() == Some(&step.name))
-        {
-            let signer = act.signer();
-            if !step.signers.iter().any(|s| s == signer) {
-                continue;
-            }
-            let slot = match mine.iter().position(|(s, _, _)| *s == signer) {
-                Some(k) => k,
-                None => {
-                    mine.push((signer, None, None));
-                    mine.len() - 1
-                }
-            };
-            match act.kind {
-                ActKind::Approve => {
-                    if &act.content_hash == hash {
-                        mine[slot].1 = Some(act);
-                    }
-                    mine[slot].2 = Some(act);
-                }
-                ActKind::RequestChanges => {
-                    mine[slot] = (signer, None, None);
-                    if act.seq > round_start {
-                        request = Some(act);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let on_step = || {
+            acts.iter()
+                .filter(|a| a.step.as_deref() == Some(step.name.as_str()))
+        };
+        // The latest request for changes of this round, by a signer of the step.
+        let request = on_step().rev().find(|a| {
+            a.kind == ActKind::RequestChanges
+                && a.seq > round_start
+                && step.signers.iter().any(|s| s == a.signer())
+        });
         let mut approvals = Vec::new();
         let mut voided = Vec::new();
-        for (_, valid, last) in &mine {
+        // Signer by signer (a handful; no map to allocate): their latest approval
+        // of the current text, else their latest approval at all. Their own
+        // request for changes takes back what they approved before it.
+        for signer in &step.signers {
+            let (mut valid, mut last) = (None, None);
+            for act in on_step().filter(|a| a.signer() == signer) {
+                match act.kind {
+                    ActKind::Approve => {
+                        if &act.content_hash == hash {
+                            valid = Some(act);
+                        }
+                        last = Some(act);
+                    }
+                    ActKind::RequestChanges => (valid, last) = (None, None),
+                    _ => {}
+                }
+            }
             match (valid, last) {
                 (Some(valid), _) => approvals.push(approval_of(valid)),
                 (None, Some(last)) => voided.push(VoidedApproval {
                     approval: approval_of(last),
-                    current_hash: hash.clone(),
+                    current_hash: *hash,
                 }),
                 (None, None) => {}
             }
@@ -316,7 +306,7 @@ pub fn evaluate(chain: &Chain, acts: &[Act], current: &[ContentHash], now: i64) 
                 at: r.at,
                 comment: r.comment.clone(),
             }),
-            current_hash: hash.clone(),
+            current_hash: *hash,
             overdue: false,
         });
     }

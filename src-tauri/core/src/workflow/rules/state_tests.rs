@@ -70,7 +70,7 @@ impl Post {
         check(&self.chain, &self.status(), &p)?;
         let current = scope_hashes(&self.chain, &self.versions);
         let hash = match &p.step {
-            Some(s) => current[self.chain.step(s).unwrap().0].clone(),
+            Some(s) => current[self.chain.step(s).unwrap().0],
             None => content_hash(&self.versions),
         };
         self.now += 60_000;
@@ -276,7 +276,7 @@ fn a_change_voids_the_approvals_it_touches_and_the_same_text_is_approved_again()
     post.submit("ed");
     post.approve("alice", "proofreading").unwrap();
     post.approve("carol", "head").unwrap();
-    let signed = post.step(0).approvals[0].signed_hash.clone();
+    let signed = post.step(0).approvals[0].signed_hash;
 
     post.versions[0].body.push_str(" Et mardi.");
     let status = post.status();
