@@ -18,6 +18,10 @@ use startup::startup;
 #[path = "figures/translation.rs"]
 mod translation;
 
+// Sign-off: the content hash and the board's evaluation.
+#[path = "figures/signoff.rs"]
+mod signoff;
+
 // XLIFF export and import for translators.
 #[path = "figures/xliff.rs"]
 mod xliff;
@@ -41,6 +45,9 @@ fn main() {
     }
     if wants("xliff") {
         xliff::xliff(&dir);
+    }
+    if wants("signoff") {
+        signoff::signoff();
     }
     if wants("startup") {
         startup(&dir);

@@ -22,6 +22,11 @@ use crate::translation::{
     BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
     TranslationSave, TranslationStatus, UnitText,
 };
+use crate::workflow::rules::{
+    ActKind, Approval, Chain, ChangeRequest, CheckCode, ContentHash, Delegation, DiffRow,
+    FailedCheck, GoTo, MayAct, OverallState, PostSignoff, Required, Step, StepState, StepStatus,
+    Submission, VoidedApproval,
+};
 use crate::LibraryOverview;
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -78,6 +83,25 @@ pub fn typescript() -> String {
         decl::<ChangeAction>(&cfg),
         decl::<Change>(&cfg),
         decl::<ChangeSet>(&cfg),
+        decl::<ContentHash>(&cfg),
+        decl::<DiffRow>(&cfg),
+        decl::<Required>(&cfg),
+        decl::<Step>(&cfg),
+        decl::<Delegation>(&cfg),
+        decl::<Chain>(&cfg),
+        decl::<ActKind>(&cfg),
+        decl::<Approval>(&cfg),
+        decl::<VoidedApproval>(&cfg),
+        decl::<ChangeRequest>(&cfg),
+        decl::<StepState>(&cfg),
+        decl::<StepStatus>(&cfg),
+        decl::<OverallState>(&cfg),
+        decl::<Submission>(&cfg),
+        decl::<PostSignoff>(&cfg),
+        decl::<MayAct>(&cfg),
+        decl::<CheckCode>(&cfg),
+        decl::<GoTo>(&cfg),
+        decl::<FailedCheck>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

@@ -102,6 +102,15 @@ pub enum Error {
         reason: String,
     },
 
+    #[error("The sign-off chain cannot be read: {reason}. The chain was not changed.")]
+    ChainUnreadable { reason: String },
+
+    #[error("Sign-off chain, step {step}: {problem}. The chain was not changed.")]
+    ChainInvalid { step: String, problem: String },
+
+    #[error("{0} Nothing was recorded.")]
+    SignoffRefused(crate::workflow::rules::Refusal),
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -139,6 +148,9 @@ impl Error {
             Error::XliffUnreadable { .. } => "xliff_unreadable",
             Error::XliffRejected { .. } => "xliff_rejected",
             Error::XliffUnitRejected { .. } => "xliff_unit_rejected",
+            Error::ChainUnreadable { .. } => "chain_unreadable",
+            Error::ChainInvalid { .. } => "chain_invalid",
+            Error::SignoffRefused(r) => r.code(),
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

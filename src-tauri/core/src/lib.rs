@@ -15,6 +15,7 @@ pub mod search;
 pub mod store;
 pub mod transfer;
 pub mod translation;
+pub mod workflow;
 
 pub use error::{Error, Result};
 pub use languages::{Language, SiteLanguages, TextDirection, Typography};

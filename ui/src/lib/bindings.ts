@@ -265,3 +265,94 @@ lang: string | null,
 counter: number, };
 
 export type ChangeSet = { cursor: number, origin: Origin, at: string, changes: Array<Change>, };
+
+export type ContentHash = string;
+
+export type DiffRow = { "kind": "same", text: string, } | { "kind": "added", text: string, } | { "kind": "removed", text: string, } | { "kind": "changed", parts: Array<TextPart>, };
+
+export type Required = number | "all";
+
+export type Step = { name: string, 
+/**
+ * The people who may sign this step, by name.
+ */
+signers: Array<string>, required: Required, 
+/**
+ * A per-language step covers only these versions (e.g. proofreading of the
+ * Arabic text); none means every version of the post.
+ */
+languages?: Array<string> | null, };
+
+export type Delegation = { 
+/**
+ * Whose signature may be given.
+ */
+signer: string, 
+/**
+ * Who may give it.
+ */
+delegate: string, };
+
+export type Chain = { steps: Array<Step>, delegations?: Array<Delegation>, };
+
+export type ActKind = "submit" | "approve" | "request_changes" | "withdraw" | "comment";
+
+export type Approval = { 
+/**
+ * Whose signature it is.
+ */
+signer: string, 
+/**
+ * Who gave it (the signer, or their delegate).
+ */
+by: string, on_behalf_of: string | null, 
+/**
+ * UTC unix milliseconds (the window shows them in the reader's locale).
+ */
+at: number, comment: string, seq: number, signed_hash: ContentHash, };
+
+export type VoidedApproval = { approval: Approval, current_hash: ContentHash, };
+
+export type ChangeRequest = { by: string, on_behalf_of: string | null, at: number, comment: string, };
+
+export type StepState = "waiting" | "ready" | "approved" | "changes_requested" | "voided_by_change" | "no_signers";
+
+export type StepStatus = { name: string, languages: Array<string> | null, state: StepState, 
+/**
+ * It may be signed now (every earlier step is valid, the post is submitted).
+ */
+ready: boolean, 
+/**
+ * Approvals of the current text that count toward `required`.
+ */
+approvals: Array<Approval>, counted: number, required: number, voided: Array<VoidedApproval>, changes_requested: ChangeRequest | null, current_hash: ContentHash, 
+/**
+ * It is the step the post waits on and the submission's due date is past.
+ */
+overdue: boolean, };
+
+export type OverallState = { "state": "draft" } | { "state": "in_signoff", step: number, name: string, } | { "state": "changes_requested", step: number, name: string, } | { "state": "approved" } | { "state": "withdrawn", by: string, at: number, };
+
+export type Submission = { by: string, at: number, due: number | null, comment: string, };
+
+export type PostSignoff = { state: OverallState, submission: Submission | null, steps: Array<StepStatus>, overdue: boolean, };
+
+export type MayAct = { kind: ActKind, step: string | null, 
+/**
+ * Set when the person would sign as this signer's delegate.
+ */
+on_behalf_of: string | null, };
+
+export type CheckCode = "not_submitted" | "step_not_approved" | "approval_voided" | "changes_requested" | "no_signers" | "language_missing" | "language_outdated" | "share_text_too_long" | "broken_link";
+
+export type GoTo = { post_id: string, lang: string | null, 
+/**
+ * A field of the version ("share_text", "body").
+ */
+field: string | null, 
+/**
+ * A step of the sign-off panel.
+ */
+step: string | null, };
+
+export type FailedCheck = { code: CheckCode, message: string, go_to: GoTo, };

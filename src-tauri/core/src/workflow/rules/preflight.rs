@@ -1,0 +1,218 @@
+//! Preflight: what stands between a post and "ready to publish", from facts the
+//! caller gathers (its sign-off, its languages, its share texts, its links). Each
+//! failed check says what and where, with a code and a place for the window to go.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::state::{PostSignoff, StepState};
+use crate::translation::{Completeness, LanguageState};
+
+/// The share text limit when none is configured: 280 characters, X/Twitter's
+/// limit and the shortest of the usual platforms, so a text within it fits all.
+/// Characters are counted as Unicode scalar values; the platforms' own rules
+/// (links counted as 23, weighted scripts) are the backend's to apply.
+pub const DEFAULT_SHARE_LIMIT: usize = 280;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckCode {
+    NotSubmitted,
+    StepNotApproved,
+    ApprovalVoided,
+    ChangesRequested,
+    NoSigners,
+    LanguageMissing,
+    LanguageOutdated,
+    ShareTextTooLong,
+    BrokenLink,
+}
+
+/// Where the window takes a person to fix a failed check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GoTo {
+    pub post_id: String,
+    pub lang: Option<String>,
+    /// A field of the version ("share_text", "body").
+    pub field: Option<String>,
+    /// A step of the sign-off panel.
+    pub step: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FailedCheck {
+    pub code: CheckCode,
+    pub message: String,
+    pub go_to: GoTo,
+}
+
+/// A link from the post to another post of the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostLink {
+    /// The version the link is written in.
+    pub lang: String,
+    /// The id the link names.
+    pub target: String,
+    /// Whether the library has that post (and, for a per-language link, that version).
+    pub exists: bool,
+}
+
+/// What preflight looks at, gathered by the caller.
+#[derive(Debug, Clone)]
+pub struct PreflightInput<'a> {
+    pub post_id: &'a str,
+    pub signoff: &'a PostSignoff,
+    /// Every site language of the post and where it stands.
+    pub languages: &'a [LanguageState],
+    /// (lang, share text) of each existing version.
+    pub share_texts: &'a [(String, String)],
+    pub share_limit: usize,
+    pub links: &'a [PostLink],
+}
+
+/// Every failed check, in the order a person would fix them; empty when ready.
+pub fn preflight(input: &PreflightInput) -> Vec<FailedCheck> {
+    let mut out = Vec::new();
+    let go = |lang: Option<&str>, field: Option<&str>, step: Option<&str>| GoTo {
+        post_id: input.post_id.to_string(),
+        lang: lang.map(str::to_string),
+        field: field.map(str::to_string),
+        step: step.map(str::to_string),
+    };
+    let mut fail = |code, message: String, go_to| {
+        out.push(FailedCheck {
+            code,
+            message,
+            go_to,
+        })
+    };
+
+    if !input.signoff.submitted() {
+        fail(
+            CheckCode::NotSubmitted,
+            "The post has not been submitted for sign-off: submit it (Ctrl+Enter).".into(),
+            go(None, None, None),
+        );
+    }
+    for s in &input.signoff.steps {
+        let at = go(None, None, Some(&s.name));
+        match s.state {
+            StepState::Approved => {}
+            StepState::ChangesRequested => {
+                let r = s
+                    .changes_requested
+                    .as_ref()
+                    .expect("a step in 'changes requested' holds the request");
+                fail(
+                    CheckCode::ChangesRequested,
+                    format!(
+                        "Step '{}': {} asked for changes: \"{}\". Make them and submit again.",
+                        s.name, r.by, r.comment
+                    ),
+                    at,
+                );
+            }
+            StepState::NoSigners => fail(
+                CheckCode::NoSigners,
+                format!(
+                    "Step '{}' has nobody who may sign it: name its signers in the chain (`workflow set`).",
+                    s.name
+                ),
+                at,
+            ),
+            StepState::VoidedByChange => {
+                let who: Vec<&str> = s.voided.iter().map(|v| v.approval.signer.as_str()).collect();
+                fail(
+                    CheckCode::ApprovalVoided,
+                    format!(
+                        "Step '{}': the text changed after {} approved it ({} of {} approvals valid now); they can read the changes and approve again.",
+                        s.name,
+                        who.join(", "),
+                        s.counted,
+                        s.required
+                    ),
+                    at,
+                );
+            }
+            StepState::Ready | StepState::Waiting => fail(
+                CheckCode::StepNotApproved,
+                format!(
+                    "Step '{}' is not approved: {} of {} approvals{}.",
+                    s.name,
+                    s.counted,
+                    s.required,
+                    if s.ready { ", it waits for its signers" } else { "" }
+                ),
+                at,
+            ),
+        }
+    }
+    for l in input.languages {
+        let at = go(Some(&l.lang), None, None);
+        match &l.completeness {
+            Completeness::Missing => fail(
+                CheckCode::LanguageMissing,
+                format!(
+                    "There is no {} version: translate the post, or record that it will not be translated and why.",
+                    l.lang
+                ),
+                at,
+            ),
+            Completeness::Outdated {
+                outdated,
+                missing,
+                orphaned,
+            } => {
+                let mut parts = Vec::new();
+                for (n, what) in [
+                    (outdated, "outdated"),
+                    (missing, "untranslated"),
+                    (orphaned, "no longer in the source"),
+                ] {
+                    if *n > 0 {
+                        parts.push(format!("{n} {}{what}", if *n == 1 { "block " } else { "blocks " }));
+                    }
+                }
+                fail(
+                    CheckCode::LanguageOutdated,
+                    format!(
+                        "The {} version is not complete: {}.",
+                        l.lang,
+                        parts.join(", ")
+                    ),
+                    at,
+                );
+            }
+            Completeness::Source | Completeness::Complete | Completeness::NotPlanned { .. } => {}
+        }
+    }
+    for (lang, text) in input.share_texts {
+        let n = text.trim().chars().count();
+        if n > input.share_limit {
+            fail(
+                CheckCode::ShareTextTooLong,
+                format!(
+                    "The {lang} share text is {n} characters, over the limit of {}: shorten it by {}.",
+                    input.share_limit,
+                    n - input.share_limit
+                ),
+                go(Some(lang), Some("share_text"), None),
+            );
+        }
+    }
+    for link in input.links.iter().filter(|l| !l.exists) {
+        fail(
+            CheckCode::BrokenLink,
+            format!(
+                "The {} body links to post {}, which is not in the library: correct or remove the link.",
+                link.lang, link.target
+            ),
+            go(Some(&link.lang), Some("body"), None),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "preflight_tests.rs"]
+mod tests;
