@@ -22,6 +22,7 @@ use crate::translation::{
     BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
     TranslationSave, TranslationStatus, UnitText,
 };
+use crate::workflow::{AuditEntry, AuditProblem, Person, PersonKey, ProblemKind, VerifyReport};
 use crate::LibraryOverview;
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -78,6 +79,12 @@ pub fn typescript() -> String {
         decl::<ChangeAction>(&cfg),
         decl::<Change>(&cfg),
         decl::<ChangeSet>(&cfg),
+        decl::<PersonKey>(&cfg),
+        decl::<Person>(&cfg),
+        decl::<AuditEntry>(&cfg),
+        decl::<ProblemKind>(&cfg),
+        decl::<AuditProblem>(&cfg),
+        decl::<VerifyReport>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

@@ -15,6 +15,7 @@ pub mod search;
 pub mod store;
 pub mod transfer;
 pub mod translation;
+pub mod workflow;
 
 pub use error::{Error, Result};
 pub use languages::{Language, SiteLanguages, TextDirection, Typography};
@@ -32,4 +33,8 @@ pub use transfer::{FileError, ImportReport, ImportedFile};
 pub use translation::{
     BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
     TranslationSave, TranslationStatus, UnitText,
+};
+pub use workflow::{
+    AuditEntry, AuditProblem, Desktop, Person, PersonKey, ProblemKind, SecretStore, Signer,
+    VerifyReport,
 };
