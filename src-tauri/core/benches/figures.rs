@@ -22,6 +22,10 @@ mod translation;
 #[path = "figures/xliff.rs"]
 mod xliff;
 
+// The signed audit trail.
+#[path = "figures/audit.rs"]
+mod audit;
+
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
@@ -41,6 +45,9 @@ fn main() {
     }
     if wants("xliff") {
         xliff::xliff(&dir);
+    }
+    if wants("audit") {
+        audit::audit(&dir);
     }
     if wants("startup") {
         startup(&dir);
