@@ -7,8 +7,9 @@
 //! `$VALISE_SECRETS_DIR` when set (tests isolate themselves with it). A file is
 //! created 0600 from its first byte and replaced atomically (temp file, fsync,
 //! rename, fsync of the folder), so it is never readable by others, never half
-//! written. The OS keyring is not used yet (see the module's report in
-//! workflow/mod.rs): the API does not change when it is.
+//! written. The OS keyring (Secret Service on Linux) is not used yet; when it
+//! is, it goes behind these same three calls, with this file store as the
+//! fallback where no keyring answers.
 //!
 //! Secrets never appear in errors: messages name the service and account only.
 
