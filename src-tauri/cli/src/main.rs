@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod audit;
+mod people;
 mod translation;
 mod xliff;
 
@@ -43,6 +45,9 @@ struct Cli {
     /// The library file (default: $VALISE_LIBRARY, else $XDG_DATA_HOME/valise/library.sqlite3)
     #[arg(long, global = true, value_name = "PATH")]
     library: Option<PathBuf>,
+    /// Act as this person for this run (they need a signing key on this desktop)
+    #[arg(long = "as", global = true, value_name = "PERSON")]
+    as_person: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +63,18 @@ enum Command {
     /// XLIFF files for outside translators (1.2, or 2.0 on request): export posts, import translations
     #[command(subcommand)]
     Xliff(xliff::XliffCommand),
+    /// Who you are in this library on this desktop (--set chooses, once)
+    Whoami {
+        /// Choose who you are here; makes this desktop's key for them if needed
+        #[arg(long, value_name = "NAME")]
+        set: Option<String>,
+    },
+    /// The people of the library and their signing keys
+    #[command(subcommand)]
+    Person(people::PersonCommand),
+    /// The signed, append-only audit trail: verify it, read it, comment
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -217,6 +234,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Post(cmd) => post(lib, cmd, out),
         Command::Translation(cmd) => translation::run(lib, cmd, out),
         Command::Xliff(cmd) => xliff::run(lib, cmd, out),
+        Command::Whoami { set } => people::whoami(lib, cli.as_person.as_deref(), set, out),
+        Command::Person(cmd) => people::run(lib, cmd, out),
+        Command::Audit(cmd) => audit::run(lib, cli.as_person.as_deref(), cmd, out),
         Command::Changes { since, json, limit } => {
             let sets = lib.changes().since(since, limit).map_err(e)?;
             let cursor = sets.last().map_or(since, |s| s.cursor);

@@ -26,6 +26,10 @@ mod signoff;
 #[path = "figures/xliff.rs"]
 mod xliff;
 
+// The signed audit trail.
+#[path = "figures/audit.rs"]
+mod audit;
+
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
@@ -48,6 +52,9 @@ fn main() {
     }
     if wants("signoff") {
         signoff::signoff();
+    }
+    if wants("audit") {
+        audit::audit(&dir);
     }
     if wants("startup") {
         startup(&dir);

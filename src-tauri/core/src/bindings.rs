@@ -27,6 +27,7 @@ use crate::workflow::rules::{
     FailedCheck, GoTo, MayAct, OverallState, PostSignoff, Required, Step, StepState, StepStatus,
     Submission, VoidedApproval,
 };
+use crate::workflow::{AuditEntry, AuditProblem, Person, PersonKey, ProblemKind, VerifyReport};
 use crate::LibraryOverview;
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -102,6 +103,12 @@ pub fn typescript() -> String {
         decl::<CheckCode>(&cfg),
         decl::<GoTo>(&cfg),
         decl::<FailedCheck>(&cfg),
+        decl::<PersonKey>(&cfg),
+        decl::<Person>(&cfg),
+        decl::<AuditEntry>(&cfg),
+        decl::<ProblemKind>(&cfg),
+        decl::<AuditProblem>(&cfg),
+        decl::<VerifyReport>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

@@ -111,6 +111,40 @@ pub enum Error {
     #[error("{0} Nothing was recorded.")]
     SignoffRefused(crate::workflow::rules::Refusal),
 
+    #[error("There is no person '{name}' in this library. See who there is with `valise person list`, or add them with `valise person add`.")]
+    PersonNotFound { name: String },
+
+    #[error("There is already a person named '{name}' in this library: choose another name.")]
+    PersonExists { name: String },
+
+    #[error("'{name}' cannot be a person's name: use letters, digits, '-', '_' or '.', no spaces, at most 64 characters.")]
+    BadPersonName { name: String },
+
+    #[error("'{email}' is not an e-mail address (expected name@domain.example).")]
+    BadEmail { email: String },
+
+    #[error("{name} has no signing key on this desktop, so cannot act here. If you are {name}, choose yourself with `valise whoami --set {name}` (it makes this desktop's key); otherwise act as yourself.")]
+    NoKeyHere { name: String },
+
+    #[error("The signing key this desktop holds for {name} is not one this library knows. Choose yourself again with `valise whoami --set {name}` to add this desktop's key.")]
+    KeyNotInLibrary { name: String },
+
+    #[error("Nobody is chosen as you for the library {library} on this desktop. Choose once with `valise whoami --set NAME` (or act as someone for one run with `--as NAME`).")]
+    NoIdentity { library: PathBuf },
+
+    #[error("The secret store could not keep or read the secret of {service}/{account}: {reason}")]
+    SecretStore {
+        service: String,
+        account: String,
+        reason: String,
+    },
+
+    #[error("'{kind}' is not a kind of audit entry this Valise knows.")]
+    UnknownAuditKind { kind: String },
+
+    #[error("A comment needs some text.")]
+    EmptyComment,
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -151,6 +185,16 @@ impl Error {
             Error::ChainUnreadable { .. } => "chain_unreadable",
             Error::ChainInvalid { .. } => "chain_invalid",
             Error::SignoffRefused(r) => r.code(),
+            Error::PersonNotFound { .. } => "person_not_found",
+            Error::PersonExists { .. } => "person_exists",
+            Error::BadPersonName { .. } => "bad_person_name",
+            Error::BadEmail { .. } => "bad_email",
+            Error::NoKeyHere { .. } => "no_key_here",
+            Error::KeyNotInLibrary { .. } => "key_not_in_library",
+            Error::NoIdentity { .. } => "no_identity",
+            Error::SecretStore { .. } => "secret_store",
+            Error::UnknownAuditKind { .. } => "unknown_audit_kind",
+            Error::EmptyComment => "empty_comment",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

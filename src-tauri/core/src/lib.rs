@@ -34,3 +34,7 @@ pub use translation::{
     BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
     TranslationSave, TranslationStatus, UnitText,
 };
+pub use workflow::{
+    AuditEntry, AuditProblem, Desktop, Person, PersonKey, ProblemKind, SecretStore, Signer,
+    VerifyReport,
+};

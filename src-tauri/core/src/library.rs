@@ -18,6 +18,7 @@ use crate::posts::{rows, TagCount};
 use crate::store::feed::{self, Feed, Listener, Watcher};
 use crate::store::write::{ChangeSet, Origin, WriteTx};
 use crate::store::{self, Store};
+use crate::workflow::Desktop;
 
 /// What the app needs to draw its frame: where the library is, its languages and
 /// its size.
@@ -38,6 +39,8 @@ pub struct Library {
     clock: Arc<dyn Clock>,
     feed: Arc<Feed>,
     watcher: Mutex<Option<Watcher>>,
+    /// This desktop's secrets and chosen identity (never in the library file).
+    desktop: Desktop,
 }
 
 impl Library {
@@ -68,6 +71,7 @@ impl Library {
             clock,
             feed: Arc::new(Feed::new(cursor)),
             watcher: Mutex::new(None),
+            desktop: Desktop::this_one(),
         })
     }
 
@@ -78,6 +82,17 @@ impl Library {
 
     pub fn path(&self) -> &Path {
         self.store.path()
+    }
+
+    /// The same library seen from another desktop (tests, benchmarks, a
+    /// second person's keys on one machine).
+    pub fn with_desktop(mut self, desktop: Desktop) -> Self {
+        self.desktop = desktop;
+        self
+    }
+
+    pub fn desktop(&self) -> &Desktop {
+        &self.desktop
     }
 
     pub fn languages(&self) -> &SiteLanguages {

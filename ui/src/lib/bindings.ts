@@ -242,7 +242,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -356,3 +356,56 @@ field: string | null,
 step: string | null, };
 
 export type FailedCheck = { code: CheckCode, message: string, go_to: GoTo, };
+
+export type PersonKey = { 
+/**
+ * Ed25519 public key, 64 hex digits.
+ */
+public_key: string, added_at: string, };
+
+export type Person = { id: string, 
+/**
+ * Unique in the library: the handle of `--as` and of chain files.
+ */
+name: string, email: string, 
+/**
+ * The publishing backend's user this person is (for sync).
+ */
+backend_user: string | null, created_at: string, 
+/**
+ * One per desktop this person signs from, oldest first.
+ */
+keys: Array<PersonKey>, };
+
+export type AuditEntry = { seq: number, id: string, format: number, at: string, 
+/**
+ * Unix milliseconds, as hashed.
+ */
+at_ms: number, 
+/**
+ * The author's global id.
+ */
+author: string, 
+/**
+ * The author's name now (not part of the signed entry).
+ */
+author_name: string | null, author_key: string, post: string | null, step: string | null, kind: string, 
+/**
+ * The payload's JSON text, exactly as hashed.
+ */
+payload: string, prev_hash: string, entry_hash: string, signature: string, };
+
+export type ProblemKind = "gap" | "edited" | "broken_link" | "bad_signature" | "unknown_key" | "unknown_format";
+
+export type AuditProblem = { seq: number, id: string, kind: ProblemKind, 
+/**
+ * A sentence naming the entry and what is wrong.
+ */
+message: string, };
+
+export type VerifyReport = { entries: number, intact: boolean, 
+/**
+ * Every problem, in sequence order; the first is where the trail stops
+ * being trustworthy.
+ */
+problems: Array<AuditProblem>, };

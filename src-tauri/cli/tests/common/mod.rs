@@ -24,6 +24,9 @@ impl Lib {
         let mut c = Command::new(env!("CARGO_BIN_EXE_valise"));
         c.arg("--library").arg(&self.path).args(args);
         c.env_remove("VALISE_LIBRARY");
+        // This desktop's secrets and "who am I" stay in the test's folder.
+        c.env("VALISE_SECRETS_DIR", self.dir.path().join("secrets"));
+        c.env("VALISE_CONFIG_DIR", self.dir.path().join("config"));
         c
     }
 

@@ -102,6 +102,10 @@ pub enum RecordKind {
     Conflict,
     /// A decision that a post will not be translated into a language.
     TranslationPlan,
+    /// A person of the library (with their public keys).
+    Person,
+    /// An entry of the audit trail (never updated or deleted).
+    AuditEntry,
 }
 
 impl RecordKind {
@@ -112,6 +116,8 @@ impl RecordKind {
             RecordKind::Revision => "revision",
             RecordKind::Conflict => "conflict",
             RecordKind::TranslationPlan => "translation_plan",
+            RecordKind::Person => "person",
+            RecordKind::AuditEntry => "audit_entry",
         }
     }
 
@@ -122,6 +128,8 @@ impl RecordKind {
             "revision" => RecordKind::Revision,
             "conflict" => RecordKind::Conflict,
             "translation_plan" => RecordKind::TranslationPlan,
+            "person" => RecordKind::Person,
+            "audit_entry" => RecordKind::AuditEntry,
             _ => return None,
         })
     }

@@ -1,0 +1,101 @@
+//! `valise audit …`: read and check the signed audit trail, and comment on a
+//! post (a comment is an act of its own, recorded in the trail).
+
+use std::io::Write;
+
+use clap::Subcommand;
+use valise_core::{AuditEntry, Library};
+
+use crate::{print_json, write_line, Failure};
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check every entry's hash, link and signature; exit 1 naming the first
+    /// bad entry
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The entries, oldest first: all of them, or those about post ID
+    Log {
+        id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Comment on post ID, signed as you (or --as PERSON)
+    Comment {
+        id: String,
+        #[arg(long)]
+        text: String,
+    },
+}
+
+pub fn run(
+    lib: &Library,
+    as_person: Option<&str>,
+    cmd: AuditCommand,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    match cmd {
+        AuditCommand::Verify { json } => {
+            let report = lib.audit().verify()?;
+            if json {
+                print_json(out, &report)?;
+            }
+            match report.first_problem() {
+                None => {
+                    if !json {
+                        write_line(
+                            out,
+                            &format!(
+                                "intact: {} entries, every hash, link and signature checks",
+                                report.entries
+                            ),
+                        )?;
+                    }
+                    Ok(())
+                }
+                Some(first) => {
+                    let more = report.problems.len() - 1;
+                    let rest = if more > 0 {
+                        format!(" ({more} more problem(s) after it; see --json)")
+                    } else {
+                        String::new()
+                    };
+                    Err(Failure::Error(format!(
+                        "the audit trail is not intact: {}{rest}",
+                        first.message
+                    )))
+                }
+            }
+        }
+        AuditCommand::Log { id, json } => {
+            let entries = lib.audit().log(id.as_deref())?;
+            if json {
+                return Ok(print_json(out, &entries)?);
+            }
+            for e in &entries {
+                write_line(out, &log_line(e))?;
+            }
+            Ok(())
+        }
+        AuditCommand::Comment { id, text } => {
+            let me = lib.people().acting(as_person)?;
+            let entry = lib.audit().comment(&me, &id, &text)?;
+            Ok(write_line(out, &format!("{}\t{}", entry.seq, entry.id))?)
+        }
+    }
+}
+
+fn log_line(e: &AuditEntry) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        e.seq,
+        e.at,
+        e.author_name.as_deref().unwrap_or(&e.author),
+        e.kind,
+        e.post.as_deref().unwrap_or("-"),
+        e.step.as_deref().unwrap_or("-"),
+        e.payload
+    )
+}

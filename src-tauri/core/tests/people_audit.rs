@@ -1,0 +1,367 @@
+//! People, their keys on this desktop, and the signed audit trail: what a
+//! library records, and what `verify` finds when someone edits the file behind
+//! the core's back (an attacker with SQLite drops the triggers first).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use valise_core::workflow::keys::SIGNING_SERVICE;
+use valise_core::{Desktop, Error, Library, NewPost, ProblemKind, RecordKind, VerifyReport};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite3");
+        Setup { dir, path }
+    }
+
+    /// The library as seen from desktop `name` (its own secrets and whoami).
+    fn open(&self, desktop: &str) -> Library {
+        Library::open(&self.path)
+            .unwrap()
+            .with_desktop(Desktop::in_dir(&self.dir.path().join(desktop)))
+    }
+}
+
+/// A library with alice and bob, a post, and five comments on it (entries 3–7
+/// after the two `person_added` entries).
+fn with_comments(s: &Setup) -> String {
+    let lib = s.open("desk");
+    lib.people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    lib.people()
+        .add("bob", "bob@example.org", Some("bob_wp"))
+        .unwrap();
+    let post = lib
+        .posts()
+        .create(NewPost {
+            title: "Le sommet".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let alice = lib.people().signer("alice").unwrap();
+    let bob = lib.people().signer("bob").unwrap();
+    for i in 0..5 {
+        let who = if i % 2 == 0 { &alice } else { &bob };
+        lib.audit()
+            .comment(who, &post.id, &format!("remarque {i}"))
+            .unwrap();
+    }
+    post.id
+}
+
+/// Runs `sql` on the file directly, after dropping the triggers.
+fn tamper(path: &Path, sql: &str) {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch("DROP TRIGGER audit_entries_no_update; DROP TRIGGER audit_entries_no_delete;")
+        .unwrap();
+    c.execute_batch(sql).unwrap();
+}
+
+fn problems(report: &VerifyReport) -> Vec<(i64, ProblemKind)> {
+    report.problems.iter().map(|p| (p.seq, p.kind)).collect()
+}
+
+#[test]
+fn people_are_listed_by_name_with_a_key_made_on_this_desktop() {
+    let s = Setup::new();
+    let lib = s.open("desk");
+    let bob = lib
+        .people()
+        .add("bob", "bob@example.org", Some("bob_wp"))
+        .unwrap();
+    lib.people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    let names: Vec<String> = lib
+        .people()
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["alice", "bob"]);
+    assert_eq!(bob.keys.len(), 1);
+    assert_eq!(bob.backend_user.as_deref(), Some("bob_wp"));
+    assert_eq!(lib.people().get(&bob.id[..8]).unwrap().name, "bob");
+    let signer = lib.people().signer("bob").unwrap();
+    assert_eq!(signer.public_key_hex(), bob.keys[0].public_key);
+    // Each addition is in the feed, and signed into the trail by the new key.
+    let feed = lib.changes().since(0, 100).unwrap();
+    assert!(feed
+        .iter()
+        .flat_map(|s| &s.changes)
+        .any(|c| c.kind == RecordKind::Person && c.id == bob.id));
+    let log = lib.audit().log(None).unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].kind, "person_added");
+    assert_eq!(log[0].author, bob.id);
+    assert!(lib.audit().verify().unwrap().intact);
+}
+
+#[test]
+fn a_second_person_with_the_same_name_is_refused_and_nothing_changes() {
+    let s = Setup::new();
+    let lib = s.open("desk");
+    lib.people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    let cursor = lib.changes().latest().unwrap();
+    let err = lib
+        .people()
+        .add("alice", "other@example.org", None)
+        .unwrap_err();
+    assert!(matches!(err, Error::PersonExists { .. }), "{err}");
+    assert_eq!(lib.people().list().unwrap().len(), 1);
+    assert_eq!(lib.audit().log(None).unwrap().len(), 1);
+    assert_eq!(lib.changes().latest().unwrap(), cursor);
+    assert!(matches!(
+        lib.people().add("carol", "not-an-address", None),
+        Err(Error::BadEmail { .. })
+    ));
+}
+
+#[test]
+fn the_secret_key_is_never_in_the_library_file() {
+    let s = Setup::new();
+    let lib = s.open("desk");
+    let alice = lib
+        .people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    let secret = Desktop::in_dir(&s.dir.path().join("desk"))
+        .secrets
+        .get(SIGNING_SERVICE, &alice.id)
+        .unwrap()
+        .unwrap();
+    let seed = secret.expose().to_vec();
+    assert_eq!(seed.len(), 32);
+    drop(lib);
+    let hex_seed = valise_core::workflow::keys::hex(&seed);
+    for file in std::fs::read_dir(s.dir.path()).unwrap() {
+        let path = file.unwrap().path();
+        if path.is_dir() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(32).any(|w| w == seed.as_slice()),
+            "{} holds the secret key",
+            path.display()
+        );
+        assert!(!bytes
+            .windows(hex_seed.len())
+            .any(|w| w == hex_seed.as_bytes()));
+    }
+    // The public key is there: the search above would have found the secret.
+    let public = valise_core::workflow::keys::hex(
+        &ed25519_dalek::SigningKey::from_bytes(&seed.try_into().unwrap())
+            .verifying_key()
+            .to_bytes(),
+    );
+    let lib_bytes = std::fs::read(&s.path).unwrap();
+    assert!(lib_bytes
+        .windows(public.len())
+        .any(|w| w == public.as_bytes()));
+}
+
+#[test]
+fn a_person_from_another_desktop_gets_a_key_here_when_chosen() {
+    let s = Setup::new();
+    s.open("first")
+        .people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    let here = s.open("second");
+    assert!(matches!(
+        here.people().signer("alice"),
+        Err(Error::NoKeyHere { .. })
+    ));
+    assert!(matches!(
+        here.people().acting(None),
+        Err(Error::NoIdentity { .. })
+    ));
+    assert!(here.people().whoami().unwrap().is_none());
+    let chosen = here.people().choose_me("alice").unwrap();
+    assert!(chosen.new_key);
+    assert_eq!(here.people().whoami().unwrap().unwrap().name, "alice");
+    assert_eq!(here.people().get("alice").unwrap().keys.len(), 2);
+    assert_eq!(here.people().acting(None).unwrap().person.name, "alice");
+    // Choosing again keeps the key; both desktops' signatures verify.
+    assert!(!here.people().choose_me("alice").unwrap().new_key);
+    let kinds: Vec<String> = here
+        .audit()
+        .log(None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["person_added", "key_added"]);
+    assert!(here.audit().verify().unwrap().intact);
+    // The first desktop did not choose anyone.
+    assert!(s.open("first").people().whoami().unwrap().is_none());
+}
+
+#[test]
+fn comments_are_logged_per_post_and_the_trail_verifies() {
+    let s = Setup::new();
+    let post = with_comments(&s);
+    let lib = s.open("desk");
+    let on_post = lib.audit().log(Some(&post[..8])).unwrap();
+    assert_eq!(on_post.len(), 5);
+    assert_eq!(on_post[0].payload, r#"{"comment":"remarque 0"}"#);
+    assert_eq!(on_post[1].author_name.as_deref(), Some("bob"));
+    let all = lib.audit().log(None).unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6, 7]
+    );
+    for pair in all.windows(2) {
+        assert_eq!(pair[1].prev_hash, pair[0].entry_hash);
+    }
+    let report = lib.audit().verify().unwrap();
+    assert!(report.intact, "{:?}", report.problems);
+    assert_eq!(report.entries, 7);
+    assert!(matches!(
+        lib.audit()
+            .comment(&lib.people().signer("bob").unwrap(), &post, "  "),
+        Err(Error::EmptyComment)
+    ));
+}
+
+#[test]
+fn the_triggers_refuse_to_change_or_delete_an_entry() {
+    let s = Setup::new();
+    with_comments(&s);
+    let c = Connection::open(&s.path).unwrap();
+    let update = c
+        .execute("UPDATE audit_entries SET payload = '{}' WHERE seq = 3", [])
+        .unwrap_err();
+    assert!(update.to_string().contains("append-only"), "{update}");
+    let delete = c
+        .execute("DELETE FROM audit_entries WHERE seq = 3", [])
+        .unwrap_err();
+    assert!(delete.to_string().contains("append-only"), "{delete}");
+    assert!(s.open("desk").audit().verify().unwrap().intact);
+}
+
+#[test]
+fn an_edited_comment_is_named() {
+    let s = Setup::new();
+    with_comments(&s);
+    tamper(
+        &s.path,
+        r#"UPDATE audit_entries SET payload = '{"comment":"approuvé"}' WHERE seq = 4"#,
+    );
+    let report = s.open("desk").audit().verify().unwrap();
+    assert_eq!(problems(&report), [(4, ProblemKind::Edited)]);
+    let id: String = Connection::open(&s.path)
+        .unwrap()
+        .query_row("SELECT uid FROM audit_entries WHERE seq = 4", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(report.problems[0].id, id);
+    assert!(report.problems[0].message.contains(&id));
+}
+
+#[test]
+fn an_edit_whose_hash_was_recomputed_still_fails_its_signature() {
+    let s = Setup::new();
+    with_comments(&s);
+    let lib = s.open("desk");
+    let mut e = lib.audit().log(None).unwrap()[4].clone();
+    e.payload = r#"{"comment":"autre"}"#.into();
+    let forged = valise_core::workflow::keys::hex(&e.computed_hash().unwrap());
+    tamper(
+        &s.path,
+        &format!(
+            "UPDATE audit_entries SET payload = '{}', entry_hash = '{forged}' WHERE seq = 5",
+            e.payload
+        ),
+    );
+    let report = lib.audit().verify().unwrap();
+    // Entry 6 links to the old hash, and entry 5 is not signed by its author.
+    assert_eq!(
+        problems(&report),
+        [(5, ProblemKind::BadSignature), (6, ProblemKind::BrokenLink)]
+    );
+}
+
+#[test]
+fn a_removed_entry_is_named_by_the_one_after_it() {
+    let s = Setup::new();
+    with_comments(&s);
+    tamper(&s.path, "DELETE FROM audit_entries WHERE seq = 5");
+    let report = s.open("desk").audit().verify().unwrap();
+    assert_eq!(
+        problems(&report),
+        [(6, ProblemKind::Gap), (6, ProblemKind::BrokenLink)]
+    );
+    assert!(
+        report.problems[0].message.contains("5 to 5 are missing"),
+        "{}",
+        report.problems[0].message
+    );
+}
+
+#[test]
+fn two_swapped_entries_are_both_named() {
+    let s = Setup::new();
+    with_comments(&s);
+    tamper(
+        &s.path,
+        "UPDATE audit_entries SET seq = -1 WHERE seq = 4;
+         UPDATE audit_entries SET seq = 4 WHERE seq = 5;
+         UPDATE audit_entries SET seq = 5 WHERE seq = -1;",
+    );
+    let report = s.open("desk").audit().verify().unwrap();
+    let found = problems(&report);
+    assert_eq!(found.first(), Some(&(4, ProblemKind::Edited)), "{found:?}");
+    assert!(found.contains(&(4, ProblemKind::BrokenLink)));
+    assert!(found.contains(&(5, ProblemKind::Edited)));
+    assert!(
+        found.iter().all(|(seq, _)| (4..=6).contains(seq)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_replaced_signature_is_named() {
+    let s = Setup::new();
+    with_comments(&s);
+    // Bob's valid signature of entry 4, put on alice's entry 3.
+    tamper(
+        &s.path,
+        "UPDATE audit_entries SET signature = (SELECT signature FROM audit_entries WHERE seq = 4) \
+         WHERE seq = 3",
+    );
+    let report = s.open("desk").audit().verify().unwrap();
+    assert_eq!(problems(&report), [(3, ProblemKind::BadSignature)]);
+}
+
+#[test]
+fn an_entry_signed_by_a_key_the_library_does_not_hold_is_named() {
+    let s = Setup::new();
+    with_comments(&s);
+    tamper(
+        &s.path,
+        "DELETE FROM person_keys WHERE person_id = (SELECT id FROM people WHERE name = 'bob')",
+    );
+    let report = s.open("desk").audit().verify().unwrap();
+    // Bob's person_added (2) and his two comments (4, 6).
+    assert_eq!(
+        problems(&report),
+        [
+            (2, ProblemKind::UnknownKey),
+            (4, ProblemKind::UnknownKey),
+            (6, ProblemKind::UnknownKey)
+        ]
+    );
+}
