@@ -68,6 +68,10 @@ pub fn run() {
             commands::translations::mark_current,
             commands::translations::not_planned,
             commands::translations::preview_translation,
+            commands::people::list_people,
+            commands::people::whoami,
+            commands::people::choose_me,
+            commands::people::add_person,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

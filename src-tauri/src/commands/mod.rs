@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod library;
+pub mod people;
 pub mod posts;
 pub mod revisions;
 pub mod translations;

@@ -9,6 +9,7 @@ import type {
   LibraryOverview,
   ListQuery,
   NewPost,
+  Person,
   Post,
   PostSummary,
   PostText,
@@ -76,6 +77,15 @@ export const notPlanned = (id: string, lang: string, reason: string) =>
 
 export const previewTranslation = (units: UnitText[], lang: string) =>
   invoke<Preview>('preview_translation', { units, lang });
+
+export const listPeople = () => invoke<Person[]>('list_people');
+
+export const whoami = () => invoke<Person | null>('whoami');
+
+export const chooseMe = (person: string) => invoke<Person>('choose_me', { person });
+
+export const addPerson = (name: string, email: string, backendUser: string | null) =>
+  invoke<Person>('add_person', { name, email, backendUser });
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {

@@ -7,11 +7,14 @@ import type { ChangeSet, LibraryOverview, Post, PostSummary, Preview, Translatio
 type Handler = (args: Record<string, unknown>) => unknown;
 
 /** Routes `invoke(cmd, args)` to `handlers[cmd]`; an unknown command rejects like the core. */
+/** A library where nobody is known yet, unless a test says otherwise. */
+const nobody: Record<string, Handler> = { list_people: () => [], whoami: () => null };
+
 export function mockCommands(handlers: Record<string, Handler>) {
   const mocked = vi.mocked(invoke);
   mocked.mockReset();
   mocked.mockImplementation(async (cmd: string, args?: unknown) => {
-    const handler = handlers[cmd];
+    const handler = handlers[cmd] ?? nobody[cmd];
     if (!handler) throw { code: 'test', message: `No test handler for ${cmd}` };
     return handler((args ?? {}) as Record<string, unknown>);
   });
