@@ -123,6 +123,11 @@ impl Library {
         self.write(self.origin, f).map(|(value, _)| value)
     }
 
+    /// The time now, by this library's clock (UTC unix milliseconds).
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
     /// Reads on a connection of its own: never waits for a write in progress.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.store.read(f)

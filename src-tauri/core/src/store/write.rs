@@ -106,6 +106,9 @@ pub enum RecordKind {
     Person,
     /// An entry of the audit trail (never updated or deleted).
     AuditEntry,
+    /// A post's sign-off (its id is the post's): an act or a voiding was
+    /// recorded, so panels, the inbox and the board look again.
+    Signoff,
 }
 
 impl RecordKind {
@@ -118,6 +121,7 @@ impl RecordKind {
             RecordKind::TranslationPlan => "translation_plan",
             RecordKind::Person => "person",
             RecordKind::AuditEntry => "audit_entry",
+            RecordKind::Signoff => "signoff",
         }
     }
 
@@ -130,6 +134,7 @@ impl RecordKind {
             "translation_plan" => RecordKind::TranslationPlan,
             "person" => RecordKind::Person,
             "audit_entry" => RecordKind::AuditEntry,
+            "signoff" => RecordKind::Signoff,
             _ => return None,
         })
     }
