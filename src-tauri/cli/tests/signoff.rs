@@ -475,3 +475,28 @@ fn the_board_lists_every_post_with_its_state() {
     assert_eq!(json[0]["state"]["state"], "in_signoff");
     assert_eq!(json[1]["state"]["state"], "draft");
 }
+
+#[test]
+fn with_whoami_chosen_an_edit_records_the_void_entry_at_once() {
+    let lib = Lib::new();
+    let id = setup(&lib);
+    lib.ok(&["--as", "ed", "signoff", "submit", &id]);
+    lib.ok(&[
+        "--as",
+        "alice",
+        "signoff",
+        "approve",
+        &id,
+        "--step",
+        "proofreading",
+    ]);
+    lib.ok(&["whoami", "--set", "ed"]);
+    lib.with_stdin(
+        &["post", "edit", &id, "--body-file", "-"],
+        "La délégation part mardi.",
+    );
+    assert_eq!(kinds(&lib, &id), ["submit", "approve", "void"]);
+    let log = lib.json(&["audit", "log", &id, "--json"]);
+    assert_eq!(log[2]["author_name"], "ed");
+    assert_eq!(log[2]["step"], "proofreading");
+}

@@ -107,7 +107,12 @@ impl Library {
         origin: Origin,
         f: impl FnOnce(&WriteTx) -> Result<T>,
     ) -> Result<(T, ChangeSet)> {
-        let written = self.store.write(origin, self.clock.now_ms(), f)?;
+        let written = self.store.write(origin, self.clock.now_ms(), |tx| {
+            let value = f(tx)?;
+            // A text change that voids a signature says so in the same commit.
+            crate::workflow::record_voids_of_write(self, tx)?;
+            Ok(value)
+        })?;
         if !written.1.changes.is_empty() && self.feed.has_listeners() {
             // The commit landed; a listener failing to hear of it must not turn
             // the save into an error. The watcher delivers it on its next look.

@@ -635,3 +635,29 @@ fn the_default_chain_stops_at_proofreading_because_nobody_may_sign_it() {
         .unwrap()
         .contains("nobody may sign 'proofreading'"));
 }
+
+#[test]
+fn with_a_chosen_identity_the_edit_itself_records_the_voiding_signed_by_that_person() {
+    let s = setup(CHAIN);
+    s.submit();
+    s.approve("alice", "proofreading").unwrap();
+    s.lib.people().choose_me("ed").unwrap();
+    let cursor = s.lib.changes().latest().unwrap();
+    s.edit("fr", "La délégation part mardi.\n\nElle rentre vendredi.");
+    assert_eq!(s.kinds(), ["submit", "approve", "void"]);
+    let log = s.lib.audit().log(Some(&s.post)).unwrap();
+    assert_eq!(log[2].author_name.as_deref(), Some("ed"));
+    // One change set: the text and its voiding were committed together.
+    let sets = s.lib.changes().since(cursor, 10).unwrap();
+    assert_eq!(sets.len(), 1);
+    assert!(sets[0]
+        .changes
+        .iter()
+        .any(|c| c.kind == RecordKind::Signoff));
+    // The next act finds it recorded and does not record it again.
+    s.approve("bob", "proofreading").unwrap();
+    assert_eq!(s.kinds(), ["submit", "approve", "void", "approve"]);
+    // A save that changes nothing signed voids nothing more.
+    s.edit("fr", "La délégation part mardi.  \n\nElle rentre vendredi.");
+    assert_eq!(s.kinds().len(), 4);
+}

@@ -258,6 +258,17 @@ impl<'c> WriteTx<'c> {
         });
     }
 
+    /// The posts whose records of `kind` this transaction touched so far, each once.
+    pub(crate) fn touched_posts(&self, kind: RecordKind) -> Vec<String> {
+        let mut posts: Vec<String> = Vec::new();
+        for c in self.touched.borrow().iter().filter(|c| c.kind == kind) {
+            if !posts.contains(&c.post) {
+                posts.push(c.post.clone());
+            }
+        }
+        posts
+    }
+
     /// Writes the change set and the counters, then commits.
     pub(crate) fn commit(self) -> Result<ChangeSet> {
         let mut changes = self.touched.into_inner();

@@ -3,12 +3,14 @@
 //! back in sequence order as the `Act`s the pure rules evaluate. The canonical
 //! text each signature covered is kept once per hash in `signed_texts`.
 //!
-//! Voiding is an entry too. The text write that voids an approval does not
-//! record it (an anonymous edit has nobody to sign the entry); instead the next
-//! act on the post records, before itself and signed by its author, one `void`
-//! entry per approval whose text is gone, unless one was already recorded for
-//! that approval and that new text. Status never waits for it: `evaluate`
-//! derives voiding from the hashes.
+//! Voiding is an entry too: one `void` entry per approval whose text is gone,
+//! unless one was already recorded for that approval and that new text. The
+//! text write that voids it records it in its own transaction, signed by the
+//! person chosen on this desktop (`signoff::record_voids_of_write`). A write
+//! with nobody to sign (an anonymous CLI edit, a desktop without a chosen
+//! person's key) leaves it to the next act on the post, which records it
+//! before itself, signed by that act's author. Status never waits for either:
+//! `evaluate` derives voiding from the hashes.
 
 use std::collections::HashMap;
 

@@ -30,5 +30,6 @@ pub use identity::Desktop;
 pub use keys::Signer;
 pub use people::{Chosen, People, Person, PersonKey};
 pub use secrets::{Secret, SecretStore};
+pub(crate) use signoff::record_voids_of_write;
 pub use signoff::{Signoff, SignoffStatus, VoidedDiff};
 pub use verify::{Audit, AuditProblem, ProblemKind, VerifyReport};

@@ -16,6 +16,7 @@ use super::rules::{
     PostSignoff, Proposal, VersionContent,
 };
 use crate::error::{Error, Result};
+use crate::store::write::{RecordKind, WriteTx};
 use crate::Library;
 
 /// A post evaluated now: its versions, each step's current hash, its history
@@ -68,6 +69,46 @@ fn scope_text(chain: &Chain, step: usize, versions: &[VersionContent]) -> String
         .cloned()
         .collect();
     canonical_text(&scoped)
+}
+
+/// Records, in a write's own transaction, the voidings its text changes cause,
+/// signed by the person chosen on this desktop (see `acts` for when nobody is:
+/// the next act records them). Only posts that have approvals are evaluated,
+/// and a desktop without a usable identity leaves the write as it is: a save
+/// is never refused for want of a signer.
+pub(crate) fn record_voids_of_write(lib: &Library, tx: &WriteTx) -> Result<()> {
+    let posts = tx.touched_posts(RecordKind::LanguageVersion);
+    let mut me: Option<Option<Signer>> = None;
+    for uid in posts {
+        let approved: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM audit_entries WHERE post = ?1 AND kind = 'approve')",
+            )?
+            .query_row([&uid], |r| r.get(0))?;
+        if !approved {
+            continue;
+        }
+        let signer = me.get_or_insert_with(|| {
+            let people = lib.people();
+            people
+                .whoami()
+                .ok()
+                .flatten()
+                .and_then(|p| people.signer(&p.id).ok())
+        });
+        let Some(signer) = signer.as_ref() else {
+            return Ok(());
+        };
+        let chain = chain_store::load(tx)?;
+        let ev = match evaluate_post(tx, &chain, &uid, tx.now()) {
+            Ok(ev) => ev,
+            // Deleted in this write: there is nothing left to sign off.
+            Err(Error::PostNotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        acts::record_voids(tx, signer, &ev.uid, &ev.signoff, &ev.history)?;
+    }
+    Ok(())
 }
 
 /// An approval voided by a change, with what changed since it was given.
