@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod audit;
 mod people;
+mod signoff;
 mod translation;
 mod xliff;
 
@@ -75,6 +76,28 @@ enum Command {
     /// The signed, append-only audit trail: verify it, read it, comment
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// The sign-off chain: show it, or set it from a YAML file
+    #[command(subcommand)]
+    Workflow(signoff::WorkflowCommand),
+    /// Sign-off acts on a post (submit, approve, request changes, withdraw) and its status
+    #[command(subcommand)]
+    Signoff(signoff::SignoffCommand),
+    /// What waits for your signature, and where what you submitted stands
+    Inbox {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whether post ID is ready to publish: exit 0 ready, 1 listing every failed check
+    Preflight {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every post and where it stands in sign-off, with why it is blocked
+    Board {
+        #[arg(long)]
+        json: bool,
+    },
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -237,6 +260,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Whoami { set } => people::whoami(lib, cli.as_person.as_deref(), set, out),
         Command::Person(cmd) => people::run(lib, cmd, out),
         Command::Audit(cmd) => audit::run(lib, cli.as_person.as_deref(), cmd, out),
+        Command::Workflow(cmd) => signoff::workflow(lib, cli.as_person.as_deref(), cmd, out),
+        Command::Signoff(cmd) => signoff::signoff(lib, cli.as_person.as_deref(), cmd, out),
+        Command::Inbox { json } => signoff::inbox(lib, cli.as_person.as_deref(), json, out),
+        Command::Preflight { id, json } => signoff::preflight(lib, &id, json, out),
+        Command::Board { json } => signoff::board(lib, json, out),
         Command::Changes { since, json, limit } => {
             let sets = lib.changes().since(since, limit).map_err(e)?;
             let cursor = sets.last().map_or(since, |s| s.cursor);

@@ -52,6 +52,7 @@ fn main() {
     }
     if wants("signoff") {
         signoff::signoff();
+        signoff::stored(&dir);
     }
     if wants("audit") {
         audit::audit(&dir);

@@ -27,7 +27,10 @@ use crate::workflow::rules::{
     FailedCheck, GoTo, MayAct, OverallState, PostSignoff, Required, Step, StepState, StepStatus,
     Submission, VoidedApproval,
 };
-use crate::workflow::{AuditEntry, AuditProblem, Person, PersonKey, ProblemKind, VerifyReport};
+use crate::workflow::{
+    AuditEntry, AuditProblem, BoardItem, Inbox, InboxItem, Person, PersonKey, ProblemKind,
+    SignoffStatus, VerifyReport, VoidedDiff,
+};
 use crate::LibraryOverview;
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -109,6 +112,11 @@ pub fn typescript() -> String {
         decl::<ProblemKind>(&cfg),
         decl::<AuditProblem>(&cfg),
         decl::<VerifyReport>(&cfg),
+        decl::<VoidedDiff>(&cfg),
+        decl::<SignoffStatus>(&cfg),
+        decl::<BoardItem>(&cfg),
+        decl::<InboxItem>(&cfg),
+        decl::<Inbox>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

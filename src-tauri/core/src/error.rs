@@ -111,6 +111,15 @@ pub enum Error {
     #[error("{0} Nothing was recorded.")]
     SignoffRefused(crate::workflow::rules::Refusal),
 
+    #[error("There is no step '{step}' in the sign-off chain; its steps are {steps}.")]
+    StepNotInChain { step: String, steps: String },
+
+    #[error("Nobody has approved step '{step}' of this post yet, so there is no signed text to compare with.")]
+    NothingSigned { step: String },
+
+    #[error("The sign-off of this post was evaluated with {hashes} content hash(es) for a chain of {steps} step(s); this is a bug in Valise, please report it.")]
+    ScopeMismatch { steps: usize, hashes: usize },
+
     #[error("There is no person '{name}' in this library. See who there is with `valise person list`, or add them with `valise person add`.")]
     PersonNotFound { name: String },
 
@@ -185,6 +194,9 @@ impl Error {
             Error::ChainUnreadable { .. } => "chain_unreadable",
             Error::ChainInvalid { .. } => "chain_invalid",
             Error::SignoffRefused(r) => r.code(),
+            Error::StepNotInChain { .. } => "step_not_in_chain",
+            Error::NothingSigned { .. } => "nothing_signed",
+            Error::ScopeMismatch { .. } => "scope_mismatch",
             Error::PersonNotFound { .. } => "person_not_found",
             Error::PersonExists { .. } => "person_exists",
             Error::BadPersonName { .. } => "bad_person_name",

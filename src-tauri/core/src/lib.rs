@@ -35,6 +35,6 @@ pub use translation::{
     TranslationSave, TranslationStatus, UnitText,
 };
 pub use workflow::{
-    AuditEntry, AuditProblem, Desktop, Person, PersonKey, ProblemKind, SecretStore, Signer,
-    VerifyReport,
+    AuditEntry, AuditProblem, BoardItem, Desktop, Inbox, InboxItem, Person, PersonKey, ProblemKind,
+    SecretStore, Signer, Signoff, SignoffStatus, VerifyReport, VoidedDiff, Workflow,
 };

@@ -107,7 +107,12 @@ impl Library {
         origin: Origin,
         f: impl FnOnce(&WriteTx) -> Result<T>,
     ) -> Result<(T, ChangeSet)> {
-        let written = self.store.write(origin, self.clock.now_ms(), f)?;
+        let written = self.store.write(origin, self.clock.now_ms(), |tx| {
+            let value = f(tx)?;
+            // A text change that voids a signature says so in the same commit.
+            crate::workflow::record_voids_of_write(self, tx)?;
+            Ok(value)
+        })?;
         if !written.1.changes.is_empty() && self.feed.has_listeners() {
             // The commit landed; a listener failing to hear of it must not turn
             // the save into an error. The watcher delivers it on its next look.
@@ -121,6 +126,11 @@ impl Library {
     /// A change from this library's own origin; faces use it and keep the value.
     pub(crate) fn change<T>(&self, f: impl FnOnce(&WriteTx) -> Result<T>) -> Result<T> {
         self.write(self.origin, f).map(|(value, _)| value)
+    }
+
+    /// The time now, by this library's clock (UTC unix milliseconds).
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Reads on a connection of its own: never waits for a write in progress.

@@ -175,6 +175,14 @@ fn every_released_library_upgrades_to_the_fresh_schema_with_its_data() {
         if has_translations {
             assert_eq!(outdated, 1, "{}", fixture.display());
         }
+        // The audit trail made before still verifies, and the sign-off chain
+        // is the default until someone sets one.
+        let report = lib.audit().verify().unwrap();
+        assert!(report.first_problem().is_none(), "{}", fixture.display());
+        assert_eq!(
+            lib.workflow().chain().unwrap(),
+            valise_core::workflow::rules::Chain::default()
+        );
         // The upgraded library takes new writes like a fresh one.
         let saved = lib
             .posts()

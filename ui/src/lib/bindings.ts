@@ -242,7 +242,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -409,3 +409,54 @@ export type VerifyReport = { entries: number, intact: boolean,
  * being trustworthy.
  */
 problems: Array<AuditProblem>, };
+
+export type VoidedDiff = { step: string, signer: string, 
+/**
+ * Who gave it (the signer or their delegate).
+ */
+by: string, seq: number, signed_hash: ContentHash, current_hash: ContentHash, 
+/**
+ * From the signed canonical text to the current one (none if the signed
+ * text is not kept, which only an edited library file can cause).
+ */
+diff: Array<DiffRow> | null, };
+
+export type SignoffStatus = { post_id: string, signoff: PostSignoff, 
+/**
+ * The person the offered acts are for (`--as`, else who I am here).
+ */
+viewer: string | null, may_act: Array<MayAct>, voided: Array<VoidedDiff>, };
+
+export type BoardItem = { post_id: string, 
+/**
+ * The source version's title.
+ */
+title: string, source_lang: string, 
+/**
+ * The languages it has a version in, the source first.
+ */
+languages: Array<string>, state: OverallState, 
+/**
+ * The step it waits on (or was sent back from).
+ */
+current_step: string | null, 
+/**
+ * Why it cannot move on by itself, when it cannot.
+ */
+blocked: string | null, due: number | null, overdue: boolean, };
+
+export type InboxItem = { post_id: string, title: string, step: string, 
+/**
+ * Set when the person would sign as this signer's delegate.
+ */
+on_behalf_of: string | null, submitted_by: string, submitted_at: number, due: number | null, overdue: boolean, };
+
+export type Inbox = { person: string, 
+/**
+ * Oldest submission first.
+ */
+waiting: Array<InboxItem>, 
+/**
+ * The posts they submitted that are in sign-off, and where each stands.
+ */
+submitted: Array<BoardItem>, };

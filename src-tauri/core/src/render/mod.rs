@@ -186,7 +186,8 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
     }
 }
 
-const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "asset"];
+/// `asset:ID` and `post:ID` name an infographic and another post of the library.
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "asset", "post"];
 
 /// Keeps relative URLs and the allowed schemes; anything else (`javascript:`,
 /// `data:`, `vbscript:`, obfuscated with spaces or control characters) becomes
@@ -302,6 +303,26 @@ mod tests {
         ] {
             assert!(ok.contains(url), "{url} missing in {ok}");
         }
+    }
+
+    #[test]
+    fn links_to_other_posts_and_assets_keep_their_url() {
+        let html = to_html(
+            "[le sommet](post:0b5e0f7a-2d7c-4e53-9a1e-5d8c2f1e9a00) ![carte](asset:42)",
+            "en",
+        );
+        assert!(
+            html.contains("href=\"post:0b5e0f7a-2d7c-4e53-9a1e-5d8c2f1e9a00\""),
+            "{html}"
+        );
+        assert!(html.contains("src=\"asset:42\""), "{html}");
+        // In raw HTML too, where the sanitiser decides.
+        let raw = to_html(
+            "<a href=\"post:abc\">x</a> <a href=\"postx:abc\">y</a>",
+            "en",
+        );
+        assert!(raw.contains("href=\"post:abc\""), "{raw}");
+        assert!(!raw.contains("postx:"), "{raw}");
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0005_people_audit.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0006_signoff.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -106,6 +106,9 @@ pub enum RecordKind {
     Person,
     /// An entry of the audit trail (never updated or deleted).
     AuditEntry,
+    /// A post's sign-off (its id is the post's): an act or a voiding was
+    /// recorded, so panels, the inbox and the board look again.
+    Signoff,
 }
 
 impl RecordKind {
@@ -118,6 +121,7 @@ impl RecordKind {
             RecordKind::TranslationPlan => "translation_plan",
             RecordKind::Person => "person",
             RecordKind::AuditEntry => "audit_entry",
+            RecordKind::Signoff => "signoff",
         }
     }
 
@@ -130,6 +134,7 @@ impl RecordKind {
             "translation_plan" => RecordKind::TranslationPlan,
             "person" => RecordKind::Person,
             "audit_entry" => RecordKind::AuditEntry,
+            "signoff" => RecordKind::Signoff,
             _ => return None,
         })
     }
@@ -251,6 +256,18 @@ impl<'c> WriteTx<'c> {
             lang: lang.map(str::to_string),
             counter: 0,
         });
+    }
+
+    /// The posts whose records of `kind` this transaction touched so far, each once.
+    pub(crate) fn touched_posts(&self, kind: RecordKind) -> Vec<String> {
+        // An import touches thousands of posts: a set keeps this linear.
+        let mut seen = std::collections::HashSet::new();
+        self.touched
+            .borrow()
+            .iter()
+            .filter(|c| c.kind == kind && seen.insert(c.post.clone()))
+            .map(|c| c.post.clone())
+            .collect()
     }
 
     /// Writes the change set and the counters, then commits.

@@ -1,23 +1,35 @@
 //! Sign-off: the people of a library and their signing keys (`people`, `keys`),
 //! this desktop's secrets and chosen identity (`secrets`, `identity`), and the
 //! append-only, hash-chained, signed audit trail (`audit`, `verify`); the
-//! pure rules of the chain, content hashes and preflight (`rules`).
+//! pure rules of the chain, content hashes and preflight (`rules`); and their
+//! wiring: the stored chain (`chain_store`), acts and voidings as audit entries
+//! (`acts`), a post's sign-off (`signoff`), the board and inbox (`board`) and
+//! the preflight's facts (`checks`).
 //!
 //! Secret keys stay on the desktop that made them (the secret store); the
 //! library holds only public keys, so a copied library can be verified but not
 //! signed in someone else's name.
 
+mod acts;
 pub mod audit;
+mod board;
+mod chain_store;
+pub mod checks;
 pub mod identity;
 pub mod keys;
 pub mod people;
 pub mod rules;
 pub mod secrets;
+mod signoff;
 pub mod verify;
 
 pub use audit::{append, AuditEntry, NewEntry};
+pub use board::{BoardItem, Inbox, InboxItem};
+pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
 pub use people::{Chosen, People, Person, PersonKey};
 pub use secrets::{Secret, SecretStore};
+pub(crate) use signoff::record_voids_of_write;
+pub use signoff::{Signoff, SignoffStatus, VoidedDiff};
 pub use verify::{Audit, AuditProblem, ProblemKind, VerifyReport};

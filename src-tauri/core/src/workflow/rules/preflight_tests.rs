@@ -51,6 +51,7 @@ fn approved() -> Vec<Act> {
 fn signoff(acts: &[Act], body: &str) -> PostSignoff {
     let chain = chain();
     evaluate(&chain, acts, &scope_hashes(&chain, &versions(body)), 10_000)
+        .expect("the hashes come from the same chain")
 }
 
 fn lang(code: &str, completeness: Completeness) -> LanguageState {
@@ -142,7 +143,8 @@ fn changes_requested_quote_the_comment() {
 fn a_step_nobody_may_sign_is_named() {
     let chain = Chain::default();
     let acts = [act(1, ActKind::Submit, "ed", None, "Texte.")];
-    let s = evaluate(&chain, &acts, &scope_hashes(&chain, &versions("Texte.")), 0);
+    let s = evaluate(&chain, &acts, &scope_hashes(&chain, &versions("Texte.")), 0)
+        .expect("the hashes come from the same chain");
     assert_eq!(codes(&run(&s, &[], &[], &[]))[0], CheckCode::NoSigners);
 }
 

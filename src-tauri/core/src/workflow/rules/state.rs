@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::chain::Chain;
 use super::content::{content_hash, ContentHash, VersionContent};
+use crate::error::{Error, Result};
 
 /// What an act does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -229,12 +230,21 @@ fn approval_of(act: &Act) -> Approval {
 /// text there now, so a validator never signs identical text twice. It counts
 /// only if its signer is still a signer of the step (the chain may have changed),
 /// and each signer counts once, however many times or by whom they signed.
-pub fn evaluate(chain: &Chain, acts: &[Act], current: &[ContentHash], now: i64) -> PostSignoff {
-    assert_eq!(
-        chain.steps.len(),
-        current.len(),
-        "evaluate needs one current hash per step of the chain"
-    );
+///
+/// Refused (not a panic: the caller made the hashes) when `current` does not
+/// hold one hash per step.
+pub fn evaluate(
+    chain: &Chain,
+    acts: &[Act],
+    current: &[ContentHash],
+    now: i64,
+) -> Result<PostSignoff> {
+    if chain.steps.len() != current.len() {
+        return Err(Error::ScopeMismatch {
+            steps: chain.steps.len(),
+            hashes: current.len(),
+        });
+    }
     // The submission in force: the latest submit not followed by a withdraw.
     let mut submit: Option<&Act> = None;
     let mut withdraw: Option<&Act> = None;
@@ -358,7 +368,7 @@ pub fn evaluate(chain: &Chain, acts: &[Act], current: &[ContentHash], now: i64) 
         }
         (Some(_), _, None, None) => OverallState::Approved,
     };
-    PostSignoff {
+    Ok(PostSignoff {
         state,
         submission: submit.map(|s| Submission {
             by: s.by.clone(),
@@ -368,5 +378,5 @@ pub fn evaluate(chain: &Chain, acts: &[Act], current: &[ContentHash], now: i64) 
         }),
         steps,
         overdue,
-    }
+    })
 }

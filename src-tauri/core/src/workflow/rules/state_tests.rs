@@ -63,6 +63,7 @@ impl Post {
     fn status(&self) -> PostSignoff {
         let current = scope_hashes(&self.chain, &self.versions);
         evaluate(&self.chain, &self.acts, &current, self.now)
+            .expect("the hashes come from the same chain")
     }
 
     /// Checks and records `p`, as the wiring will.
@@ -518,4 +519,12 @@ fn each_person_is_offered_what_they_may_do() {
     assert!(!kinds(&post, "carol")
         .iter()
         .any(|k| k.0 == ActKind::Approve));
+}
+
+#[test]
+fn evaluating_with_a_hash_missing_for_a_step_is_an_error_not_a_panic() {
+    let chain = three_steps();
+    let hashes = scope_hashes(&chain, &[version("fr", "Texte.")]);
+    let err = evaluate(&chain, &[], &hashes[..2], T0).unwrap_err();
+    assert_eq!(err.code(), "scope_mismatch");
 }
