@@ -72,6 +72,11 @@ pub fn run() {
             commands::people::whoami,
             commands::people::choose_me,
             commands::people::add_person,
+            commands::signoff::signoff_status,
+            commands::signoff::signoff_act,
+            commands::signoff::pipeline_board,
+            commands::signoff::my_inbox,
+            commands::signoff::preflight,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

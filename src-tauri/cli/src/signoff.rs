@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use valise_core::workflow::rules::{DiffRow, OverallState, StepState};
-use valise_core::{clock, AuditEntry, Library};
+use valise_core::{clock, workflow, AuditEntry, Library};
 
 use crate::{print_json, write_line, Failure};
 
@@ -115,13 +115,7 @@ pub fn signoff(
     let face = lib.signoff();
     match cmd {
         SignoffCommand::Submit { id, due, comment } => {
-            let due = due
-                .map(|d| {
-                    clock::from_text(&d).ok_or_else(|| {
-                        format!("'{d}' is not a date: write YYYY-MM-DD or an RFC 3339 date-time")
-                    })
-                })
-                .transpose()?;
+            let due = due.as_deref().map(workflow::due_from_text).transpose()?;
             let me = lib.people().acting(as_person)?;
             let e = face.submit(&me, &id, due, comment.as_deref().unwrap_or(""))?;
             recorded(out, &e)

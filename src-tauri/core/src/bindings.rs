@@ -28,8 +28,8 @@ use crate::workflow::rules::{
     Submission, VoidedApproval,
 };
 use crate::workflow::{
-    AuditEntry, AuditProblem, BoardItem, Inbox, InboxItem, Person, PersonKey, ProblemKind,
-    SignoffStatus, VerifyReport, VoidedDiff,
+    ActRequest, AuditEntry, AuditProblem, BoardItem, Inbox, InboxItem, Person, PersonKey,
+    ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
 };
 use crate::LibraryOverview;
 
@@ -114,6 +114,7 @@ pub fn typescript() -> String {
         decl::<VerifyReport>(&cfg),
         decl::<VoidedDiff>(&cfg),
         decl::<SignoffStatus>(&cfg),
+        decl::<ActRequest>(&cfg),
         decl::<BoardItem>(&cfg),
         decl::<InboxItem>(&cfg),
         decl::<Inbox>(&cfg),

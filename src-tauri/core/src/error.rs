@@ -117,6 +117,14 @@ pub enum Error {
     #[error("Nobody has approved step '{step}' of this post yet, so there is no signed text to compare with.")]
     NothingSigned { step: String },
 
+    #[error("To {act}, say which step of the chain (see `valise workflow show`).")]
+    StepNeeded { act: String },
+
+    #[error(
+        "'{text}' is not a date: write YYYY-MM-DD or an RFC 3339 date-time (2026-11-25T17:00:00Z)."
+    )]
+    BadDate { text: String },
+
     #[error("The sign-off of this post was evaluated with {hashes} content hash(es) for a chain of {steps} step(s); this is a bug in Valise, please report it.")]
     ScopeMismatch { steps: usize, hashes: usize },
 
@@ -196,6 +204,8 @@ impl Error {
             Error::SignoffRefused(r) => r.code(),
             Error::StepNotInChain { .. } => "step_not_in_chain",
             Error::NothingSigned { .. } => "nothing_signed",
+            Error::StepNeeded { .. } => "step_needed",
+            Error::BadDate { .. } => "bad_date",
             Error::ScopeMismatch { .. } => "scope_mismatch",
             Error::PersonNotFound { .. } => "person_not_found",
             Error::PersonExists { .. } => "person_exists",

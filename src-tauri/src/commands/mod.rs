@@ -6,6 +6,7 @@ pub mod library;
 pub mod people;
 pub mod posts;
 pub mod revisions;
+pub mod signoff;
 pub mod translations;
 
 use valise_core::error::ErrorReport;

@@ -3,7 +3,11 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
+  ActRequest,
+  BoardItem,
   ChangeSet,
+  FailedCheck,
+  Inbox,
   ErrorReport,
   ImportReport,
   LibraryOverview,
@@ -20,6 +24,7 @@ import type {
   SaveOutcome,
   SaveRequest,
   SearchHit,
+  SignoffStatus,
   TextStats,
   TranslationSave,
   TranslationStatus,
@@ -86,6 +91,17 @@ export const chooseMe = (person: string) => invoke<Person>('choose_me', { person
 
 export const addPerson = (name: string, email: string, backendUser: string | null) =>
   invoke<Person>('add_person', { name, email, backendUser });
+
+export const signoffStatus = (id: string) => invoke<SignoffStatus>('signoff_status', { id });
+
+export const signoffAct = (id: string, request: ActRequest) =>
+  invoke<SignoffStatus>('signoff_act', { id, request });
+
+export const pipelineBoard = () => invoke<BoardItem[]>('pipeline_board');
+
+export const myInbox = () => invoke<Inbox | null>('my_inbox');
+
+export const preflight = (id: string) => invoke<FailedCheck[]>('preflight', { id });
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {

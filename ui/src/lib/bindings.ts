@@ -427,6 +427,29 @@ export type SignoffStatus = { post_id: string, signoff: PostSignoff,
  */
 viewer: string | null, may_act: Array<MayAct>, voided: Array<VoidedDiff>, };
 
+export type ActRequest = { kind: ActKind, 
+/**
+ * The step approved or sent back (approve, request changes).
+ */
+step: string | null, 
+/**
+ * Signing as this signer's delegate (approve).
+ */
+on_behalf_of: string | null, 
+/**
+ * The public comment (required to request changes).
+ */
+comment: string, 
+/**
+ * Kept in the audit trail with the act, not shown on the panel.
+ */
+private_note: string | null, 
+/**
+ * For a submission: `YYYY-MM-DD` (due by the end of that day, UTC) or an
+ * RFC 3339 date-time.
+ */
+due: string | null, };
+
 export type BoardItem = { post_id: string, 
 /**
  * The source version's title.

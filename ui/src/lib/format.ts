@@ -26,6 +26,11 @@ export function fullDate(iso: string): string {
   return Number.isNaN(time) ? iso : fullFormat.format(time);
 }
 
+/** A time the core gives as UTC unix milliseconds (sign-off acts). */
+export function fullDateOfMs(ms: number): string {
+  return fullFormat.format(ms);
+}
+
 export function plural(count: number, one: string, many: string = `${one}s`): string {
   return `${count.toLocaleString('en-GB')} ${count === 1 ? one : many}`;
 }

@@ -4,7 +4,8 @@
 //! pure rules of the chain, content hashes and preflight (`rules`); and their
 //! wiring: the stored chain (`chain_store`), acts and voidings as audit entries
 //! (`acts`), a post's sign-off (`signoff`), the board and inbox (`board`) and
-//! the preflight's facts (`checks`).
+//! the preflight's facts (`checks`), and acts as the window sends them
+//! (`request`).
 //!
 //! Secret keys stay on the desktop that made them (the secret store); the
 //! library holds only public keys, so a copied library can be verified but not
@@ -18,6 +19,7 @@ pub mod checks;
 pub mod identity;
 pub mod keys;
 pub mod people;
+mod request;
 pub mod rules;
 pub mod secrets;
 mod signoff;
@@ -29,6 +31,7 @@ pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
 pub use people::{Chosen, People, Person, PersonKey};
+pub use request::{due_from_text, ActRequest};
 pub use secrets::{Secret, SecretStore};
 pub(crate) use signoff::record_voids_of_write;
 pub use signoff::{Signoff, SignoffStatus, VoidedDiff};

@@ -1,0 +1,90 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import SignoffPanel from '../components/SignoffPanel.svelte';
+import type { ActRequest, Approval, PostSignoff, StepStatus } from '../lib/bindings';
+
+const HASH_A = 'v1:' + 'a'.repeat(64);
+const HASH_B = 'v1:' + 'b'.repeat(64);
+
+function approval(by: string, seq: number, hash = HASH_A): Approval {
+  return { signer: by, by, on_behalf_of: null, at: Date.UTC(2026, 10, 25, 9, seq), comment: '', seq, signed_hash: hash };
+}
+
+function step(over: Partial<StepStatus> & { name: string }): StepStatus {
+  return {
+    languages: null,
+    state: 'waiting',
+    ready: false,
+    approvals: [],
+    counted: 0,
+    required: 1,
+    voided: [],
+    changes_requested: null,
+    current_hash: HASH_A,
+    overdue: false,
+    ...over,
+  };
+}
+
+/** Proofreading signed by alice, then the text changed: voided; head of unit waiting. */
+const voided: PostSignoff = {
+  state: { state: 'in_signoff', step: 0, name: 'proofreading' },
+  submission: { by: 'eve', at: Date.UTC(2026, 10, 24), due: null, comment: '' },
+  overdue: false,
+  steps: [
+    step({
+      name: 'proofreading',
+      state: 'voided_by_change',
+      ready: true,
+      current_hash: HASH_B,
+      voided: [{ approval: approval('alice', 3), current_hash: HASH_B }],
+    }),
+    step({ name: 'head', state: 'waiting' }),
+  ],
+};
+
+describe('the sign-off panel', () => {
+  it('shows each step, a voided approval with what changed, and the acts allowed', async () => {
+    const acts: ActRequest[] = [];
+    render(SignoffPanel, {
+      signoff: voided,
+      may: [
+        { kind: 'approve', step: 'proofreading', on_behalf_of: null },
+        { kind: 'request_changes', step: 'proofreading', on_behalf_of: null },
+      ],
+      me: 'alice',
+      diffs: {
+        proofreading: [
+          { kind: 'same', text: '# fr' },
+          { kind: 'changed', parts: [{ change: 'removed', text: 'lundi' }, { change: 'added', text: 'mardi' }] },
+        ],
+      },
+      busy: false,
+      onact: (a: ActRequest) => acts.push(a),
+    });
+    const steps = screen.getAllByTestId('signoff-step');
+    expect(steps.map((s) => s.dataset.state)).toEqual(['voided_by_change', 'waiting']);
+    expect(screen.getByTestId('signoff-state').textContent).toContain('In sign-off: proofreading (step 1)');
+    const diff = within(steps[0]).getByTestId('signed-diff');
+    expect(diff.querySelector('del')?.textContent).toBe('lundi');
+    expect(diff.querySelector('ins')?.textContent).toBe('mardi');
+    expect(diff.textContent).not.toContain('# fr');
+
+    // Asking for changes needs a comment first.
+    const request = within(steps[0]).getByTestId('act-request_changes') as HTMLButtonElement;
+    expect(request.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('signoff-comment'), { target: { value: 'Relire le titre' } });
+    expect(request.disabled).toBe(false);
+
+    await fireEvent.click(within(steps[0]).getByTestId('act-approve'));
+    expect(acts).toEqual([
+      { kind: 'approve', step: 'proofreading', on_behalf_of: null, comment: 'Relire le titre', private_note: null, due: null },
+    ]);
+  });
+
+  it('offers nothing to sign until someone is chosen', () => {
+    render(SignoffPanel, { signoff: voided, may: [], me: null, diffs: {}, busy: false, onact: () => {} });
+    expect(screen.queryByTestId('act-approve')).toBeNull();
+    expect(screen.getByTestId('signoff-panel').textContent).toContain('Choose who you are');
+  });
+});
