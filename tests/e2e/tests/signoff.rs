@@ -2,7 +2,7 @@
 //! Ctrl+Enter; alice approves proofreading from the CLI and the panel shows
 //! it; eve edits the text and the approval shows as voided with what changed;
 //! alice, chosen in the window, approves again; carol signs the last step;
-//! preflight passes; the pipeline board and alice's inbox show where posts stand.
+//! preflight passes, in the panel and on the command line; the pipeline board and alice's inbox show where posts stand.
 
 #[allow(dead_code)] // helpers shared with the other scenarios
 mod support;
@@ -105,6 +105,8 @@ async fn a_post_is_signed_off_in_the_window_and_a_change_voids_the_signature() {
     app.wait_for_text("[data-testid=signoff-state]", "In sign-off: proofreading")
         .await;
     wait_for_steps(&app, "proofreading is ready", &["ready", "waiting"]).await;
+    app.wait_for_text("[data-testid=preflight]", "proofreading")
+        .await;
 
     // 2. Alice approves from the command line: the open panel follows.
     cli(
@@ -178,6 +180,8 @@ async fn a_post_is_signed_off_in_the_window_and_a_change_voids_the_signature() {
         None,
     );
     app.wait_for_text("[data-testid=signoff-state]", "Approved")
+        .await;
+    app.wait_for_text("[data-testid=preflight]", "Ready to publish")
         .await;
     app.screenshot("41-signoff-approved").await;
     let (code, out, err) = cli_status(&library, &["preflight", &id], None);

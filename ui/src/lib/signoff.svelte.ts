@@ -2,11 +2,13 @@
 // on this desktop: refreshed when the post or its acts change, acts sent one
 // at a time (a refusal says why and records nothing).
 import * as api from './api';
-import type { ActRequest, ChangeSet, DiffRow, SignoffStatus } from './bindings';
+import type { ActRequest, ChangeSet, DiffRow, FailedCheck, SignoffStatus } from './bindings';
 import { notices } from './notices.svelte';
 
 export class SignoffState {
   status = $state.raw<SignoffStatus | null>(null);
+  /** What still stands between the post and publishing (empty: ready). */
+  checks = $state.raw<FailedCheck[] | null>(null);
   busy = $state(false);
   #seq = 0;
   #loading: Promise<void> = Promise.resolve();
@@ -34,11 +36,15 @@ export class SignoffState {
     const seq = ++this.#seq;
     if (!id) {
       this.status = null;
+      this.checks = null;
       return;
     }
     try {
-      const status = await api.signoffStatus(id);
-      if (seq === this.#seq) this.status = status;
+      const [status, checks] = await Promise.all([api.signoffStatus(id), api.preflight(id)]);
+      if (seq === this.#seq) {
+        this.status = status;
+        this.checks = checks;
+      }
     } catch (error) {
       if (seq === this.#seq) notices.report(error, 'The sign-off of this post could not be read');
     }
@@ -50,6 +56,7 @@ export class SignoffState {
     this.busy = true;
     try {
       this.status = await api.signoffAct(id, request);
+      this.checks = await api.preflight(id);
       return true;
     } catch (error) {
       notices.report(error, 'Nothing was recorded');

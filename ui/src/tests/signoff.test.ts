@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import SignoffPanel from '../components/SignoffPanel.svelte';
-import type { ActRequest, Approval, PostSignoff, StepStatus } from '../lib/bindings';
+import type { ActRequest, Approval, FailedCheck, PostSignoff, StepStatus } from '../lib/bindings';
 
 const HASH_A = 'v1:' + 'a'.repeat(64);
 const HASH_B = 'v1:' + 'b'.repeat(64);
@@ -46,6 +46,7 @@ const voided: PostSignoff = {
 describe('the sign-off panel', () => {
   it('shows each step, a voided approval with what changed, and the acts allowed', async () => {
     const acts: ActRequest[] = [];
+    const gone: string[] = [];
     render(SignoffPanel, {
       signoff: voided,
       may: [
@@ -60,7 +61,15 @@ describe('the sign-off panel', () => {
         ],
       },
       busy: false,
+      checks: [
+        {
+          code: 'approval_voided',
+          message: 'Proofreading: the approval by alice no longer matches the text.',
+          go_to: { post_id: 'p', lang: null, field: null, step: 'proofreading' },
+        },
+      ],
       onact: (a: ActRequest) => acts.push(a),
+      ongo: (c: FailedCheck) => gone.push(c.code),
     });
     const steps = screen.getAllByTestId('signoff-step');
     expect(steps.map((s) => s.dataset.state)).toEqual(['voided_by_change', 'waiting']);
@@ -76,6 +85,11 @@ describe('the sign-off panel', () => {
     await fireEvent.input(screen.getByTestId('signoff-comment'), { target: { value: 'Relire le titre' } });
     expect(request.disabled).toBe(false);
 
+    const preflight = screen.getByTestId('preflight');
+    expect(preflight.dataset.ready).toBe('false');
+    await fireEvent.click(within(preflight).getByRole('button', { name: 'Go there' }));
+    expect(gone).toEqual(['approval_voided']);
+
     await fireEvent.click(within(steps[0]).getByTestId('act-approve'));
     expect(acts).toEqual([
       { kind: 'approve', step: 'proofreading', on_behalf_of: null, comment: 'Relire le titre', private_note: null, due: null },
@@ -83,7 +97,17 @@ describe('the sign-off panel', () => {
   });
 
   it('offers nothing to sign until someone is chosen', () => {
-    render(SignoffPanel, { signoff: voided, may: [], me: null, diffs: {}, busy: false, onact: () => {} });
+    render(SignoffPanel, {
+      signoff: voided,
+      may: [],
+      me: null,
+      diffs: {},
+      busy: false,
+      checks: [],
+      onact: () => {},
+      ongo: () => {},
+    });
+    expect(screen.getByTestId('preflight').textContent).toContain('Ready to publish');
     expect(screen.queryByTestId('act-approve')).toBeNull();
     expect(screen.getByTestId('signoff-panel').textContent).toContain('Choose who you are');
   });
