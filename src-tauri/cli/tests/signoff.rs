@@ -135,7 +135,7 @@ fn submit_approve_and_status_show_each_step_with_who_and_whether_it_is_valid() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].ends_with("in sign-off at step 2 (head)"), "{text}");
     assert!(
-        lines[1].contains("submitted\ted\t") && lines[1].contains("due 2030-01-15T00:00:00.000Z"),
+        lines[1].contains("submitted\ted\t") && lines[1].contains("due 2030-01-15T23:59:59.999Z"),
         "{text}"
     );
     assert!(
@@ -155,7 +155,8 @@ fn submit_approve_and_status_show_each_step_with_who_and_whether_it_is_valid() {
     let json = lib.json(&["signoff", "status", &id, "--json"]);
     assert_eq!(json["signoff"]["state"]["state"], "approved");
     assert_eq!(json["signoff"]["steps"][1]["approvals"][0]["by"], "carol");
-    assert_eq!(json["signoff"]["submission"]["due"], 1_894_665_600_000_i64);
+    // A bare date is due by the end of that day (UTC).
+    assert_eq!(json["signoff"]["submission"]["due"], 1_894_751_999_999_i64);
 }
 
 #[test]
