@@ -170,6 +170,10 @@ export type BlockStatus = {
  */
 block: string, kind: BlockKind, state: BlockState, 
 /**
+ * `state.needs_work()`, carried so the window does not restate the rule.
+ */
+needs_work: boolean, 
+/**
  * The source block's text now (empty for an orphaned block).
  */
 source: string, translation: string, 

@@ -11,11 +11,6 @@ import { latestOnly } from './coalesce';
 import { notices } from './notices.svelte';
 import { AUTOSAVE_MS, RETRY_MS, type SaveState } from './session.svelte';
 
-/** The blocks that still need the translator: outdated or missing. */
-export function needsWork(block: BlockStatus): boolean {
-  return block.state === 'outdated' || block.state === 'missing';
-}
-
 export class TranslationSession {
   /** The post's languages and their states, as last read. */
   status = $state.raw<TranslationStatus | null>(null);

@@ -14,6 +14,7 @@ function block(over: Partial<BlockStatus> & { block: string }): BlockStatus {
   return {
     kind: 'paragraph',
     state: 'current',
+    needs_work: false,
     source: `Source ${over.block}.`,
     translation: `Translation ${over.block}.`,
     translated_from: null,
@@ -33,6 +34,7 @@ function englishStatus(blocks?: BlockStatus[]): TranslationStatus {
     block({
       block: 'bbbb2222',
       state: 'outdated',
+      needs_work: true,
       source: 'Lundi soir.',
       translation: 'Sunday evening.',
       translated_from: 'Dimanche soir.',
@@ -42,7 +44,7 @@ function englishStatus(blocks?: BlockStatus[]): TranslationStatus {
         { change: 'same', text: ' soir.' },
       ],
     }),
-    block({ block: 'cccc3333', state: 'missing', source: 'Trois.', translation: '' }),
+    block({ block: 'cccc3333', state: 'missing', needs_work: true, source: 'Trois.', translation: '' }),
   ];
   en.completeness = { state: 'outdated', outdated: 1, missing: 1, orphaned: 0 };
   return status;

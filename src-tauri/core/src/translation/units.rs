@@ -45,6 +45,15 @@ pub enum BlockState {
     Orphaned,
 }
 
+impl BlockState {
+    /// Whether the translator still has to do something here: an outdated or
+    /// missing block does; a current one is done and an orphaned one is only
+    /// shown for reference (its source is gone).
+    pub fn needs_work(self) -> bool {
+        matches!(self, BlockState::Outdated | BlockState::Missing)
+    }
+}
+
 /// One block of a translation beside its source block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BlockStatus {
@@ -52,6 +61,8 @@ pub struct BlockStatus {
     pub block: String,
     pub kind: BlockKind,
     pub state: BlockState,
+    /// `state.needs_work()`, carried so the window does not restate the rule.
+    pub needs_work: bool,
     /// The source block's text now (empty for an orphaned block).
     pub source: String,
     pub translation: String,
@@ -84,6 +95,7 @@ pub fn status(source: &[Block], units: &[Unit]) -> Vec<BlockStatus> {
         block: u.block.clone(),
         kind: kind_of_text(&u.block, &u.text),
         state: BlockState::Orphaned,
+        needs_work: BlockState::Orphaned.needs_work(),
         source: String::new(),
         translation: u.text.clone(),
         translated_from: u.source_text.clone(),
@@ -112,6 +124,7 @@ pub fn status(source: &[Block], units: &[Unit]) -> Vec<BlockStatus> {
             block: block.id.clone(),
             kind: block.kind,
             state,
+            needs_work: state.needs_work(),
             source: block.text.clone(),
             translation,
             translated_from: from,

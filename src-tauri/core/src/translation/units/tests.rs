@@ -79,10 +79,14 @@ fn inserted_and_deleted_source_blocks_are_missing_and_orphaned() {
     // Replaced by a paragraph with nothing in common: a new block.
     let mut edited = vec![src[0].clone()];
     edited.extend(continue_ids(&src[1..], "Un.\n\nNouveau.\n\nTrois."));
+    let st = status(&edited, &units);
     assert_eq!(
-        states(&status(&edited, &units)),
+        states(&st),
         vec![Current, Current, Orphaned, Missing, Current]
     );
+    // Only the missing block asks for the translator; the orphan is shown for reference.
+    let todo: Vec<bool> = st.iter().map(|b| b.needs_work).collect();
+    assert_eq!(todo, vec![false, false, false, true, false]);
     let mut edited = vec![src[0].clone()];
     edited.extend(continue_ids(&src[1..], "Un.\n\nTrois.\n\n# Nouveau titre"));
     let st = status(&edited, &units);
