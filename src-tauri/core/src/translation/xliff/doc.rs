@@ -107,6 +107,32 @@ pub struct UnitIn {
     pub extras: Extras,
 }
 
+/// The units of a file or body in document order, groups flattened: both
+/// versions nest units in `<group>`s, under their own element name.
+pub fn collect_units(
+    parent: &Element,
+    ns: &str,
+    unit_name: &str,
+    read: &dyn Fn(&Element) -> UnitIn,
+    units: &mut Vec<UnitIn>,
+) {
+    for e in parent.elements().filter(|e| e.ns == ns) {
+        if e.name == "group" {
+            collect_units(e, ns, unit_name, read, units);
+        } else if e.name == unit_name {
+            units.push(read(e));
+        }
+    }
+}
+
+/// A document must hold at least one `<file>` to be worth importing.
+pub fn at_least_one_file(files: Vec<FileIn>) -> Result<Vec<FileIn>, String> {
+    if files.is_empty() {
+        return Err("it has no <file> element".into());
+    }
+    Ok(files)
+}
+
 /// Whether two segments say the same: the same codes in the same places and
 /// the same words, however the white space between them was laid out.
 pub fn same_segment(a: &[Item], b: &[Item]) -> bool {

@@ -150,7 +150,7 @@ pub fn read(root: &Element) -> Result<Vec<FileIn>, String> {
             .flatten();
         let mut units = Vec::new();
         if let Some(body) = f.child(NS, "body") {
-            collect_units(body, &mut units);
+            doc::collect_units(body, NS, "trans-unit", &unit, &mut units);
         }
         files.push(FileIn {
             post: need("original")?,
@@ -160,21 +160,7 @@ pub fn read(root: &Element) -> Result<Vec<FileIn>, String> {
             units,
         });
     }
-    if files.is_empty() {
-        return Err("it has no <file> element".into());
-    }
-    Ok(files)
-}
-
-/// Trans-units of a body, inside groups too.
-fn collect_units(parent: &Element, units: &mut Vec<UnitIn>) {
-    for e in parent.elements().filter(|e| e.ns == NS) {
-        match e.name.as_str() {
-            "group" => collect_units(e, units),
-            "trans-unit" => units.push(unit(e)),
-            _ => {}
-        }
-    }
+    doc::at_least_one_file(files)
 }
 
 fn unit(e: &Element) -> UnitIn {

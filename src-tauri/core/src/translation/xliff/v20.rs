@@ -171,7 +171,7 @@ pub fn read(root: &Element) -> Result<Vec<FileIn>, String> {
             .transpose()?
             .flatten();
         let mut units = Vec::new();
-        collect_units(f, &mut units);
+        doc::collect_units(f, NS, "unit", &unit, &mut units);
         files.push(FileIn {
             post: f
                 .attr("original")
@@ -183,20 +183,7 @@ pub fn read(root: &Element) -> Result<Vec<FileIn>, String> {
             units,
         });
     }
-    if files.is_empty() {
-        return Err("it has no <file> element".into());
-    }
-    Ok(files)
-}
-
-fn collect_units(parent: &Element, units: &mut Vec<UnitIn>) {
-    for e in parent.elements().filter(|e| e.ns == NS) {
-        match e.name.as_str() {
-            "group" => collect_units(e, units),
-            "unit" => units.push(unit(e)),
-            _ => {}
-        }
-    }
+    doc::at_least_one_file(files)
 }
 
 /// A unit: the sources and targets of its segments (a tool may have split
