@@ -31,9 +31,38 @@ function valise_register_record_routes(): void
         [
             'methods' => 'PUT',
             'callback' => 'valise_record_put',
-            'permission_callback' => 'valise_can_sync',
+            'permission_callback' => 'valise_may_write_record',
         ],
     ]);
+}
+
+/**
+ * The chain, the site's languages and people's keys decide whose approvals
+ * count, so only people who may publish change them; anyone else who syncs may
+ * write their own person record (a key for a new desktop) and the other kinds.
+ */
+function valise_may_write_record(WP_REST_Request $request)
+{
+    if (!valise_can_sync()) {
+        return false;
+    }
+    if (current_user_can('publish_posts')) {
+        return true;
+    }
+    $kind = $request['kind'];
+    if ($kind === 'chain' || $kind === 'site') {
+        return valise_error('valise_not_allowed', "Only people who may publish can change the site's $kind record.", 403);
+    }
+    if ($kind === 'person') {
+        $login = wp_get_current_user()->user_login;
+        $stored = valise_record('person', $request['id']);
+        $params = $request->get_json_params();
+        $new = is_array($params['body'] ?? null) ? ($params['body']['backend_user'] ?? null) : null;
+        if ($new !== $login || ($stored !== null && ($stored['body']['backend_user'] ?? null) !== $login)) {
+            return valise_error('valise_not_allowed', "You may change only your own person record (the one whose backend_user is $login).", 403);
+        }
+    }
+    return true;
 }
 
 /** A stored record as [rev, body] (body decoded), or null. */

@@ -172,10 +172,9 @@ function valise_gate(string $group, array $override, int $post_id)
 {
     $failed = valise_preflight($group, $override);
     if (!$failed) {
-        if ($post_id) {
-            $GLOBALS['valise_gate_passed'][$post_id] = true;
-        }
-        $GLOBALS['valise_gate_passed']['new'] = true;
+        // Tells the wp_insert_post_data gate (admin-gate.php) not to judge it again
+        // on the stored text, which this request is about to change.
+        $GLOBALS['valise_gate_passed'][$post_id ?: 'new'] = true;
         return null;
     }
     $messages = implode(' ', array_column($failed, 'message'));
