@@ -126,8 +126,8 @@ add_action('before_delete_post', static fn ($id) => valise_tombstone((int) $id, 
 
 // --- finding versions through REST -------------------------------------------
 
-// GET /wp/v2/posts?valise_version_uid=U or ?valise_post_uid=G (any status the
-// user may read; add status=any... as usual).
+// GET /wp/v2/posts?valise_version_uid=U or ?valise_post_uid=G (with status=any
+// for drafts too, as for any query).
 add_filter('rest_post_query', static function (array $args, WP_REST_Request $request): array {
     foreach (['valise_version_uid', 'valise_post_uid'] as $key) {
         $value = $request->get_param($key);
