@@ -8,10 +8,15 @@ SHELL := /bin/bash
 # Arabic faces are the ones the UI asks for, so Arabic reads well on a fresh
 # machine). Tests and headless runs: Xvfb, WebKit's WebDriver, ImageMagick for
 # screenshots, cmark for the benchmark, translate-toolkit and xmllint for the
-# XLIFF round-trip and schema tests.
+# XLIFF round-trip and schema tests. A private WordPress for the sync tests and
+# `make wordpress`: Debian's WordPress and a theme, MariaDB, PHP's CLI with
+# mysqli, intl (NFC for the content hash), curl (the checks); apt also brings
+# apache2, the package's declared web server, which these targets do not use.
 SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev pkg-config curl fonts-noto-core \
-	xvfb xauth webkit2gtk-driver imagemagick cmark python3-translate libxml2-utils
+	xvfb xauth webkit2gtk-driver imagemagick cmark python3-translate libxml2-utils \
+	wordpress wordpress-theme-twentytwentythree mariadb-server php-cli php-mysql \
+	php-intl php-curl
 
 APP := target/debug/valise-app
 CLI := target/debug/valise
@@ -19,7 +24,8 @@ DEMO_LIBRARY := target/demo/library.sqlite3
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test system-deps node-deps ui app demo tauri-driver lint unit ui-test e2e bindings bench clean-demo
+.PHONY: run test system-deps node-deps ui app demo tauri-driver lint unit ui-test e2e bindings bench clean-demo \
+	wordpress wordpress-stop wordpress-test
 
 ## Setup ---------------------------------------------------------------------
 
@@ -70,9 +76,31 @@ run: demo
 	    xvfb-run -a -s "-screen 0 1280x820x24" $(APP) --library $(DEMO_LIBRARY); \
 	fi
 
+## A private WordPress to try Valise against ----------------------------------
+
+WP_DIR := target/wordpress/site
+
+wordpress: system-deps
+	@if [ -f $(WP_DIR).json ] && curl -fs -o /dev/null "$$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["url"])' $(WP_DIR).json)/wp-json/"; then \
+	    echo "A site is already running:"; \
+	else \
+	    [ -x $(WP_DIR)/stop ] && $(WP_DIR)/stop; rm -rf $(WP_DIR) $(WP_DIR).json; mkdir -p $(dir $(WP_DIR)); \
+	    tests/wordpress/start $(WP_DIR) > $(WP_DIR).json || exit 1; \
+	fi
+	@python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); \
+	print("  site:      " + s["url"] + "/"); \
+	print("  wp-admin:  " + s["url"] + "/wp-admin/  (login " + s["admin"]["login"] + ", password " + s["admin"]["password"] + ")"); \
+	[print("  %-10s %-17s Application Password: %s" % (u["login"], u["role"], u["password"])) for u in s["users"]]; \
+	print("  run cron:  " + s["cron"]); \
+	print("  stop it:   make wordpress-stop   (everything it started is under $(WP_DIR))")' $(WP_DIR).json
+
+wordpress-stop:
+	@if [ -x $(WP_DIR)/stop ]; then $(WP_DIR)/stop && echo "Stopped the site in $(WP_DIR)."; else echo "No site in $(WP_DIR)."; fi
+	@rm -f $(WP_DIR).json
+
 ## Test ----------------------------------------------------------------------
 
-test: system-deps tauri-driver ui lint unit ui-test e2e
+test: system-deps tauri-driver ui lint unit wordpress-test ui-test e2e
 	@echo "All Valise tests passed."
 
 lint:
@@ -82,6 +110,11 @@ lint:
 
 unit:
 	cargo test -p valise-core -p valise-cli
+
+# The companion plugin on a real WordPress (two private sites, stopped even
+# when a check fails; under a minute).
+wordpress-test: system-deps
+	tests/wordpress/check
 
 ui-test: node-deps
 	cd ui && npm test

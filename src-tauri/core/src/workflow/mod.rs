@@ -24,6 +24,8 @@ pub mod rules;
 pub mod secrets;
 mod signoff;
 pub mod verify;
+#[cfg(test)]
+mod wp_vectors;
 
 pub use audit::{append, AuditEntry, NewEntry};
 pub use board::{BoardItem, Inbox, InboxItem};
