@@ -180,8 +180,12 @@ fn plan_and_apply(
             if let Some(base) = &plan.base {
                 state::set_base(tx, name, &key, base, latest)?;
             }
+            // The plan decides afresh for records already in the outbox: one
+            // whose change the backend now holds (a lost answer) leaves it.
             if plan.send || reads_back_otherwise(tx, &key, &plan)? {
                 state::queue(tx, name, &key)?;
+            } else {
+                state::unqueue(tx, name, &key)?;
             }
         }
         receive_audit(tx, name, &mut audit, latest, report)?;

@@ -332,6 +332,7 @@ mod tests {
     fn signed(seq: i64, prev: &str, key: &SigningKey, author: &str) -> AuditEntry {
         let author_key = hex(key.verifying_key().as_bytes());
         let mut e = AuditEntry {
+            chain: "c".into(),
             seq,
             id: format!("00000000-0000-4000-8000-{seq:012}"),
             format: audit::FORMAT,
