@@ -214,7 +214,10 @@ fn upgrade_to_2(conn: &Connection) -> Result<()> {
 /// entries it already holds (all signed here) join that chain.
 fn upgrade_to_10(conn: &Connection) -> Result<()> {
     let chain = crate::workflow::audit::own_chain(conn)?;
-    conn.execute("UPDATE audit_entries SET chain = ?1 WHERE chain = ''", [chain])?;
+    conn.execute(
+        "UPDATE audit_entries SET chain = ?1 WHERE chain = ''",
+        [chain],
+    )?;
     Ok(())
 }
 

@@ -57,7 +57,10 @@ fn last_origin(tx: &WriteTx, version_uid: &str) -> Result<Origin> {
         )?
         .query_row([version_uid], |r| r.get(0))
         .optional()?;
-    Ok(origin.as_deref().and_then(Origin::parse).unwrap_or(Origin::Window))
+    Ok(origin
+        .as_deref()
+        .and_then(Origin::parse)
+        .unwrap_or(Origin::Window))
 }
 
 fn write(tx: &WriteTx, record: &Record, kind: RevisionKind) -> Result<Applied> {
@@ -70,7 +73,13 @@ fn write(tx: &WriteTx, record: &Record, kind: RevisionKind) -> Result<Applied> {
                  ON CONFLICT (id) DO UPDATE SET yaml = excluded.yaml, changed_at = excluded.changed_at",
             )?
             .execute(params![c.yaml, tx.now()])?;
-            tx.touched(RecordKind::Chain, "chain", ChangeAction::Updated, "chain", None);
+            tx.touched(
+                RecordKind::Chain,
+                "chain",
+                ChangeAction::Updated,
+                "chain",
+                None,
+            );
             Ok(Applied::Done)
         }
     }
@@ -143,7 +152,13 @@ fn write_version(tx: &WriteTx, v: &VersionRecord, kind: RevisionKind) -> Result<
                 // An edit made elsewhere brings a post deleted here back.
                 tx.prepare_cached("UPDATE posts SET deleted_at = NULL WHERE id = ?1")?
                     .execute([row])?;
-                tx.touched(RecordKind::Post, &v.post, ChangeAction::Updated, &v.post, None);
+                tx.touched(
+                    RecordKind::Post,
+                    &v.post,
+                    ChangeAction::Updated,
+                    &v.post,
+                    None,
+                );
             }
             row
         }
@@ -184,7 +199,14 @@ fn write_version(tx: &WriteTx, v: &VersionRecord, kind: RevisionKind) -> Result<
     if let Some(other) = clash {
         if other.post.text != v.text {
             let from = last_origin(tx, &other.version_uid)?;
-            conflicts::keep(tx, &row, row.post.revision, row.post.revision, &other.post.text, from)?;
+            conflicts::keep(
+                tx,
+                &row,
+                row.post.revision,
+                row.post.revision,
+                &other.post.text,
+                from,
+            )?;
         }
     }
     Ok(Applied::Done)

@@ -96,9 +96,11 @@ async fn pull_all(
 }
 
 fn latest_change(c: &Connection) -> Result<i64> {
-    Ok(c.query_row("SELECT coalesce(max(id), 0) FROM change_sets", [], |r| {
-        r.get(0)
-    })?)
+    Ok(
+        c.query_row("SELECT coalesce(max(id), 0) FROM change_sets", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// The order plans are applied in: people and the chain before what names
@@ -134,7 +136,7 @@ fn plan_and_apply(
     cursor: &str,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let (latest, written) = lib.write(Origin::Sync, |tx| {
+    let (latest, _) = lib.write(Origin::Sync, |tx| {
         let row = state::backend(tx, name)?;
         let latest = latest_change(tx)?;
         for (change, _) in state::held(tx, name)? {
@@ -192,14 +194,11 @@ fn plan_and_apply(
         state::set_cursor(tx, name, cursor)?;
         Ok(latest)
     })?;
-    // Change sets up to here were planned; this sync's own one too, since
-    // its records' bases were set in it.
-    let planned = if written.changes.is_empty() {
-        latest
-    } else {
-        written.cursor
-    };
-    lib.write(Origin::Sync, |tx| state::set_local_cursor(tx, name, planned))?;
+    // Change sets up to `latest` were planned. This sync's own is planned
+    // again by the next: what it wrote agrees with the base and sends
+    // nothing, but a post it brought back brings back its other languages
+    // too (kept here while it was deleted), and those must be sent.
+    lib.write(Origin::Sync, |tx| state::set_local_cursor(tx, name, latest))?;
     Ok(())
 }
 
@@ -245,8 +244,10 @@ fn receive_audit(
                 .ok()
                 .and_then(|v| v.get("content_hash")?.as_str().map(str::to_string));
             if let Some(hash) = hash {
-                tx.prepare_cached("INSERT OR IGNORE INTO signed_texts (hash, text) VALUES (?1, ?2)")?
-                    .execute(params![hash, text])?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO signed_texts (hash, text) VALUES (?1, ?2)",
+                )?
+                .execute(params![hash, text])?;
             }
         }
     }
@@ -263,9 +264,8 @@ async fn push(
 ) -> Result<bool> {
     let mut stale = false;
     for key in lib.read(|c| state::outbox(c, name))? {
-        let (here, base) = lib.read(|c| {
-            Ok((local::record(c, &key)?, state::base(c, name, &key)?))
-        })?;
+        let (here, base) =
+            lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
         let there = base
             .as_ref()
             .filter(|b| b.body.is_some())

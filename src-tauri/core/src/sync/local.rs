@@ -202,7 +202,9 @@ fn signed_text_of(c: &Connection, payload: &str) -> Result<Option<String>> {
     let Some(hash) = hash else {
         return Ok(None);
     };
-    Ok(c.prepare_cached("SELECT text FROM signed_texts WHERE hash = ?1")?
-        .query_row([hash], |r| r.get(0))
-        .optional()?)
+    Ok(
+        c.prepare_cached("SELECT text FROM signed_texts WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?,
+    )
 }

@@ -122,7 +122,9 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
 /// never a password) under `name`; its first sync sends everything.
 pub fn add_backend(library: &Library, name: &str, kind: &str, location: &str) -> Result<()> {
     library
-        .write(Origin::Sync, |tx| state::add_backend(tx, name, kind, location))
+        .write(Origin::Sync, |tx| {
+            state::add_backend(tx, name, kind, location)
+        })
         .map(|_| ())
 }
 

@@ -61,7 +61,10 @@ pub enum Here {
     /// Delete it here.
     Delete,
     /// Write the backend's record and keep this side's text beside it.
-    Conflict { record: Record, kept: PostText },
+    Conflict {
+        record: Record,
+        kept: PostText,
+    },
 }
 
 /// One record's plan.

@@ -93,7 +93,12 @@ pub(crate) fn set_local_cursor(tx: &WriteTx, backend: &str, cursor: i64) -> Resu
 
 /// Records how the last sync ended: at `at` (unix ms) if it finished, and
 /// the error that stopped it, if one did.
-pub(crate) fn finish(tx: &WriteTx, backend: &str, at: Option<i64>, error: Option<&str>) -> Result<()> {
+pub(crate) fn finish(
+    tx: &WriteTx,
+    backend: &str,
+    at: Option<i64>,
+    error: Option<&str>,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE sync_backends SET last_sync = coalesce(?2, last_sync), last_error = ?3 \
          WHERE name = ?1",
@@ -155,7 +160,12 @@ pub(crate) fn set_base(
 }
 
 /// Marks audit entries as held by the backend.
-pub(crate) fn audit_sent(tx: &WriteTx, backend: &str, ids: &[String], local_change: i64) -> Result<()> {
+pub(crate) fn audit_sent(
+    tx: &WriteTx,
+    backend: &str,
+    ids: &[String],
+    local_change: i64,
+) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT OR IGNORE INTO sync_base (backend, record, local_change) VALUES (?1, ?2, ?3)",
     )?;
@@ -195,7 +205,9 @@ pub(crate) fn note_failure(tx: &WriteTx, backend: &str, key: &RecordKey, why: &s
 
 pub(crate) fn outbox(c: &Connection, backend: &str) -> Result<Vec<RecordKey>> {
     let keys: Vec<String> = c
-        .prepare_cached("SELECT record FROM sync_outbox WHERE backend = ?1 ORDER BY queued_at, record")?
+        .prepare_cached(
+            "SELECT record FROM sync_outbox WHERE backend = ?1 ORDER BY queued_at, record",
+        )?
         .query_map([backend], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     keys.iter()
@@ -205,12 +217,7 @@ pub(crate) fn outbox(c: &Connection, backend: &str) -> Result<Vec<RecordKey>> {
         .collect()
 }
 
-pub(crate) fn hold(
-    tx: &WriteTx,
-    backend: &str,
-    change: &RemoteChange,
-    reason: &str,
-) -> Result<()> {
+pub(crate) fn hold(tx: &WriteTx, backend: &str, change: &RemoteChange, reason: &str) -> Result<()> {
     let json = serde_json::to_string(change).expect("a remote change always serialises");
     tx.prepare_cached(
         "INSERT INTO sync_held (backend, record, remote, reason) VALUES (?1, ?2, ?3, ?4) \
@@ -245,9 +252,23 @@ pub(crate) fn held(c: &Connection, backend: &str) -> Result<Vec<(RemoteChange, S
 /// How many records wait to be sent to `backend`: the outbox, and records
 /// changed here since the last sync planned them.
 pub(crate) fn waiting(c: &Connection, backend: &BackendRow) -> Result<u32> {
-    let mut keys: std::collections::BTreeSet<RecordKey> = outbox(c, &backend.name)?.into_iter().collect();
+    let mut keys: std::collections::BTreeSet<RecordKey> =
+        outbox(c, &backend.name)?.into_iter().collect();
     for key in super::local::changed_since(c, backend.local_cursor)? {
-        if matches!(key, RecordKey::Version(_)) {
+        if keys.contains(&key) {
+            continue;
+        }
+        // Only what differs from the base waits: a record sync itself wrote
+        // agrees with it.
+        let here = match super::local::record(c, &key)? {
+            super::plan::Local::Live(r) => Some(r),
+            _ => None,
+        };
+        let differs = match base(c, &backend.name, &key)? {
+            Some(b) => b.body != here,
+            None => here.is_some(),
+        };
+        if differs {
             keys.insert(key);
         }
     }

@@ -31,7 +31,10 @@ fn version_key(desk: &Desk, id: &str, lang: &str) -> RecordKey {
 #[test]
 fn a_first_sync_sends_every_post_and_a_second_sends_nothing() {
     let (_dir, a, _b, site) = two_desks();
-    a.new_post("Le sommet", "La délégation part lundi.\n\nElle rentre vendredi.");
+    a.new_post(
+        "Le sommet",
+        "La délégation part lundi.\n\nElle rentre vendredi.",
+    );
     a.new_post("La conférence", "Un paragraphe.");
     let first = a.sync(&site).unwrap();
     assert_eq!(first.created_there, 2);
@@ -50,7 +53,10 @@ fn a_first_sync_sends_every_post_and_a_second_sends_nothing() {
 #[test]
 fn a_post_made_on_one_desktop_arrives_on_another_with_its_translation() {
     let (_dir, a, b, site) = two_desks();
-    let id = a.new_post("Le sommet", "La délégation part lundi.\n\nElle rentre vendredi.");
+    let id = a.new_post(
+        "Le sommet",
+        "La délégation part lundi.\n\nElle rentre vendredi.",
+    );
     a.lib
         .translations()
         .add(
@@ -80,8 +86,16 @@ fn edits_of_different_paragraphs_on_two_desktops_merge() {
     let id = a.new_post("Le sommet", "Premier paragraphe.\n\nDeuxième paragraphe.");
     a.sync(&site).unwrap();
     b.sync(&site).unwrap();
-    a.save_body(&id, "fr", "Premier paragraphe, revu par A.\n\nDeuxième paragraphe.");
-    b.save_body(&id, "fr", "Premier paragraphe.\n\nDeuxième paragraphe, revu par B.");
+    a.save_body(
+        &id,
+        "fr",
+        "Premier paragraphe, revu par A.\n\nDeuxième paragraphe.",
+    );
+    b.save_body(
+        &id,
+        "fr",
+        "Premier paragraphe.\n\nDeuxième paragraphe, revu par B.",
+    );
     a.sync(&site).unwrap();
     let merged = b.sync(&site).unwrap();
     assert_eq!(merged.merged, 1, "{merged:?}");
@@ -109,7 +123,13 @@ fn overlapping_edits_keep_the_sites_text_and_this_desktops_as_a_conflict() {
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].2, "Une phrase écrite par B.");
     assert_eq!(
-        b.lib.posts().get(&id, None).unwrap().conflict.unwrap().origin,
+        b.lib
+            .posts()
+            .get(&id, None)
+            .unwrap()
+            .conflict
+            .unwrap()
+            .origin,
         crate::Origin::Window
     );
     // The site and A keep A's text; nothing is sent back over it.
@@ -181,7 +201,10 @@ fn a_create_whose_answer_was_lost_is_not_made_twice() {
     assert_eq!(site.creates(), 1);
     assert_eq!(site.live().len(), 1);
     assert!(a.sync(&site).unwrap().is_quiet());
-    assert_eq!(crate::sync::status(&a.lib).unwrap().backends[0].last_error, None);
+    assert_eq!(
+        crate::sync::status(&a.lib).unwrap().backends[0].last_error,
+        None
+    );
 }
 
 #[test]
@@ -215,7 +238,10 @@ fn an_edit_on_the_site_during_a_sync_is_merged_in_another_round() {
     });
     let report = a.sync(&site).unwrap();
     assert_eq!(report.merged, 1, "{report:?}");
-    assert_eq!(a.body(&id, None), "Premier, revu ici.\n\nDeuxième, revu là-bas.");
+    assert_eq!(
+        a.body(&id, None),
+        "Premier, revu ici.\n\nDeuxième, revu là-bas."
+    );
     let Record::Version(there) = &site.live()[&key] else {
         panic!("a version")
     };

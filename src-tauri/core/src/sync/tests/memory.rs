@@ -100,7 +100,12 @@ impl Memory {
         s.seq += 1;
         let seq = s.seq;
         let stored = s.records.get_mut(key).expect("the record is on the site");
-        edit(stored.body.as_mut().expect("the record is live on the site"));
+        edit(
+            stored
+                .body
+                .as_mut()
+                .expect("the record is live on the site"),
+        );
         stored.rev += 1;
         s.feed.push((seq, key.clone()));
     }
@@ -191,7 +196,8 @@ impl Backend for Memory {
             self.call(|s| {
                 let rest: Vec<&(u64, RecordKey)> =
                     s.feed.iter().filter(|(seq, _)| *seq > after).collect();
-                let page: Vec<&(u64, RecordKey)> = rest.iter().take(limit as usize).copied().collect();
+                let page: Vec<&(u64, RecordKey)> =
+                    rest.iter().take(limit as usize).copied().collect();
                 let changes = page
                     .iter()
                     .map(|(_, key)| match key {
