@@ -133,7 +133,11 @@ impl Backend for InMemory {
     }
 }
 
-fn sync(rt: &tokio::runtime::Runtime, lib: &Library, site: &InMemory) -> valise_core::sync::SyncReport {
+fn sync(
+    rt: &tokio::runtime::Runtime,
+    lib: &Library,
+    site: &InMemory,
+) -> valise_core::sync::SyncReport {
     rt.block_on(valise_core::sync::sync(lib, "site", site))
         .unwrap()
 }

@@ -83,7 +83,7 @@ pub(crate) fn version(c: &Connection, uid: &str) -> Result<Local> {
             })
             .collect();
     }
-    Ok(Local::Live(Record::Version(v)))
+    Ok(Local::Live(Record::Version(Box::new(v))))
 }
 
 pub(crate) fn person(c: &Connection, uid: &str) -> Result<Local> {

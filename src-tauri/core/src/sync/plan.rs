@@ -214,11 +214,11 @@ fn both_changed(base: Option<&Record>, mine: &Record, theirs: &Record, at: &Remo
     let (merged, note) = match (base, mine, theirs) {
         (b, Record::Version(m), Record::Version(t)) => {
             let b = match b {
-                Some(Record::Version(b)) => Some(b),
+                Some(Record::Version(b)) => Some(&**b),
                 _ => None,
             };
             match merge_versions(b, m, t) {
-                Some(v) => (Record::Version(v), None),
+                Some(v) => (Record::Version(Box::new(v)), None),
                 None => {
                     return Plan {
                         here: Here::Conflict {

@@ -132,7 +132,8 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
-    Version(VersionRecord),
+    // Boxed: a version is several times the size of the other records.
+    Version(Box<VersionRecord>),
     Person(PersonRecord),
     Chain(ChainRecord),
 }

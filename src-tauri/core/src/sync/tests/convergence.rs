@@ -342,5 +342,5 @@ fn three_desktops_converge_with_a_random_seed() {
         });
     // Printed first: shown when the test fails; replay with VALISE_SYNC_SEED.
     println!("three desktops, random seed {seed} (VALISE_SYNC_SEED={seed} replays it)");
-    scenario(seed, 60, seed % 2 == 0);
+    scenario(seed, 60, seed.is_multiple_of(2));
 }

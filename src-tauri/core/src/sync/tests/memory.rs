@@ -133,8 +133,8 @@ impl Memory {
         *x ^= *x >> 7;
         *x ^= *x << 17;
         let roll = *x;
-        (roll % one_in == 0).then(|| {
-            if roll / one_in % 2 == 0 {
+        roll.is_multiple_of(one_in).then(|| {
+            if (roll / one_in).is_multiple_of(2) {
                 Fault::Before
             } else {
                 Fault::After

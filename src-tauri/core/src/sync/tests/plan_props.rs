@@ -17,7 +17,7 @@ fn version(title: u8, paragraphs: [u8; 3]) -> Record {
         .map(|(i, v)| format!("paragraphe{i}version{v}."))
         .collect::<Vec<_>>()
         .join("\n\n");
-    Record::Version(VersionRecord {
+    Record::Version(Box::new(VersionRecord {
         id: "v".into(),
         post: "p".into(),
         lang: "fr".into(),
@@ -30,7 +30,7 @@ fn version(title: u8, paragraphs: [u8; 3]) -> Record {
         block_ids: Vec::new(),
         units: Vec::new(),
         not_planned: Vec::new(),
-    })
+    }))
 }
 
 fn a_version() -> impl Strategy<Value = Record> {
