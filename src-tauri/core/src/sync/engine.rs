@@ -140,7 +140,12 @@ fn plan_and_apply(
         let row = state::backend(tx, name)?;
         let latest = latest_change(tx)?;
         for (change, _) in state::held(tx, name)? {
-            remote.entry(change.key()).or_insert(change);
+            match change {
+                RemoteChange::Audit(a) => audit.push(a),
+                change => {
+                    remote.entry(change.key()).or_insert(change);
+                }
+            }
         }
         let mut keys: BTreeSet<RecordKey> = local::changed_since(tx, row.local_cursor)?;
         keys.extend(remote.keys().cloned());
@@ -228,17 +233,25 @@ fn receive_audit(
     audit.sort_by(|a, b| (&a.entry.chain, a.entry.seq).cmp(&(&b.entry.chain, b.entry.seq)));
     let mut held_there = Vec::new();
     for a in audit.iter() {
+        let key = RecordKey::Audit(a.entry.id.clone());
         match audit::receive(tx, &a.entry)? {
             Received::Added => {
                 report.audit_received += 1;
                 held_there.push(a.entry.id.clone());
             }
             Received::Known => held_there.push(a.entry.id.clone()),
+            Received::Early(why) => {
+                state::hold(tx, name, &RemoteChange::Audit(a.clone()), &why)?;
+                report.held.push(why);
+                continue;
+            }
             Received::Refused(why) => {
+                state::release(tx, name, &key)?;
                 report.notes.push(why);
                 continue;
             }
         }
+        state::release(tx, name, &key)?;
         if let Some(text) = &a.signed_text {
             let hash = serde_json::from_str::<serde_json::Value>(&a.entry.payload)
                 .ok()

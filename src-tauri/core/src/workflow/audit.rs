@@ -328,8 +328,11 @@ pub enum Received {
     Added,
     /// Already here, identical.
     Known,
-    /// Not stored: the sentence says why (it does not recompute to its hash,
-    /// its predecessor in its chain is not here, or it forks its chain).
+    /// Not stored yet: what it needs has not arrived (the entry before it in
+    /// its chain, or its author's key). Kept for a later sync.
+    Early(String),
+    /// Not stored, ever: the sentence says why (it does not recompute to its
+    /// hash, or it forks its chain).
     Refused(String),
 }
 
@@ -373,12 +376,27 @@ pub(crate) fn receive(tx: &WriteTx, e: &AuditEntry) -> Result<Received> {
             .query_row(params![e.chain, e.seq - 1], |r| r.get(0))
             .optional()?
     };
+    let early = |why: &str| {
+        Ok(Received::Early(format!(
+            "audit entry {} ({} {} of chain {}) {why}",
+            e.id, e.kind, e.seq, e.chain
+        )))
+    };
     match link {
-        None => return refuse("arrived before the entry it follows"),
+        None => return early("arrived before the entry it follows"),
         Some(link) if link != e.prev_hash => {
             return refuse("does not follow the entry before it in its chain")
         }
         Some(_) => {}
+    }
+    let author_known: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM person_keys k JOIN people p ON p.id = k.person_id \
+             WHERE p.uid = ?1 AND k.public_key = ?2)",
+        )?
+        .query_row(params![e.author, e.author_key], |r| r.get(0))?;
+    if !author_known {
+        return early("was signed by someone this library does not know yet");
     }
     insert(tx, e)?;
     let belongs_to = e.post.as_deref().unwrap_or(&e.id);

@@ -268,3 +268,103 @@ fn an_unknown_backend_is_named_with_the_known_ones() {
     assert!(matches!(err, Error::BackendNotFound { .. }));
     assert!(err.to_string().contains("site"), "{err}");
 }
+
+#[test]
+fn a_translation_that_arrives_before_its_post_waits_for_it() {
+    let (_dir, a, b, site) = two_desks();
+    let id = a.new_post("Le sommet", "Un texte.");
+    a.lib
+        .translations()
+        .add(
+            &id,
+            "en",
+            crate::PostText {
+                title: "The summit".into(),
+                body: "A text.".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let records = snapshot(&a.lib).0;
+    let (source, translation): (Vec<_>, Vec<_>) = records
+        .values()
+        .filter(|r| matches!(r, Record::Version(_)))
+        .cloned()
+        .partition(|r| matches!(r, Record::Version(v) if v.is_source()));
+    site.put_there(translation[0].clone());
+    let early = b.sync(&site).unwrap();
+    assert_eq!(early.held.len(), 1, "{early:?}");
+    assert!(early.held[0].contains("has not arrived"), "{early:?}");
+    assert!(b.lib.posts().get(&id, None).is_err());
+    site.put_there(source[0].clone());
+    let later = b.sync(&site).unwrap();
+    assert!(later.held.is_empty(), "{later:?}");
+    assert_eq!(later.applied, 2);
+    assert_eq!(
+        b.lib.posts().get(&id, Some("en")).unwrap().text.body,
+        "A text."
+    );
+}
+
+#[test]
+fn audit_entries_that_are_altered_forked_or_out_of_order_are_refused_and_named() {
+    let (_dir, a, b, site) = two_desks();
+    a.lib
+        .people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    let me = a.lib.people().signer("alice").unwrap();
+    let id = a.new_post("Le sommet", "Un texte.");
+    a.lib.audit().comment(&me, &id, "Premier avis").unwrap();
+    a.lib.audit().comment(&me, &id, "Second avis").unwrap();
+    let log = a.lib.audit().log(None).unwrap();
+    assert_eq!(log.len(), 3, "person_added and two comments");
+    // The site holds an altered copy of the second comment, and the third
+    // entry without the second.
+    let mut altered = log[1].clone();
+    altered.payload = r#"{"comment":"Avis changé"}"#.into();
+    site.plant_audit(crate::sync::record::AuditRecord {
+        entry: log[0].clone(),
+        signed_text: None,
+    });
+    site.plant_audit(crate::sync::record::AuditRecord {
+        entry: altered,
+        signed_text: None,
+    });
+    site.plant_audit(crate::sync::record::AuditRecord {
+        entry: log[2].clone(),
+        signed_text: None,
+    });
+    let report = b.sync(&site).unwrap();
+    assert_eq!(report.audit_received, 0, "{report:?}");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("does not recompute")),
+        "{report:?}"
+    );
+    // Kept for later: one waits for its author, the other for the one before it.
+    assert_eq!(report.held.len(), 2, "{report:?}");
+    assert!(
+        report.held.iter().any(|n| n.contains("does not know")),
+        "{report:?}"
+    );
+    assert!(
+        report
+            .held
+            .iter()
+            .any(|n| n.contains("before the entry it follows")),
+        "{report:?}"
+    );
+    assert!(b.lib.audit().log(None).unwrap().is_empty());
+    // A's sync sends alice: her first entry is taken; the altered second one
+    // holds its id on the site, so the third still waits, and nothing B
+    // holds breaks its trail.
+    a.sync(&site).unwrap();
+    let later = b.sync(&site).unwrap();
+    assert_eq!(later.audit_received, 1, "{later:?}");
+    assert_eq!(later.held.len(), 1, "{later:?}");
+    assert_eq!(b.lib.audit().log(None).unwrap().len(), 1);
+    assert!(b.lib.audit().verify().unwrap().intact);
+}

@@ -110,6 +110,31 @@ impl Memory {
         s.feed.push((seq, key.clone()));
     }
 
+    /// A record put on the site by someone else (another client).
+    pub fn put_there(&self, record: Record) {
+        let mut s = self.lock();
+        s.next_id += 1;
+        let id = format!("m{}", s.next_id);
+        let key = record.key();
+        s.records.insert(
+            key.clone(),
+            Stored {
+                id,
+                rev: 1,
+                body: Some(record),
+            },
+        );
+        s.touch(&key);
+    }
+
+    /// An audit entry stored on the site as sent, whatever it holds.
+    pub fn plant_audit(&self, entry: AuditRecord) {
+        let mut s = self.lock();
+        let key = RecordKey::Audit(entry.entry.id.clone());
+        s.audit.insert(entry.entry.id.clone(), entry);
+        s.touch(&key);
+    }
+
     /// A delete made on the site by someone else.
     pub fn delete_there(&self, key: &RecordKey) {
         let mut s = self.lock();
