@@ -368,3 +368,46 @@ fn audit_entries_that_are_altered_forked_or_out_of_order_are_refused_and_named()
     assert_eq!(b.lib.audit().log(None).unwrap().len(), 1);
     assert!(b.lib.audit().verify().unwrap().intact);
 }
+
+#[test]
+fn a_sync_killed_at_any_call_resumes_without_duplicating_or_losing_anything() {
+    // Each run kills the sync after the backend acted on call `k`.
+    for k in 1..=8 {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Desk::open(dir.path(), "a");
+        let site = Memory::new();
+        let first = a.new_post("Premier", "Un texte.");
+        a.sync(&site).unwrap();
+        a.save_body(&first, "fr", "Un texte revu.");
+        a.new_post("Deuxième", "Deux.");
+        a.new_post("Troisième", "Trois.");
+        a.lib
+            .people()
+            .add("alice", "alice@example.org", None)
+            .unwrap();
+        let mut script = vec![None; k - 1];
+        script.push(Some(Fault::Crash));
+        site.script(script);
+        let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.sync(&site)));
+        drop(a);
+        site.stop_failing();
+        let a = Desk::reopen(dir.path(), "a");
+        a.sync(&site).unwrap();
+        let (records, audit) = snapshot(&a.lib);
+        assert_eq!(site.live(), records, "call {k} (died: {})", died.is_err());
+        assert_eq!(
+            site.audit_ids()
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>(),
+            audit
+        );
+        assert_eq!(
+            site.creates(),
+            4,
+            "call {k}: three posts and a person, each made once"
+        );
+        assert_eq!(site.audit_ids().len(), 1, "call {k}: the person's entry");
+        assert!(a.sync(&site).unwrap().is_quiet(), "call {k}");
+        assert_eq!(a.body(&first, None), "Un texte revu.");
+    }
+}

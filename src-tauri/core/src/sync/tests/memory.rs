@@ -17,6 +17,9 @@ pub enum Fault {
     Before,
     /// The backend acts, then the answer is lost.
     After,
+    /// The backend acts, then the syncing process dies (a panic that the
+    /// test catches, then it opens the library again, as after a kill -9).
+    Crash,
 }
 
 struct Stored {
@@ -181,10 +184,11 @@ impl Memory {
             return Err(Self::lost());
         }
         let answer = act(&mut self.lock());
-        if fault == Some(Fault::After) {
-            return Err(Self::lost());
+        match fault {
+            Some(Fault::After) => Err(Self::lost()),
+            Some(Fault::Crash) => panic!("the syncing process dies here"),
+            _ => answer,
         }
-        answer
     }
 }
 

@@ -26,6 +26,13 @@ pub(crate) struct Desk {
 
 impl Desk {
     pub fn open(dir: &Path, name: &str) -> Desk {
+        let desk = Desk::reopen(dir, name);
+        crate::sync::add_backend(&desk.lib, "site", "memory", "memory://test").unwrap();
+        desk
+    }
+
+    /// The same desktop's library opened again (after its process died).
+    pub fn reopen(dir: &Path, name: &str) -> Desk {
         let clock = ManualClock::starting_at(T0);
         let lib = Library::open_with(
             dir.join(format!("{name}.sqlite3")),
@@ -34,7 +41,6 @@ impl Desk {
         )
         .unwrap()
         .with_desktop(Desktop::in_dir(&dir.join(format!("{name}-desk"))));
-        crate::sync::add_backend(&lib, "site", "memory", "memory://test").unwrap();
         Desk { lib, clock }
     }
 
