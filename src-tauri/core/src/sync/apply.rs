@@ -68,6 +68,11 @@ fn write(tx: &WriteTx, record: &Record, kind: RevisionKind) -> Result<Applied> {
         Record::Version(v) => write_version(tx, v, kind),
         Record::Person(p) => write_person(tx, p),
         Record::Chain(c) => {
+            if let Err(e) = serde_yaml::from_str::<crate::workflow::rules::Chain>(&c.yaml) {
+                return Ok(Applied::Held(format!(
+                    "the sign-off chain cannot be read: {e}"
+                )));
+            }
             tx.prepare_cached(
                 "INSERT INTO workflow_chain (id, yaml, changed_at) VALUES (1, ?1, ?2) \
                  ON CONFLICT (id) DO UPDATE SET yaml = excluded.yaml, changed_at = excluded.changed_at",

@@ -337,8 +337,8 @@ pub enum Received {
 }
 
 /// Stores an entry signed in another library, as it was signed, after the
-/// checks of the module comment. Its signature is checked by `verify`, with
-/// the keys of the people it names, like every other entry.
+/// checks of the module comment and of its signature, by a key the library
+/// holds for its author: an entry that would make `verify` fail never enters.
 pub(crate) fn receive(tx: &WriteTx, e: &AuditEntry) -> Result<Received> {
     let refuse = |why: &str| {
         Ok(Received::Refused(format!(
@@ -397,6 +397,15 @@ pub(crate) fn receive(tx: &WriteTx, e: &AuditEntry) -> Result<Received> {
         .query_row(params![e.author, e.author_key], |r| r.get(0))?;
     if !author_known {
         return early("was signed by someone this library does not know yet");
+    }
+    let signed = super::keys::verifying_key(&e.author_key)
+        .zip(super::keys::unhex::<32>(&e.entry_hash).zip(super::keys::unhex::<64>(&e.signature)));
+    let verifies = signed.is_some_and(|(key, (hash, signature))| {
+        key.verify_strict(&hash, &ed25519_dalek::Signature::from_bytes(&signature))
+            .is_ok()
+    });
+    if !verifies {
+        return refuse("does not carry its author's signature");
     }
     insert(tx, e)?;
     let belongs_to = e.post.as_deref().unwrap_or(&e.id);

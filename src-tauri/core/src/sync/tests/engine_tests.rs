@@ -411,3 +411,36 @@ fn a_sync_killed_at_any_call_resumes_without_duplicating_or_losing_anything() {
         assert_eq!(a.body(&first, None), "Un texte revu.");
     }
 }
+
+#[test]
+fn an_audit_entry_whose_signature_is_not_its_authors_is_refused() {
+    let (_dir, a, b, site) = two_desks();
+    a.lib
+        .people()
+        .add("alice", "alice@example.org", None)
+        .unwrap();
+    let me = a.lib.people().signer("alice").unwrap();
+    let id = a.new_post("Le sommet", "Un texte.");
+    a.lib.audit().comment(&me, &id, "Avis").unwrap();
+    a.sync(&site).unwrap();
+    // Someone forges a third entry of alice's chain: right links and hash,
+    // a signature that is not hers.
+    let log = a.lib.audit().log(None).unwrap();
+    let mut forged = log[1].clone();
+    forged.seq = 3;
+    forged.id = crate::ids::new_id();
+    forged.prev_hash = log[1].entry_hash.clone();
+    forged.payload = r#"{"comment":"Avis forgé"}"#.into();
+    forged.entry_hash = crate::workflow::keys::hex(&forged.computed_hash().unwrap());
+    site.plant_audit(crate::sync::record::AuditRecord {
+        entry: forged,
+        signed_text: None,
+    });
+    let report = b.sync(&site).unwrap();
+    assert_eq!(report.audit_received, 2, "{report:?}");
+    assert!(
+        report.notes.iter().any(|n| n.contains("signature")),
+        "{report:?}"
+    );
+    assert!(b.lib.audit().verify().unwrap().intact);
+}
