@@ -162,6 +162,34 @@ pub enum Error {
     #[error("A comment needs some text.")]
     EmptyComment,
 
+    #[error("Cannot reach {backend} ({reason}). Nothing was lost: your changes wait in the outbox; check the network or the address and sync again.")]
+    BackendUnreachable { backend: String, reason: String },
+
+    #[error("{backend} refused the user name or application password. Nothing was lost: enter the password again and sync.")]
+    BackendCredentials { backend: String },
+
+    #[error("{backend} does not let this user {what}. Nothing was lost: ask the site's administrator for the rights, or sync as another user.")]
+    BackendNotAllowed { backend: String, what: String },
+
+    #[error("{record} changed on {backend} since this library last saw it (it is at version {current}). Sync again: the change is pulled and merged first.")]
+    BackendStale {
+        backend: String,
+        record: String,
+        current: String,
+    },
+
+    #[error("{backend} answered something Valise cannot read ({what}). Nothing was changed; try again later, or tell the site's administrator.")]
+    BackendGarbage { backend: String, what: String },
+
+    #[error("{location} answers, but it is not a Valise site: the Valise plugin is missing there. Install it (see the README) and sync again.")]
+    NotAValiseSite { location: String },
+
+    #[error("There is no backend named '{name}' in this library ({known}).")]
+    BackendNotFound { name: String, known: String },
+
+    #[error("This library already has a backend named '{name}'.")]
+    BackendExists { name: String },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -217,6 +245,14 @@ impl Error {
             Error::SecretStore { .. } => "secret_store",
             Error::UnknownAuditKind { .. } => "unknown_audit_kind",
             Error::EmptyComment => "empty_comment",
+            Error::BackendUnreachable { .. } => "backend_unreachable",
+            Error::BackendCredentials { .. } => "backend_credentials",
+            Error::BackendNotAllowed { .. } => "backend_not_allowed",
+            Error::BackendStale { .. } => "backend_stale",
+            Error::BackendGarbage { .. } => "backend_garbage",
+            Error::NotAValiseSite { .. } => "not_a_valise_site",
+            Error::BackendNotFound { .. } => "backend_not_found",
+            Error::BackendExists { .. } => "backend_exists",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }
