@@ -51,8 +51,8 @@ pub const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
-        sql: include_str!("migrations/0010_sync.sql"),
-        then: Some(upgrade_to_10),
+        sql: include_str!("migrations/0007_sync.sql"),
+        then: Some(upgrade_to_7),
     },
 ];
 
@@ -212,7 +212,7 @@ fn upgrade_to_2(conn: &Connection) -> Result<()> {
 
 /// Schema 10's data step: this library's audit chain gets its id, and the
 /// entries it already holds (all signed here) join that chain.
-fn upgrade_to_10(conn: &Connection) -> Result<()> {
+fn upgrade_to_7(conn: &Connection) -> Result<()> {
     let chain = crate::workflow::audit::own_chain(conn)?;
     conn.execute(
         "UPDATE audit_entries SET chain = ?1 WHERE chain = ''",

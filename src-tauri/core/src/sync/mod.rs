@@ -1,7 +1,7 @@
 //! Sync with a publishing backend (`backends::Backend`): pull → plan → apply
 //! → push. Per backend the library keeps a pull cursor, the base of every
 //! record (the last state both sides agreed on), and an outbox (migration
-//! 0010; `state`). `record` says what syncs, `local` reads it here, `plan`
+//! 0007; `state`). `record` says what syncs, `local` reads it here, `plan`
 //! decides per record (pure; its module comment holds the rules), `apply`
 //! writes the plan in one transaction, `engine` runs the whole.
 //!

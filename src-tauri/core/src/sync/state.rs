@@ -1,4 +1,4 @@
-//! The SQL of sync's own tables (migration 0010): backends with their cursors,
+//! The SQL of sync's own tables (migration 0007): backends with their cursors,
 //! the base of each record, the outbox, and remote records held back. Writes
 //! take a `WriteTx`: they commit with what they describe, or not at all.
 

@@ -1,10 +1,10 @@
--- 0010: sync with publishing backends. Per backend: where its pull cursor
+-- 0007: sync with publishing backends. Per backend: where its pull cursor
 -- stands, the base (the last state of each record both sides agreed on) and
 -- the outbox (records whose local change still waits to be sent). The audit
 -- trail becomes one hash chain per library that signs (`chain`), so entries
 -- signed on other desktops keep the links and signatures they were made with;
 -- the Rust step that follows gives this library's chain its id.
--- Never edit this file: add 0011_… instead.
+-- Never edit this file: add 0008_… instead.
 
 CREATE TABLE sync_backends (
     name         TEXT PRIMARY KEY,
@@ -76,7 +76,7 @@ CREATE TABLE audit_entries (
     UNIQUE (chain, seq)
 );
 
--- The chain id is filled in by the Rust step (store::upgrade_to_10).
+-- The chain id is filled in by the Rust step (store::upgrade_to_7).
 INSERT INTO audit_entries (id, chain, seq, format, uid, at, author, author_key, post, step,
                            kind, payload, prev_hash, entry_hash, signature)
     SELECT seq, '', seq, format, uid, at, author, author_key, post, step, kind, payload,
