@@ -28,8 +28,8 @@ use crate::workflow::rules::{
     Submission, VoidedApproval,
 };
 use crate::workflow::{
-    ActRequest, AuditEntry, AuditProblem, BoardItem, Inbox, InboxItem, Person, PersonKey,
-    ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
+    ActRequest, AuditEntry, AuditProblem, BoardItem, GrandfatheredKey, Inbox, InboxItem, Person,
+    PersonKey, PrivateNote, ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
 };
 use crate::LibraryOverview;
 
@@ -111,8 +111,10 @@ pub fn typescript() -> String {
         decl::<AuditEntry>(&cfg),
         decl::<ProblemKind>(&cfg),
         decl::<AuditProblem>(&cfg),
+        decl::<GrandfatheredKey>(&cfg),
         decl::<VerifyReport>(&cfg),
         decl::<VoidedDiff>(&cfg),
+        decl::<PrivateNote>(&cfg),
         decl::<SignoffStatus>(&cfg),
         decl::<ActRequest>(&cfg),
         decl::<BoardItem>(&cfg),

@@ -12,6 +12,7 @@ pub mod merge;
 pub mod posts;
 pub mod render;
 pub mod search;
+pub mod secrets;
 pub mod store;
 pub mod transfer;
 pub mod translation;
@@ -28,6 +29,7 @@ pub use posts::revisions::{
 pub use posts::{ListQuery, ListSort, NewPost, Post, PostSummary, PostText, TagCount, TextStats};
 pub use render::Preview;
 pub use search::{SearchHit, SnippetPart};
+pub use secrets::{Secret, SecretStore};
 pub use store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind, WriteTx};
 pub use transfer::{FileError, ImportReport, ImportedFile};
 pub use translation::{
@@ -36,5 +38,5 @@ pub use translation::{
 };
 pub use workflow::{
     AuditEntry, AuditProblem, BoardItem, Desktop, Inbox, InboxItem, Person, PersonKey, ProblemKind,
-    SecretStore, Signer, Signoff, SignoffStatus, VerifyReport, VoidedDiff, Workflow,
+    Signer, Signoff, SignoffStatus, VerifyReport, VoidedDiff, Workflow,
 };

@@ -50,6 +50,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_signoff.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0007_key_trust.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

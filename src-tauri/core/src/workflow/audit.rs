@@ -60,6 +60,10 @@ pub const KINDS: &[&str] = &[
     "comment",
     "void",
     "chain_changed",
+    "founder",
+    "invitation",
+    "enrolment",
+    // Written before invitations existed (see `trust`); read, never written now.
     "person_added",
     "key_added",
 ];

@@ -9,6 +9,12 @@
 //! neighbour only, so one tampering shows as one or two problems, not as every
 //! entry after it). The CLI names the first and counts the rest.
 //!
+//! It also replays the trust in keys (`trust`): founder → invitations →
+//! enrolments → every entry's key. An entry signed by a key that no founder,
+//! invitation or enrolment entry before it vouched for is named (`Untrusted`),
+//! and keys trusted only because they predate invitations are listed
+//! (`grandfathered`).
+//!
 //! What a chain cannot show alone: entries cut off its end leave a shorter
 //! chain that verifies. A copy that knows a later head (the backend, once sync
 //! exists) catches that.
@@ -26,6 +32,7 @@ use ts_rs::TS;
 
 use super::audit::{self, AuditEntry, NewEntry, GENESIS};
 use super::keys::{self, hex, unhex, Signer};
+use super::trust::{self, GrandfatheredKey, TrustState};
 use crate::error::{Error, Result};
 use crate::Library;
 
@@ -38,6 +45,8 @@ pub struct VerifyReport {
     /// Every problem, in sequence order; the first is where the trail stops
     /// being trustworthy.
     pub problems: Vec<AuditProblem>,
+    /// Keys trusted only because they were enrolled before invitations existed.
+    pub grandfathered: Vec<GrandfatheredKey>,
 }
 
 /// One bad entry, and what is wrong with it.
@@ -66,6 +75,9 @@ pub enum ProblemKind {
     UnknownKey,
     /// A format this Valise does not know.
     UnknownFormat,
+    /// Signed by a key nobody properly vouched for (no founder, invitation or
+    /// enrolment entry), or an enrolment or invitation that does not hold.
+    Untrusted,
 }
 
 impl VerifyReport {
@@ -84,12 +96,15 @@ fn problem(e: &AuditEntry, kind: ProblemKind, what: String) -> AuditProblem {
 }
 
 /// Checks `entries` (in sequence order) against the public keys the library
-/// holds per author.
+/// holds per author, and the trust in those keys (`legacy_until`: the last
+/// sequence number from before invitations, see `trust`).
 pub fn verify_entries(
     entries: &[AuditEntry],
     keys_of: &HashMap<String, HashSet<String>>,
+    legacy_until: i64,
 ) -> VerifyReport {
     let mut problems = Vec::new();
+    let mut trust = TrustState::new(legacy_until);
     let mut previous: Option<&AuditEntry> = None;
     let mut to_check: Vec<(usize, VerifyingKey)> = Vec::with_capacity(entries.len());
     let mut parsed: HashMap<&str, Option<VerifyingKey>> = HashMap::new();
@@ -157,6 +172,9 @@ pub fn verify_entries(
                 ),
             )),
         }
+        if let Err(why) = trust.apply(e) {
+            problems.push(problem(e, ProblemKind::Untrusted, why));
+        }
         previous = Some(e);
     }
     for i in bad_signatures(entries, &to_check) {
@@ -172,6 +190,7 @@ pub fn verify_entries(
         entries: entries.len() as u64,
         intact: problems.is_empty(),
         problems,
+        grandfathered: trust.grandfathered,
     }
 }
 
@@ -256,7 +275,7 @@ impl Audit<'_> {
 
     /// Walks the whole trail; see the module comment for what is checked.
     pub fn verify(&self) -> Result<VerifyReport> {
-        let (entries, keys_of) = self.lib.read(|c| {
+        let (entries, keys_of, legacy_until) = self.lib.read(|c| {
             let entries = audit::entries(c, None)?;
             let mut keys_of: HashMap<String, HashSet<String>> = HashMap::new();
             let mut stmt = c.prepare(
@@ -267,9 +286,9 @@ impl Audit<'_> {
                 let (person, key) = row?;
                 keys_of.entry(person).or_default().insert(key);
             }
-            Ok((entries, keys_of))
+            Ok((entries, keys_of, trust::legacy_until(c)?))
         })?;
-        Ok(verify_entries(&entries, &keys_of))
+        Ok(verify_entries(&entries, &keys_of, legacy_until))
     }
 
     /// Records `author`'s comment on a post (a sign-off act of its own).
@@ -310,6 +329,7 @@ mod tests {
     fn signed(seq: i64, prev: &str, key: &SigningKey, author: &str) -> AuditEntry {
         let author_key = hex(key.verifying_key().as_bytes());
         let mut e = AuditEntry {
+            author_key: author_key.clone(),
             seq,
             id: format!("00000000-0000-4000-8000-{seq:012}"),
             format: audit::FORMAT,
@@ -317,11 +337,14 @@ mod tests {
             at_ms: 1_795_000_000_000 + seq,
             author: author.into(),
             author_name: None,
-            author_key,
             post: None,
             step: None,
-            kind: "comment".into(),
-            payload: format!(r#"{{"comment":"n{seq}"}}"#),
+            kind: if seq == 1 { "founder" } else { "comment" }.into(),
+            payload: if seq == 1 {
+                format!(r#"{{"email":"a@x.org","name":"alice","public_key":"{author_key}"}}"#)
+            } else {
+                format!(r#"{{"comment":"n{seq}"}}"#)
+            },
             prev_hash: prev.into(),
             entry_hash: String::new(),
             signature: String::new(),
@@ -367,7 +390,7 @@ mod tests {
     #[test]
     fn an_intact_chain_of_many_batches_verifies() {
         let key = SigningKey::from_bytes(&[1u8; 32]);
-        let report = verify_entries(&chain(700, &key), &keys_for(&key));
+        let report = verify_entries(&chain(700, &key), &keys_for(&key), 0);
         assert!(report.intact, "{:?}", report.problems.first());
         assert_eq!(report.entries, 700);
     }
@@ -379,7 +402,7 @@ mod tests {
         let mut entries = chain(600, &key);
         let h = unhex::<32>(&entries[400].entry_hash).unwrap();
         entries[400].signature = hex(&forger.sign(&h).to_bytes());
-        let report = verify_entries(&entries, &keys_for(&key));
+        let report = verify_entries(&entries, &keys_for(&key), 0);
         assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
         assert_eq!(report.problems[0].seq, 401);
         assert_eq!(report.problems[0].kind, ProblemKind::BadSignature);
@@ -388,11 +411,46 @@ mod tests {
     #[test]
     fn a_key_the_library_does_not_hold_is_named() {
         let key = SigningKey::from_bytes(&[1u8; 32]);
-        let report = verify_entries(&chain(3, &key), &HashMap::new());
+        let report = verify_entries(&chain(3, &key), &HashMap::new(), 0);
         assert_eq!(report.problems.len(), 3);
         assert!(report
             .problems
             .iter()
             .all(|p| p.kind == ProblemKind::UnknownKey));
+    }
+
+    #[test]
+    fn a_held_key_nobody_vouched_for_is_named_on_each_entry_it_signed() {
+        let alice = SigningKey::from_bytes(&[1u8; 32]);
+        let rogue = SigningKey::from_bytes(&[3u8; 32]);
+        let mut entries = chain(2, &alice);
+        let prev = entries[1].entry_hash.clone();
+        entries.push(signed(3, &prev, &rogue, "alice-id"));
+        let mut keys = keys_for(&alice);
+        keys.get_mut("alice-id")
+            .unwrap()
+            .insert(hex(rogue.verifying_key().as_bytes()));
+        let report = verify_entries(&entries, &keys, 0);
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert_eq!(report.problems[0].seq, 3);
+        assert_eq!(report.problems[0].kind, ProblemKind::Untrusted);
+        assert!(report.problems[0]
+            .message
+            .contains("never properly enrolled"));
+    }
+
+    #[test]
+    fn a_second_founder_is_not_trusted() {
+        let alice = SigningKey::from_bytes(&[1u8; 32]);
+        let entries = chain(1, &alice);
+        let mut second = signed(1, &entries[0].entry_hash, &alice, "alice-id");
+        second.seq = 2;
+        let h = second.computed_hash().unwrap();
+        second.entry_hash = hex(&h);
+        second.signature = hex(&alice.sign(&h).to_bytes());
+        let report = verify_entries(&[entries[0].clone(), second], &keys_for(&alice), 0);
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert_eq!(report.problems[0].kind, ProblemKind::Untrusted);
+        assert!(report.problems[0].message.contains("found the library"));
     }
 }
