@@ -28,8 +28,8 @@ use crate::workflow::rules::{
     Submission, VoidedApproval,
 };
 use crate::workflow::{
-    ActRequest, AuditEntry, AuditProblem, BoardItem, GrandfatheredKey, Inbox, InboxItem, Person,
-    PersonKey, PrivateNote, ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
+    ActRequest, AuditEntry, AuditProblem, BoardItem, GrandfatheredKey, Inbox, InboxItem, NewPerson,
+    Person, PersonKey, PrivateNote, ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
 };
 use crate::LibraryOverview;
 
@@ -108,6 +108,7 @@ pub fn typescript() -> String {
         decl::<FailedCheck>(&cfg),
         decl::<PersonKey>(&cfg),
         decl::<Person>(&cfg),
+        decl::<NewPerson>(&cfg),
         decl::<AuditEntry>(&cfg),
         decl::<ProblemKind>(&cfg),
         decl::<AuditProblem>(&cfg),

@@ -1,5 +1,5 @@
 use tauri::State;
-use valise_core::workflow::Person;
+use valise_core::workflow::{NewPerson, Person};
 
 use super::{fail, Failure, OpenedLibrary};
 
@@ -35,22 +35,10 @@ pub fn add_person(
     name: String,
     email: String,
     backend_user: Option<String>,
-) -> Result<AddedPerson, Failure> {
-    let added = lib
-        .get()?
+) -> Result<NewPerson, Failure> {
+    lib.get()?
         .people()
         .add(None, &name, &email, backend_user.as_deref())
-        .map_err(fail)?;
-    Ok(AddedPerson {
-        person: added.person,
-        invitation_code: added.code.map(|c| c.as_str().to_string()),
-    })
-}
-
-/// A person just added, and the one-time code to hand them (none for the
-/// founder). Shown once by the window, never kept.
-#[derive(serde::Serialize)]
-pub struct AddedPerson {
-    person: Person,
-    invitation_code: Option<String>,
+        .map(NewPerson::from)
+        .map_err(fail)
 }

@@ -12,6 +12,7 @@ import type {
   ImportReport,
   LibraryOverview,
   ListQuery,
+  NewPerson,
   NewPost,
   Person,
   Post,
@@ -90,9 +91,8 @@ export const whoami = () => invoke<Person | null>('whoami');
 export const chooseMe = (person: string, code: string | null) => invoke<Person>('choose_me', { person, code });
 
 /** A person just added; `invitation_code` (shown once) is for everyone but the founder. */
-export type AddedPerson = { person: Person; invitation_code: string | null };
 export const addPerson = (name: string, email: string, backendUser: string | null) =>
-  invoke<AddedPerson>('add_person', { name, email, backendUser });
+  invoke<NewPerson>('add_person', { name, email, backendUser });
 
 export const signoffStatus = (id: string) => invoke<SignoffStatus>('signoff_status', { id });
 

@@ -377,6 +377,8 @@ backend_user: string | null, created_at: string,
  */
 keys: Array<PersonKey>, };
 
+export type NewPerson = { person: Person, invitation_code: string | null, };
+
 export type AuditEntry = { seq: number, id: string, format: number, at: string, 
 /**
  * Unix milliseconds, as hashed.

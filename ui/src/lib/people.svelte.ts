@@ -1,7 +1,7 @@
 // The library's people and who "I" am on this desktop (chosen once; my
 // sign-offs are signed with this desktop's key for me).
 import * as api from './api';
-import type { ChangeSet, Person } from './bindings';
+import type { ChangeSet, NewPerson, Person } from './bindings';
 import { notices } from './notices.svelte';
 
 export class PeopleState {
@@ -37,7 +37,7 @@ export class PeopleState {
   /** Adds a person (the first is the founder and becomes me here; anyone
    * later gets an invitation code to hand them); null (with the reason shown)
    * when it failed. */
-  async add(name: string, email: string): Promise<api.AddedPerson | null> {
+  async add(name: string, email: string): Promise<NewPerson | null> {
     try {
       const added = await api.addPerson(name, email, null);
       await this.refresh();

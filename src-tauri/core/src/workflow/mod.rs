@@ -33,7 +33,7 @@ pub use board::{BoardItem, Inbox, InboxItem};
 pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
-pub use people::{Added, Chosen, Invited, People, Person, PersonKey};
+pub use people::{Added, Chosen, Invited, NewPerson, People, Person, PersonKey};
 pub use request::{due_from_text, ActRequest};
 pub(crate) use signoff::record_voids_of_write;
 pub use signoff::{PrivateNote, Signoff, SignoffStatus, VoidedDiff};

@@ -45,6 +45,23 @@ pub struct Added {
     pub code: Option<InvitationCode>,
 }
 
+/// What the window is told of a person just added: the code travels once, to
+/// be shown once, and is never kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewPerson {
+    pub person: Person,
+    pub invitation_code: Option<String>,
+}
+
+impl From<Added> for NewPerson {
+    fn from(added: Added) -> Self {
+        NewPerson {
+            person: added.person,
+            invitation_code: added.code.map(|c| c.as_str().to_string()),
+        }
+    }
+}
+
 /// A fresh invitation for someone already in the library.
 #[derive(Debug)]
 pub struct Invited {
