@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use clap::Subcommand;
+use valise_core::workflow::note_of;
 use valise_core::{AuditEntry, Library};
 
 use crate::{print_json, write_line, Failure};
@@ -48,10 +49,21 @@ pub fn run(
                         write_line(
                             out,
                             &format!(
-                                "intact: {} entries, every hash, link and signature checks",
+                                "intact: {} entries, every hash, link, signature and key's enrolment checks",
                                 report.entries
                             ),
                         )?;
+                        for g in &report.grandfathered {
+                            write_line(
+                                out,
+                                &format!(
+                                    "enrolled before invitations existed: {} (key {}…, entry {})",
+                                    g.name,
+                                    &g.public_key[..16.min(g.public_key.len())],
+                                    g.seq
+                                ),
+                            )?;
+                        }
                     }
                     Ok(())
                 }
@@ -74,8 +86,14 @@ pub fn run(
             if json {
                 return Ok(print_json(out, &entries)?);
             }
+            // Private notes open only for a reader whose key is on this desktop.
+            let reader = lib.people().acting(as_person).ok();
             for e in &entries {
-                write_line(out, &log_line(e))?;
+                let mut line = log_line(e);
+                if let Some(note) = reader.as_ref().and_then(|r| note_of(e, r)) {
+                    line.push_str(&format!("\tprivate note: {note}"));
+                }
+                write_line(out, &line)?;
             }
             Ok(())
         }

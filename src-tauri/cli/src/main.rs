@@ -65,9 +65,12 @@ enum Command {
     Xliff(xliff::XliffCommand),
     /// Who you are in this library on this desktop (--set chooses, once)
     Whoami {
-        /// Choose who you are here; makes this desktop's key for them if needed
+        /// Choose who you are here (needs --code the first time on this desktop)
         #[arg(long, value_name = "NAME")]
         set: Option<String>,
+        /// Your invitation code: makes your signing key on this desktop
+        #[arg(long, value_name = "CODE", requires = "set")]
+        code: Option<String>,
     },
     /// The people of the library and their signing keys
     #[command(subcommand)]
@@ -162,8 +165,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Post(cmd) => post::run(lib, cmd, out),
         Command::Translation(cmd) => translation::run(lib, cmd, out),
         Command::Xliff(cmd) => xliff::run(lib, cmd, out),
-        Command::Whoami { set } => people::whoami(lib, cli.as_person.as_deref(), set, out),
-        Command::Person(cmd) => people::run(lib, cmd, out),
+        Command::Whoami { set, code } => {
+            people::whoami(lib, cli.as_person.as_deref(), set, code, out)
+        }
+        Command::Person(cmd) => people::run(lib, cli.as_person.as_deref(), cmd, out),
         Command::Audit(cmd) => audit::run(lib, cli.as_person.as_deref(), cmd, out),
         Command::Workflow(cmd) => signoff::workflow(lib, cli.as_person.as_deref(), cmd, out),
         Command::Signoff(cmd) => signoff::signoff(lib, cli.as_person.as_deref(), cmd, out),

@@ -206,6 +206,18 @@ pub fn signoff(
                     ),
                 )?;
             }
+            for n in &status.notes {
+                write_line(
+                    out,
+                    &format!(
+                        "private note\t{}\t{}\t{}\t{}",
+                        n.by,
+                        n.kind,
+                        n.step.as_deref().unwrap_or("-"),
+                        n.note
+                    ),
+                )?;
+            }
             for v in &status.voided {
                 write_line(
                     out,

@@ -15,18 +15,11 @@ delegations:
     delegate: dave
 ";
 
-/// A library with alice, bob, carol, dave and ed, the chain above set by ed,
-/// and a post; returns the post's id.
+/// A library founded by admin on a desktop of their own, with alice, bob,
+/// carol, dave and ed invited and enrolled on the test's desktop, the chain
+/// above set by ed, and a post; returns the post's id.
 fn setup(lib: &Lib) -> String {
-    for name in ["alice", "bob", "carol", "dave", "ed"] {
-        lib.ok(&[
-            "person",
-            "add",
-            name,
-            "--email",
-            &format!("{name}@example.org"),
-        ]);
-    }
+    lib.add_people(&["alice", "bob", "carol", "dave", "ed"]);
     let file = lib.dir.path().join("chain.yaml");
     std::fs::write(&file, CHAIN).unwrap();
     lib.ok(&[
@@ -253,9 +246,45 @@ fn a_delegate_approves_for_the_signer_and_the_note_is_kept() {
     let payload: serde_json::Value =
         serde_json::from_str(last["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["on_behalf_of"], "carol");
-    assert_eq!(payload["private_note"], "Carol en mission");
+    // The note is sealed to its readers: dave (its author) and the chain's
+    // validators read it; ed (the editor, not a validator) does not, and
+    // neither does a raw read of the library file.
+    assert!(payload.get("private_note").is_none());
+    assert!(!last["payload"].as_str().unwrap().contains("mission"));
     let status = lib.ok(&["signoff", "status", &id]);
     assert!(status.contains("dave for carol at "), "{status}");
+    assert!(
+        !status.contains("Carol en mission"),
+        "nobody chosen: {status}"
+    );
+    for reader in ["dave", "carol", "alice"] {
+        let status = lib.ok(&["--as", reader, "signoff", "status", &id]);
+        assert!(
+            status.contains("private note\tdave\tapprove\thead\tCarol en mission"),
+            "{reader}: {status}"
+        );
+        let log = lib.ok(&["--as", reader, "audit", "log", &id]);
+        assert!(
+            log.contains("\tprivate note: Carol en mission"),
+            "{reader}: {log}"
+        );
+    }
+    assert!(!lib
+        .ok(&["--as", "ed", "signoff", "status", &id])
+        .contains("mission"));
+    assert!(!lib
+        .ok(&["--as", "ed", "audit", "log", &id])
+        .contains("mission"));
+    let dump = std::process::Command::new("sqlite3")
+        .arg(&lib.path)
+        .arg(".dump")
+        .output();
+    let raw = match dump {
+        Ok(out) if out.status.success() => out.stdout,
+        // No sqlite3 here: the file's own bytes (after a checkpoint by the CLI's close).
+        _ => std::fs::read(&lib.path).unwrap(),
+    };
+    assert!(!raw.windows(7).any(|w| w == b"mission"));
 }
 
 #[test]

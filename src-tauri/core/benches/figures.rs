@@ -194,6 +194,22 @@ fn parsed(rng: &mut Rng, i: usize, body_words: usize) -> ParsedFile {
     }
 }
 
+/// `names` in the library on `lib`'s desktop: the first founds it (if nobody
+/// is there yet), each later one is invited by the first and enrolled with
+/// the code. One `founder` entry, then an `invitation` and an `enrolment` each.
+pub fn add_enrolled(lib: &valise_core::Library, names: &[&str]) {
+    for (i, n) in names.iter().enumerate() {
+        let inviter = (i > 0).then_some(names[0]);
+        let added = lib
+            .people()
+            .add(inviter, n, &format!("{n}@example.org"), None)
+            .unwrap();
+        if let Some(code) = added.code {
+            lib.people().enrol(n, code.as_str()).unwrap();
+        }
+    }
+}
+
 /// A library of `n` posts of `body_words` words, built once and kept.
 fn generated_library(dir: &Path, n: usize, body_words: usize) -> PathBuf {
     let path = dir.join(format!("library-{n}-{body_words}w-v2.sqlite3"));

@@ -29,8 +29,8 @@ use crate::workflow::rules::{
     Submission, VoidedApproval,
 };
 use crate::workflow::{
-    ActRequest, AuditEntry, AuditProblem, BoardItem, Inbox, InboxItem, Person, PersonKey,
-    ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
+    ActRequest, AuditEntry, AuditProblem, BoardItem, GrandfatheredKey, Inbox, InboxItem, NewPerson,
+    Person, PersonKey, PrivateNote, ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
 };
 use crate::LibraryOverview;
 
@@ -109,14 +109,17 @@ pub fn typescript() -> String {
         decl::<FailedCheck>(&cfg),
         decl::<PersonKey>(&cfg),
         decl::<Person>(&cfg),
+        decl::<NewPerson>(&cfg),
         decl::<AuditEntry>(&cfg),
         decl::<ProblemKind>(&cfg),
         decl::<AuditProblem>(&cfg),
+        decl::<GrandfatheredKey>(&cfg),
         decl::<VerifyReport>(&cfg),
         decl::<SyncReport>(&cfg),
         decl::<BackendStatus>(&cfg),
         decl::<SyncStatus>(&cfg),
         decl::<VoidedDiff>(&cfg),
+        decl::<PrivateNote>(&cfg),
         decl::<SignoffStatus>(&cfg),
         decl::<ActRequest>(&cfg),
         decl::<BoardItem>(&cfg),

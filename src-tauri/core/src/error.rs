@@ -140,11 +140,17 @@ pub enum Error {
     #[error("'{email}' is not an e-mail address (expected name@domain.example).")]
     BadEmail { email: String },
 
-    #[error("{name} has no signing key on this desktop, so cannot act here. If you are {name}, choose yourself with `valise whoami --set {name}` (it makes this desktop's key); otherwise act as yourself.")]
+    #[error("{name} has no enrolled signing key on this desktop, so cannot act here. If you are {name}, ask someone already enrolled in this library for an invitation code (they run `valise person invite {name}`), then run `valise whoami --set {name} --code CODE` here; otherwise act as yourself.")]
     NoKeyHere { name: String },
 
-    #[error("The signing key this desktop holds for {name} is not one this library knows. Choose yourself again with `valise whoami --set {name}` to add this desktop's key.")]
+    #[error("The signing key this desktop holds for {name} is not one this library knows. Ask someone enrolled in this library for an invitation code (`valise person invite {name}`) and enrol this desktop with `valise whoami --set {name} --code CODE`.")]
     KeyNotInLibrary { name: String },
+
+    #[error("{name} has no invitation in this library, so no code can enrol them. Ask someone enrolled to run `valise person invite {name}` and give you the code it prints.")]
+    NoInvitation { name: String },
+
+    #[error("This invitation code does not enrol {name}: {reason}. Nothing was recorded. Check that it was typed as given, or ask for a fresh code (`valise person invite {name}`).")]
+    BadInvitationCode { name: String, reason: String },
 
     #[error("Nobody is chosen as you for the library {library} on this desktop. Choose once with `valise whoami --set NAME` (or act as someone for one run with `--as NAME`).")]
     NoIdentity { library: PathBuf },
@@ -242,6 +248,8 @@ impl Error {
             Error::NoKeyHere { .. } => "no_key_here",
             Error::KeyNotInLibrary { .. } => "key_not_in_library",
             Error::NoIdentity { .. } => "no_identity",
+            Error::NoInvitation { .. } => "no_invitation",
+            Error::BadInvitationCode { .. } => "bad_invitation_code",
             Error::SecretStore { .. } => "secret_store",
             Error::UnknownAuditKind { .. } => "unknown_audit_kind",
             Error::EmptyComment => "empty_comment",

@@ -13,6 +13,7 @@ pub mod merge;
 pub mod posts;
 pub mod render;
 pub mod search;
+pub mod secrets;
 pub mod store;
 pub mod sync;
 pub mod transfer;
@@ -30,6 +31,7 @@ pub use posts::revisions::{
 pub use posts::{ListQuery, ListSort, NewPost, Post, PostSummary, PostText, TagCount, TextStats};
 pub use render::Preview;
 pub use search::{SearchHit, SnippetPart};
+pub use secrets::{Secret, SecretStore};
 pub use store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind, WriteTx};
 pub use transfer::{FileError, ImportReport, ImportedFile};
 pub use translation::{
@@ -38,5 +40,5 @@ pub use translation::{
 };
 pub use workflow::{
     AuditEntry, AuditProblem, BoardItem, Desktop, Inbox, InboxItem, Person, PersonKey, ProblemKind,
-    SecretStore, Signer, Signoff, SignoffStatus, VerifyReport, VoidedDiff, Workflow,
+    Signer, Signoff, SignoffStatus, VerifyReport, VoidedDiff, Workflow,
 };

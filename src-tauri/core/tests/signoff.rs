@@ -145,7 +145,39 @@ fn a_delegate_signs_for_a_signer_and_both_names_are_recorded() {
     assert_eq!(entry.author_name.as_deref(), Some("dave"));
     let payload: serde_json::Value = serde_json::from_str(&entry.payload).unwrap();
     assert_eq!(payload["on_behalf_of"], "carol");
-    assert_eq!(payload["private_note"], "en congé");
+    // The note is sealed: not in the payload in clear, readable by dave (its
+    // author) and carol (a validator), not by ed (the editor), nor in the file.
+    assert!(payload.get("private_note").is_none());
+    assert!(!entry.payload.contains("congé"));
+    assert_eq!(payload["sealed_note"]["format"], 1);
+    for reader in ["dave", "carol"] {
+        let notes = s.lib.signoff().status(&s.post, Some(reader)).unwrap().notes;
+        assert_eq!(notes.len(), 1, "{reader}");
+        assert_eq!(notes[0].note, "en congé");
+        assert_eq!(notes[0].by, "dave");
+    }
+    assert!(s
+        .lib
+        .signoff()
+        .status(&s.post, Some("ed"))
+        .unwrap()
+        .notes
+        .is_empty());
+    assert_eq!(
+        valise_core::workflow::note_of(&entry, &signer(&s.lib, "carol")).as_deref(),
+        Some("en congé")
+    );
+    assert_eq!(
+        valise_core::workflow::note_of(&entry, &signer(&s.lib, "ed")),
+        None
+    );
+    let file = std::fs::read(s.lib.path()).unwrap();
+    let wal = std::fs::read(s.lib.path().with_extension("sqlite3-wal")).unwrap_or_default();
+    for bytes in [file, wal] {
+        assert!(!bytes
+            .windows("congé".len())
+            .any(|w| w == "congé".as_bytes()));
+    }
     let status = s.lib.signoff().status(&s.post, None).unwrap();
     let a = &status.signoff.steps[1].approvals[0];
     assert_eq!((a.by.as_str(), a.signer.as_str()), ("dave", "carol"));

@@ -212,7 +212,9 @@ fn the_default_chain_stops_at_proofreading_because_nobody_may_sign_it() {
     let lib = Library::open(dir.path().join("l.sqlite3"))
         .unwrap()
         .with_desktop(Desktop::in_dir(&dir.path().join("desk")));
-    lib.people().add("ed", "ed@example.org", None).unwrap();
+    lib.people()
+        .add(None, "ed", "ed@example.org", None)
+        .unwrap();
     let post = lib
         .posts()
         .create(NewPost {
@@ -238,7 +240,7 @@ fn with_a_chosen_identity_the_edit_itself_records_the_voiding_signed_by_that_per
     let s = setup(CHAIN);
     s.submit();
     s.approve("alice", "proofreading").unwrap();
-    s.lib.people().choose_me("ed").unwrap();
+    s.lib.people().choose_me("ed", None).unwrap();
     let cursor = s.lib.changes().latest().unwrap();
     s.edit("fr", "La délégation part mardi.\n\nElle rentre vendredi.");
     assert_eq!(s.kinds(), ["submit", "approve", "void"]);

@@ -1,5 +1,5 @@
 use tauri::State;
-use valise_core::workflow::Person;
+use valise_core::workflow::{NewPerson, Person};
 
 use super::{fail, Failure, OpenedLibrary};
 
@@ -13,11 +13,19 @@ pub fn whoami(lib: State<'_, OpenedLibrary>) -> Result<Option<Person>, Failure> 
     lib.get()?.people().whoami().map_err(fail)
 }
 
-/// Chooses who I am on this desktop (making this desktop's key if needed).
+/// Chooses who I am on this desktop; the first time here it needs the
+/// person's invitation code, and makes their key on this desktop.
 #[tauri::command(async)]
-pub fn choose_me(lib: State<'_, OpenedLibrary>, person: String) -> Result<Person, Failure> {
+pub fn choose_me(
+    lib: State<'_, OpenedLibrary>,
+    person: String,
+    code: Option<String>,
+) -> Result<Person, Failure> {
     let lib = lib.get()?;
-    let chosen = lib.people().choose_me(&person).map_err(fail)?;
+    let chosen = lib
+        .people()
+        .choose_me(&person, code.as_deref().filter(|c| !c.trim().is_empty()))
+        .map_err(fail)?;
     lib.people().get(&chosen.signer.person.id).map_err(fail)
 }
 
@@ -27,9 +35,10 @@ pub fn add_person(
     name: String,
     email: String,
     backend_user: Option<String>,
-) -> Result<Person, Failure> {
+) -> Result<NewPerson, Failure> {
     lib.get()?
         .people()
-        .add(&name, &email, backend_user.as_deref())
+        .add(None, &name, &email, backend_user.as_deref())
+        .map(NewPerson::from)
         .map_err(fail)
 }

@@ -1,11 +1,12 @@
-//! End to end: choosing who I am on this desktop in the window. A person added
-//! with the CLI is offered; choosing them makes the window and the CLI agree
-//! (`valise whoami`), and this desktop then holds their signing key.
+//! End to end: choosing who I am on this desktop in the window. A person
+//! invited from the founder's desktop (CLI) is offered; choosing them with
+//! their invitation code makes their key on this desktop, and the window and
+//! the CLI agree (`valise whoami`).
 
 #[allow(dead_code)] // helpers shared with the other scenarios
 mod support;
 
-use support::{cli, cli_status, App, Driver};
+use support::{cli, cli_on, cli_status, invitation_code, App, Driver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn choosing_who_i_am_in_the_window_is_what_the_cli_sees() {
@@ -15,11 +16,18 @@ async fn choosing_who_i_am_in_the_window_is_what_the_cli_sees() {
     // app started by tauri-driver inherits them.
     std::env::set_var("VALISE_SECRETS_DIR", dir.path().join("secrets"));
     std::env::set_var("VALISE_CONFIG_DIR", dir.path().join("config"));
-    cli(
+    let founder = dir.path().join("founder-desk");
+    cli_on(
         &library,
-        &["person", "add", "amira", "--email", "amira@example.org"],
-        None,
+        &founder,
+        &["person", "add", "hadi", "--email", "hadi@example.org"],
     );
+    let added = cli_on(
+        &library,
+        &founder,
+        &["person", "add", "amira", "--email", "amira@example.org"],
+    );
+    let invitation = invitation_code(&added);
     let (code, _, err) = cli_status(&library, &["whoami"], None);
     assert_eq!(code, Some(1), "nobody chosen yet: {err}");
 
@@ -28,6 +36,8 @@ async fn choosing_who_i_am_in_the_window_is_what_the_cli_sees() {
     app.wait_for_text("[data-testid=identity-button]", "Who are you?")
         .await;
     app.click("[data-testid=identity-button]").await;
+    app.type_into("[data-testid=invitation-code]", &invitation)
+        .await;
     app.click("[data-testid=choose-person][data-name=amira]")
         .await;
     app.wait_for_text("[data-testid=identity-button]", "amira")

@@ -39,9 +39,19 @@ async fn a_post_is_signed_off_in_the_window_and_a_change_voids_the_signature() {
     let library = dir.path().join("library.sqlite3");
     std::env::set_var("VALISE_SECRETS_DIR", dir.path().join("secrets"));
     std::env::set_var("VALISE_CONFIG_DIR", dir.path().join("config"));
-    for name in ["eve", "alice", "carol"] {
+    // Eve founds the library on this desktop (and is chosen here); alice and
+    // carol are invited by her and enrolled on this desktop too, so that the
+    // window can be either of them.
+    cli(
+        &library,
+        &["person", "add", "eve", "--email", "eve@example.org"],
+        None,
+    );
+    for name in ["alice", "carol"] {
         let email = format!("{name}@example.org");
-        cli(&library, &["person", "add", name, "--email", &email], None);
+        let added = cli(&library, &["person", "add", name, "--email", &email], None);
+        let code = support::invitation_code(&added);
+        cli(&library, &["person", "enrol", name, "--code", &code], None);
     }
     cli(&library, &["whoami", "--set", "eve"], None);
     let chain = dir.path().join("chain.yaml");

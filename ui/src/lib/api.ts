@@ -12,6 +12,7 @@ import type {
   ImportReport,
   LibraryOverview,
   ListQuery,
+  NewPerson,
   NewPost,
   Person,
   Post,
@@ -87,10 +88,11 @@ export const listPeople = () => invoke<Person[]>('list_people');
 
 export const whoami = () => invoke<Person | null>('whoami');
 
-export const chooseMe = (person: string) => invoke<Person>('choose_me', { person });
+export const chooseMe = (person: string, code: string | null) => invoke<Person>('choose_me', { person, code });
 
+/** A person just added; `invitation_code` (shown once) is for everyone but the founder. */
 export const addPerson = (name: string, email: string, backendUser: string | null) =>
-  invoke<Person>('add_person', { name, email, backendUser });
+  invoke<NewPerson>('add_person', { name, email, backendUser });
 
 export const signoffStatus = (id: string) => invoke<SignoffStatus>('signoff_status', { id });
 

@@ -381,6 +381,8 @@ backend_user: string | null, created_at: string,
  */
 keys: Array<PersonKey>, };
 
+export type NewPerson = { person: Person, invitation_code: string | null, };
+
 export type AuditEntry = { 
 /**
  * The chain the entry belongs to: the id of the library that signed it.
@@ -407,7 +409,7 @@ author_name: string | null, author_key: string, post: string | null, step: strin
  */
 payload: string, prev_hash: string, entry_hash: string, signature: string, };
 
-export type ProblemKind = "gap" | "edited" | "broken_link" | "bad_signature" | "unknown_key" | "unknown_format";
+export type ProblemKind = "gap" | "edited" | "broken_link" | "bad_signature" | "unknown_key" | "unknown_format" | "untrusted";
 
 export type AuditProblem = { seq: number, id: string, kind: ProblemKind, 
 /**
@@ -415,12 +417,22 @@ export type AuditProblem = { seq: number, id: string, kind: ProblemKind,
  */
 message: string, };
 
+export type GrandfatheredKey = { seq: number, 
+/**
+ * The person's global id.
+ */
+person: string, name: string, public_key: string, };
+
 export type VerifyReport = { entries: number, intact: boolean, 
 /**
- * Every problem, in sequence order; the first is where the trail stops
- * being trustworthy.
+ * Every problem, chain by chain in sequence order; the first is where
+ * the trail (or its first broken chain) stops being trustworthy.
  */
-problems: Array<AuditProblem>, };
+problems: Array<AuditProblem>, 
+/**
+ * Keys trusted only because they were enrolled before invitations existed.
+ */
+grandfathered: Array<GrandfatheredKey>, };
 
 export type SyncReport = { backend: string, 
 /**
@@ -488,11 +500,18 @@ by: string, seq: number, signed_hash: ContentHash, current_hash: ContentHash,
  */
 diff: Array<DiffRow> | null, };
 
+export type PrivateNote = { seq: number, by: string, kind: string, step: string | null, note: string, };
+
 export type SignoffStatus = { post_id: string, signoff: PostSignoff, 
 /**
  * The person the offered acts are for (`--as`, else who I am here).
  */
-viewer: string | null, may_act: Array<MayAct>, voided: Array<VoidedDiff>, };
+viewer: string | null, may_act: Array<MayAct>, voided: Array<VoidedDiff>, 
+/**
+ * The private notes on this post the viewer may read (their key is on
+ * this desktop and the note was sealed to it), oldest first.
+ */
+notes: Array<PrivateNote>, };
 
 export type ActRequest = { kind: ActKind, 
 /**

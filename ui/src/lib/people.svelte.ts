@@ -1,7 +1,7 @@
 // The library's people and who "I" am on this desktop (chosen once; my
 // sign-offs are signed with this desktop's key for me).
 import * as api from './api';
-import type { ChangeSet, Person } from './bindings';
+import type { ChangeSet, NewPerson, Person } from './bindings';
 import { notices } from './notices.svelte';
 
 export class PeopleState {
@@ -22,10 +22,11 @@ export class PeopleState {
     }
   }
 
-  /** Chooses who I am; false (with the reason shown) when it failed. */
-  async choose(person: string): Promise<boolean> {
+  /** Chooses who I am (with my invitation code the first time on this
+   * desktop); false (with the reason shown) when it failed. */
+  async choose(person: string, code: string | null = null): Promise<boolean> {
     try {
-      this.me = await api.chooseMe(person);
+      this.me = await api.chooseMe(person, code);
       return true;
     } catch (error) {
       notices.report(error, 'You could not be chosen');
@@ -33,12 +34,14 @@ export class PeopleState {
     }
   }
 
-  /** Adds a person; their record, or null (with the reason shown). */
-  async add(name: string, email: string): Promise<Person | null> {
+  /** Adds a person (the first is the founder and becomes me here; anyone
+   * later gets an invitation code to hand them); null (with the reason shown)
+   * when it failed. */
+  async add(name: string, email: string): Promise<NewPerson | null> {
     try {
-      const person = await api.addPerson(name, email, null);
+      const added = await api.addPerson(name, email, null);
       await this.refresh();
-      return person;
+      return added;
     } catch (error) {
       notices.report(error, 'The person could not be added');
       return null;

@@ -40,10 +40,52 @@ describe('who I am on this desktop', () => {
     expect(choices.map((c) => c.dataset.name)).toEqual(['alice', 'bob']);
     await fireEvent.click(choices[1]);
     await waitFor(() => expect(screen.getByTestId('identity-button').textContent).toContain('bob'));
-    expect(callsOf(invoke, 'choose_me')).toEqual([{ person: bob.id }]);
+    expect(callsOf(invoke, 'choose_me')).toEqual([{ person: bob.id, code: null }]);
   });
 
-  it('adds a person and, when nobody was chosen yet, takes them as me', async () => {
+  it('sends the invitation code typed with the person chosen', async () => {
+    const alice = person('alice', 1);
+    const invoke = mockCommands({
+      list_people: () => [alice],
+      whoami: () => null,
+      choose_me: () => alice,
+    });
+    const people = new PeopleState();
+    await people.refresh();
+    render(IdentityMenu, { people });
+    await fireEvent.click(screen.getByTestId('identity-button'));
+    await fireEvent.input(screen.getByTestId('invitation-code'), { target: { value: ' ABCDE-FGHJK-MNPQR-STVWX ' } });
+    await fireEvent.click(screen.getAllByTestId('choose-person')[0]);
+    await waitFor(() => expect(people.me?.name).toBe('alice'));
+    expect(callsOf(invoke, 'choose_me')).toEqual([{ person: alice.id, code: 'ABCDE-FGHJK-MNPQR-STVWX' }]);
+  });
+
+  it('shows the invitation code of a person added after the founder, once', async () => {
+    const alice = person('alice', 1);
+    const dan = person('dan', 4);
+    let known: Person[] = [alice];
+    const invoke = mockCommands({
+      list_people: () => known,
+      whoami: () => alice,
+      add_person: () => {
+        known = [alice, dan];
+        return { person: dan, invitation_code: '0123A-BCDEF-GHJKM-NPQRS' };
+      },
+    });
+    const people = new PeopleState();
+    await people.refresh();
+    render(IdentityMenu, { people });
+    await fireEvent.click(screen.getByTestId('identity-button'));
+    await fireEvent.click(screen.getByTestId('add-person'));
+    await fireEvent.input(screen.getByPlaceholderText('alice'), { target: { value: 'dan' } });
+    await fireEvent.input(screen.getByPlaceholderText('alice@example.org'), { target: { value: 'dan@example.org' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(screen.getByTestId('invitation-shown').textContent).toContain('0123A-BCDEF-GHJKM-NPQRS'));
+    expect(people.me?.name).toBe('alice');
+    expect(callsOf(invoke, 'add_person')).toHaveLength(1);
+  });
+
+  it('adds the founder, who becomes me on this desktop', async () => {
     const carol = person('carol', 3);
     let known: Person[] = [];
     let me: Person | null = null;
@@ -52,11 +94,8 @@ describe('who I am on this desktop', () => {
       whoami: () => me,
       add_person: () => {
         known = [carol];
-        return carol;
-      },
-      choose_me: () => {
         me = carol;
-        return carol;
+        return { person: carol, invitation_code: null };
       },
     });
     const people = new PeopleState();

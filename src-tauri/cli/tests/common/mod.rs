@@ -30,6 +30,60 @@ impl Lib {
         c
     }
 
+    /// `args` run on another desktop of the same library: its own secrets
+    /// and "who am I", in `desk` under the test's folder.
+    pub fn on(&self, desk: &str, args: &[&str]) -> Output {
+        let mut c = self.cmd(args);
+        c.env(
+            "VALISE_SECRETS_DIR",
+            self.dir.path().join(desk).join("secrets"),
+        );
+        c.env(
+            "VALISE_CONFIG_DIR",
+            self.dir.path().join(desk).join("config"),
+        );
+        c.output().unwrap()
+    }
+
+    /// Like `ok`, on desktop `desk`.
+    pub fn ok_on(&self, desk: &str, args: &[&str]) -> String {
+        let out = self.on(desk, args);
+        assert!(
+            out.status.success(),
+            "valise {args:?} on {desk} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Founds the library as admin on desktop "admin-desk" (if nobody is
+    /// there yet), then has admin invite each of `names` and enrols them on
+    /// the test's desktop with `person enrol` (which chooses nobody as me).
+    pub fn add_people(&self, names: &[&str]) {
+        if !self.path.exists()
+            || self
+                .json(&["person", "list", "--json"])
+                .as_array()
+                .unwrap()
+                .is_empty()
+        {
+            self.ok_on(
+                "admin-desk",
+                &["person", "add", "admin", "--email", "admin@example.org"],
+            );
+        }
+        for name in names {
+            let email = format!("{name}@example.org");
+            let out = self.ok_on("admin-desk", &["person", "add", name, "--email", &email]);
+            let code = out
+                .lines()
+                .nth(1)
+                .expect("an invitation code on line 2")
+                .to_string();
+            self.ok(&["person", "enrol", name, "--code", &code]);
+        }
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }

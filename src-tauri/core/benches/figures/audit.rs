@@ -31,14 +31,10 @@ fn trail(dir: &Path) -> Library {
     let _ = std::fs::remove_dir_all(dir.join("audit-desktop"));
     let lib = Library::open(&path).unwrap().with_desktop(desktop);
     let t = Instant::now();
+    super::add_enrolled(&lib, &["alice", "bob", "carol"]);
     let signers: Vec<_> = ["alice", "bob", "carol"]
         .iter()
-        .map(|n| {
-            lib.people()
-                .add(n, &format!("{n}@example.org"), None)
-                .unwrap();
-            lib.people().signer(n).unwrap()
-        })
+        .map(|n| lib.people().signer(n).unwrap())
         .collect();
     let posts: Vec<String> = (0..200)
         .map(|i| {
@@ -51,7 +47,7 @@ fn trail(dir: &Path) -> Library {
                 .id
         })
         .collect();
-    let mut n = 3; // the three person_added entries
+    let mut n = 5; // founder, then an invitation and an enrolment for bob and carol
     while n < ENTRIES {
         // Batches of 1,000 per transaction, as a long day of acts would be.
         lib.write(Origin::Cli, |tx| {

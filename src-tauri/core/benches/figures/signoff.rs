@@ -181,11 +181,7 @@ fn stored_board(dir: &std::path::Path) -> valise_core::Library {
     std::fs::copy(super::generated_library(dir, 10_000, 200), &path).unwrap();
     let t = std::time::Instant::now();
     let lib = Library::open(&path).unwrap().with_desktop(desktop);
-    for n in ["alice", "bob", "carol", "ed"] {
-        lib.people()
-            .add(n, &format!("{n}@example.org"), None)
-            .unwrap();
-    }
+    super::add_enrolled(&lib, &["alice", "bob", "carol", "ed"]);
     let signer = |n: &str| lib.people().signer(n).unwrap();
     let (alice, carol, ed) = (signer("alice"), signer("carol"), signer("ed"));
     lib.workflow()

@@ -54,6 +54,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_sync.sql"),
         then: Some(upgrade_to_7),
     },
+    Migration {
+        sql: include_str!("migrations/0008_key_trust.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -210,7 +214,7 @@ fn upgrade_to_2(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Schema 10's data step: this library's audit chain gets its id, and the
+/// Schema 7's data step: this library's audit chain gets its id, and the
 /// entries it already holds (all signed here) join that chain.
 fn upgrade_to_7(conn: &Connection) -> Result<()> {
     let chain = crate::workflow::audit::own_chain(conn)?;

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, AuditEntry, NewEntry};
 use super::keys::Signer;
+use super::notes::{self, SealedNote};
+use super::rules::Chain;
 use super::rules::{Act, ActKind, ContentHash, PostSignoff, VersionContent};
 use crate::error::{Error, Result};
 use crate::posts::rows;
@@ -30,8 +32,12 @@ pub(crate) struct ActPayload {
     pub content_hash: ContentHash,
     #[serde(default)]
     pub comment: String,
-    #[serde(default)]
+    /// Notes of acts recorded before notes were sealed, in clear; never written now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_note: Option<String>,
+    /// The private note, sealed to its readers (`notes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_note: Option<SealedNote>,
     /// UTC unix milliseconds.
     #[serde(default)]
     pub due: Option<i64>,
@@ -257,6 +263,51 @@ pub(crate) fn record_voids(
         touch(tx, post_uid);
     }
     Ok(out)
+}
+
+/// Every enrolled key of the note's readers: `author` and each person who may
+/// sign a step of `chain` or give a signature as a delegate.
+pub(crate) fn note_readers(c: &Connection, chain: &Chain, author: &Signer) -> Result<Vec<String>> {
+    let mut names: Vec<&str> = vec![author.person.name.as_str()];
+    for step in &chain.steps {
+        names.extend(step.signers.iter().map(String::as_str));
+    }
+    names.extend(chain.delegations.iter().map(|d| d.delegate.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    let mut stmt = c.prepare_cached(
+        "SELECT k.public_key FROM person_keys k JOIN people p ON p.id = k.person_id \
+         WHERE p.name = ?1 ORDER BY k.public_key",
+    )?;
+    let mut keys = Vec::new();
+    for name in names {
+        for key in stmt.query_map([name], |r| r.get::<_, String>(0))? {
+            keys.push(key?);
+        }
+    }
+    Ok(keys)
+}
+
+/// Seals `note` (trimmed; none when empty) to its readers.
+pub(crate) fn seal_note(
+    c: &Connection,
+    chain: &Chain,
+    author: &Signer,
+    note: Option<&str>,
+) -> Result<Option<SealedNote>> {
+    let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let readers = note_readers(c, chain, author)?;
+    notes::seal(note, &readers).map(Some)
+}
+
+/// The private note of entry `e` as `reader` may read it: sealed notes only to
+/// their readers; None when there is none or `reader` is not one of them.
+pub fn note_of(e: &AuditEntry, reader: &Signer) -> Option<String> {
+    let payload: serde_json::Value = serde_json::from_str(&e.payload).ok()?;
+    let sealed: SealedNote = serde_json::from_value(payload.get("sealed_note")?.clone()).ok()?;
+    notes::open(&sealed, reader)
 }
 
 /// The canonical text stored for a signed hash, if any.

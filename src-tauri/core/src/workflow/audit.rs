@@ -71,6 +71,10 @@ pub const KINDS: &[&str] = &[
     "comment",
     "void",
     "chain_changed",
+    "founder",
+    "invitation",
+    "enrolment",
+    // Written before invitations existed (see `trust`); read, never written now.
     "person_added",
     "key_added",
 ];
@@ -303,7 +307,7 @@ fn insert(tx: &WriteTx, e: &AuditEntry) -> Result<()> {
     Ok(())
 }
 
-/// This library's chain id (made the first time it is asked for: schema 10's
+/// This library's chain id (made the first time it is asked for: schema 7's
 /// upgrade does, and every new library runs it).
 pub(crate) fn own_chain(conn: &Connection) -> Result<String> {
     let found: Option<String> = conn

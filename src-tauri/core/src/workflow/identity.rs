@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::keys::Signer;
 use super::people::{Chosen, Person};
-use super::secrets::SecretStore;
 use crate::error::{Error, Result};
+use crate::secrets::SecretStore;
 use crate::Library;
 
 /// Where this desktop keeps what is not the library's.
@@ -91,21 +91,35 @@ impl super::people::People<'_> {
         }
     }
 
-    /// Chooses who I am in this library on this desktop, making their key here
-    /// if this desktop has none for them yet.
-    pub fn choose_me(&self, name_or_id: &str) -> Result<Chosen> {
+    /// Chooses who I am in this library on this desktop. A person whose key
+    /// this desktop holds needs nothing more; anyone else needs the code of
+    /// their invitation, and their key is then made here (`enrol`).
+    pub fn choose_me(&self, name_or_id: &str, code: Option<&str>) -> Result<Chosen> {
+        let chosen = match self.signer(name_or_id) {
+            Ok(signer) => Chosen {
+                signer,
+                new_key: false,
+            },
+            Err(Error::NoKeyHere { .. }) | Err(Error::KeyNotInLibrary { .. }) if code.is_some() => {
+                self.enrol(name_or_id, code.unwrap_or_default())?
+            }
+            Err(e) => return Err(e),
+        };
+        self.remember_me(&chosen.signer.person.id)?;
+        Ok(chosen)
+    }
+
+    /// Keeps `uid` as "me" for this library on this desktop.
+    pub(super) fn remember_me(&self, uid: &str) -> Result<()> {
         let lib = self.library();
-        let chosen = self.enroll_here(name_or_id)?;
         let file = lib.desktop().whoami_file();
         let mut all = load(&file)?;
-        all.libraries
-            .insert(lib.whoami_key(), chosen.signer.person.id.clone());
+        all.libraries.insert(lib.whoami_key(), uid.to_string());
         let text = serde_json::to_vec_pretty(&all).map_err(|e| Error::BadFile {
             path: file.clone(),
             reason: e.to_string(),
         })?;
-        write_atomically(&file, &text)?;
-        Ok(chosen)
+        write_atomically(&file, &text)
     }
 
     /// The person acting now: `as_person` if given (they must already have a

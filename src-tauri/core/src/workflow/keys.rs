@@ -6,8 +6,8 @@
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 
 use super::people::Person;
-use super::secrets::{Secret, SecretStore};
 use crate::error::{Error, Result};
+use crate::secrets::{Secret, SecretStore};
 
 /// The secret store's service name for people's signing keys.
 pub const SIGNING_SERVICE: &str = "valise-signing";
@@ -38,6 +38,11 @@ impl Signer {
 
     pub(crate) fn sign(&self, message: &[u8]) -> Signature {
         self.key.sign(message)
+    }
+
+    /// The secret scalar bytes for X25519 (private notes; see `notes`).
+    pub(crate) fn x25519_secret(&self) -> [u8; 32] {
+        self.key.to_scalar_bytes()
     }
 }
 

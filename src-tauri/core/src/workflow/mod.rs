@@ -1,5 +1,6 @@
 //! Sign-off: the people of a library and their signing keys (`people`, `keys`),
-//! this desktop's secrets and chosen identity (`secrets`, `identity`), and the
+//! this desktop's chosen identity (`identity`; secrets live in `crate::secrets`), the
+//! trust in keys (`trust`: founder, invitations, enrolments), and the
 //! append-only, hash-chained, signed audit trail (`audit`, `verify`); the
 //! pure rules of the chain, content hashes and preflight (`rules`); and their
 //! wiring: the stored chain (`chain_store`), acts and voidings as audit entries
@@ -18,23 +19,25 @@ mod chain_store;
 pub mod checks;
 pub mod identity;
 pub mod keys;
+mod notes;
 pub mod people;
 mod request;
 pub mod rules;
-pub mod secrets;
 mod signoff;
+pub mod trust;
 pub mod verify;
 #[cfg(test)]
 mod wp_vectors;
 
+pub use acts::note_of;
 pub use audit::{append, AuditEntry, NewEntry};
 pub use board::{BoardItem, Inbox, InboxItem};
 pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
-pub use people::{Chosen, People, Person, PersonKey};
+pub use people::{Added, Chosen, Invited, NewPerson, People, Person, PersonKey};
 pub use request::{due_from_text, ActRequest};
-pub use secrets::{Secret, SecretStore};
 pub(crate) use signoff::record_voids_of_write;
-pub use signoff::{Signoff, SignoffStatus, VoidedDiff};
+pub use signoff::{PrivateNote, Signoff, SignoffStatus, VoidedDiff};
+pub use trust::{Enrolled, GrandfatheredKey, InvitationCode};
 pub use verify::{Audit, AuditProblem, ProblemKind, VerifyReport};

@@ -1,6 +1,7 @@
-//! People of a library and their public keys: `library.people()`. Adding a
-//! person also makes their key pair on this desktop; a person known from
-//! another desktop gets a key here when they are chosen as "me" here.
+//! People of a library and their public keys: `library.people()`. The first
+//! person (the founder) gets a key pair on this desktop; everyone after is
+//! invited by an enrolled person and makes their key on their own desktop
+//! with the invitation's code (`trust` holds the rules).
 
 use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -9,6 +10,7 @@ use ts_rs::TS;
 
 use super::audit::{self, NewEntry};
 use super::keys::{self, Signer};
+use super::trust::{self, InvitationCode, TrustState};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::write::{ChangeAction, RecordKind, WriteTx};
@@ -35,6 +37,38 @@ pub struct PersonKey {
     pub added_at: String,
 }
 
+/// A person just added, with the invitation code to hand them (none for a
+/// founder, who is enrolled on this desktop already).
+#[derive(Debug)]
+pub struct Added {
+    pub person: Person,
+    pub code: Option<InvitationCode>,
+}
+
+/// What the window is told of a person just added: the code travels once, to
+/// be shown once, and is never kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewPerson {
+    pub person: Person,
+    pub invitation_code: Option<String>,
+}
+
+impl From<Added> for NewPerson {
+    fn from(added: Added) -> Self {
+        NewPerson {
+            person: added.person,
+            invitation_code: added.code.map(|c| c.as_str().to_string()),
+        }
+    }
+}
+
+/// A fresh invitation for someone already in the library.
+#[derive(Debug)]
+pub struct Invited {
+    pub person: Person,
+    pub code: InvitationCode,
+}
+
 /// A person ready to sign here, and whether this desktop's key was just made.
 #[derive(Debug)]
 pub struct Chosen {
@@ -57,33 +91,147 @@ impl People<'_> {
         self.lib
     }
 
-    /// Adds a person and makes their key pair on this desktop: the secret key
-    /// goes to this desktop's secret store, the public key into the library,
-    /// and a `person_added` entry signed with it into the audit trail.
-    pub fn add(&self, name: &str, email: &str, backend_user: Option<&str>) -> Result<Person> {
+    /// Adds a person. In a library with no people yet they are its founder:
+    /// their key pair is made on this desktop (the secret half into this
+    /// desktop's secret store), a `founder` entry signed with it goes into the
+    /// audit trail, and they are chosen as "me" here. Otherwise the person
+    /// acting (`as_person`, else "me") must be enrolled: the new person is
+    /// recorded without a key, with an `invitation` entry signed by the
+    /// inviter, and the one-time code they need to enrol is returned.
+    pub fn add(
+        &self,
+        as_person: Option<&str>,
+        name: &str,
+        email: &str,
+        backend_user: Option<&str>,
+    ) -> Result<Added> {
         let name = check_name(name)?;
         let email = check_email(email)?;
         let backend_user = backend_user.map(str::trim).filter(|u| !u.is_empty());
-        let key = keys::generate()?;
+        let nobody_yet = self.lib.read(|c| {
+            Ok(
+                c.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?,
+            )
+        })?;
+        if nobody_yet {
+            return self.found(&name, &email, backend_user);
+        }
+        let inviter = self.acting(as_person)?;
+        let code = trust::new_code()?;
         let id = self.lib.change(|tx| {
-            if find_row(tx, &name)?.is_some() {
-                return Err(Error::PersonExists { name: name.clone() });
-            }
-            let uid = crate::ids::new_id();
-            tx.prepare_cached(
-                "INSERT INTO people (uid, name, email, backend_user, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![uid, name, email, backend_user, tx.now()])?;
-            tx.touched(RecordKind::Person, &uid, ChangeAction::Created, &uid, None);
-            let person = read(tx, &uid)?;
-            // Kept before the commit: a key that could not be stored rolls the
-            // person back rather than leaving one who cannot sign.
-            keys::store(&self.lib.desktop().secrets, &uid, &key)?;
-            add_key(tx, person, key, "person_added")?;
+            let uid = insert(tx, &name, &email, backend_user)?;
+            invite_in(tx, &inviter, &read(tx, &uid)?, &code)?;
             Ok(uid)
         })?;
-        self.get(&id)
+        Ok(Added {
+            person: self.get(&id)?,
+            code: Some(code),
+        })
+    }
+
+    fn found(&self, name: &str, email: &str, backend_user: Option<&str>) -> Result<Added> {
+        let key = keys::generate()?;
+        let id = self.lib.change(|tx| {
+            // Checked again inside the write: two first additions at once must
+            // not make two founders.
+            let empty: bool =
+                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get(0))?;
+            if !empty {
+                return Err(Error::PersonExists {
+                    name: name.to_string(),
+                });
+            }
+            let uid = insert(tx, name, email, backend_user)?;
+            let person = read(tx, &uid)?;
+            // Kept before the commit: a key that could not be stored rolls the
+            // person back rather than leaving a founder who cannot sign.
+            keys::store(&self.lib.desktop().secrets, &uid, &key)?;
+            let public = keys::hex(key.verifying_key().as_bytes());
+            let payload = trust::FounderPayload {
+                name: person.name.clone(),
+                email: person.email.clone(),
+                public_key: public.clone(),
+            };
+            add_key(tx, person, key, "founder", to_json(&payload)?)?;
+            Ok(uid)
+        })?;
+        self.remember_me(&id)?;
+        Ok(Added {
+            person: self.get(&id)?,
+            code: None,
+        })
+    }
+
+    /// A fresh invitation code for `name_or_id` (a new desktop, a lost key, a
+    /// lost code), vouched for by the person acting; it replaces any earlier
+    /// unused code of theirs.
+    pub fn invite(&self, as_person: Option<&str>, name_or_id: &str) -> Result<Invited> {
+        let inviter = self.acting(as_person)?;
+        let person = self.get(name_or_id)?;
+        let code = trust::new_code()?;
+        self.lib.change(|tx| {
+            invite_in(tx, &inviter, &person, &code)?;
+            tx.touched(
+                RecordKind::Person,
+                &person.id,
+                ChangeAction::Updated,
+                &person.id,
+                None,
+            );
+            Ok(())
+        })?;
+        Ok(Invited { person, code })
+    }
+
+    /// Enrols `name_or_id` on this desktop with the code of their latest
+    /// invitation: makes their key pair here and records an `enrolment` entry,
+    /// signed by the new key, that reveals the code. Refused, with nothing
+    /// recorded, when the code is wrong, used, replaced or for someone else.
+    pub fn enrol(&self, name_or_id: &str, code: &str) -> Result<Chosen> {
+        let person = self.get(name_or_id)?;
+        let bad = |reason: &str| Error::BadInvitationCode {
+            name: person.name.clone(),
+            reason: reason.to_string(),
+        };
+        let normalised = trust::normalise(code).ok_or_else(|| {
+            bad("it is not a code Valise gives (four groups of five letters and digits)")
+        })?;
+        let key = keys::generate()?;
+        let uid = person.id.clone();
+        self.lib.change(|tx| {
+            let state = TrustState::of_library(tx)?;
+            let Some(invitation) = state.latest_invitation(&uid).map(str::to_string) else {
+                return Err(Error::NoInvitation {
+                    name: person.name.clone(),
+                });
+            };
+            if let Some(why) = state.invitation_problem(&uid, &invitation, &normalised) {
+                let replaced = why.contains("does not match")
+                    && state.matches_any_invitation(&uid, &normalised);
+                return Err(bad(if replaced {
+                    "a later invitation replaced the one this code came with"
+                } else {
+                    &why
+                }));
+            }
+            keys::store(&self.lib.desktop().secrets, &uid, &key)?;
+            let payload = trust::EnrolmentPayload {
+                invitation,
+                code: normalised.clone(),
+                public_key: keys::hex(key.verifying_key().as_bytes()),
+                name: person.name.clone(),
+                email: person.email.clone(),
+            };
+            add_key(tx, person.clone(), key, "enrolment", to_json(&payload)?)?;
+            tx.touched(RecordKind::Person, &uid, ChangeAction::Updated, &uid, None);
+            Ok(())
+        })?;
+        Ok(Chosen {
+            signer: self.signer(&uid)?,
+            new_key: true,
+        })
     }
 
     /// Everyone, by name.
@@ -109,7 +257,9 @@ impl People<'_> {
 
     /// `name_or_id` ready to sign, with the key this desktop holds for them.
     /// Refused when this desktop has none, or when the library does not hold
-    /// its public half (a key from another library).
+    /// its public half (a key from another library). The library holds only
+    /// keys enrolled as `trust` says (founder, invitation, or from before
+    /// invitations); `audit verify` proves it from the trail.
     pub fn signer(&self, name_or_id: &str) -> Result<Signer> {
         let person = self.get(name_or_id)?;
         let key = keys::load(&self.lib.desktop().secrets, &person.id)?;
@@ -122,50 +272,67 @@ impl People<'_> {
         }
         Ok(Signer::new(person, key))
     }
+}
 
-    /// `name_or_id` ready to sign on this desktop, making their key here if they
-    /// have none yet (someone added on another desktop): its public half goes
-    /// into the library with a `key_added` entry signed by it.
-    pub fn enroll_here(&self, name_or_id: &str) -> Result<Chosen> {
-        match self.signer(name_or_id) {
-            Ok(signer) => {
-                return Ok(Chosen {
-                    signer,
-                    new_key: false,
-                })
-            }
-            Err(Error::NoKeyHere { .. }) | Err(Error::KeyNotInLibrary { .. }) => {}
-            Err(e) => return Err(e),
-        }
-        let person = self.get(name_or_id)?;
-        let key = keys::generate()?;
-        let uid = person.id.clone();
-        self.lib.change(|tx| {
-            keys::store(&self.lib.desktop().secrets, &uid, &key)?;
-            add_key(tx, person, key, "key_added")?;
-            tx.touched(RecordKind::Person, &uid, ChangeAction::Updated, &uid, None);
-            Ok(())
-        })?;
-        Ok(Chosen {
-            signer: self.signer(&uid)?,
-            new_key: true,
-        })
+fn insert(tx: &WriteTx, name: &str, email: &str, backend_user: Option<&str>) -> Result<String> {
+    if find_row(tx, name)?.is_some() {
+        return Err(Error::PersonExists {
+            name: name.to_string(),
+        });
     }
+    let uid = crate::ids::new_id();
+    tx.prepare_cached(
+        "INSERT INTO people (uid, name, email, backend_user, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![uid, name, email, backend_user, tx.now()])?;
+    tx.touched(RecordKind::Person, &uid, ChangeAction::Created, &uid, None);
+    Ok(uid)
+}
+
+/// Signs an `invitation` entry for `person` by `inviter`, keeping only the
+/// code's salted hash.
+fn invite_in(tx: &WriteTx, inviter: &Signer, person: &Person, code: &InvitationCode) -> Result<()> {
+    let normalised = trust::normalise(code.as_str())
+        .ok_or_else(|| Error::corrupt("a freshly made invitation code does not read back"))?;
+    let payload = trust::InvitationPayload {
+        person: person.id.clone(),
+        name: person.name.clone(),
+        email: person.email.clone(),
+        code_hash: trust::code_hash(&person.id, &normalised),
+    };
+    audit::append(
+        tx,
+        inviter,
+        NewEntry {
+            post: None,
+            step: None,
+            kind: "invitation".into(),
+            payload: to_json(&payload)?,
+        },
+    )?;
+    Ok(())
+}
+
+fn to_json(value: &impl Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::corrupt(format!("an audit entry could not be written: {e}")))
 }
 
 /// Records `key`'s public half for `person` and signs an entry of `kind` with it.
-fn add_key(tx: &WriteTx, person: Person, key: SigningKey, kind: &str) -> Result<()> {
+fn add_key(
+    tx: &WriteTx,
+    person: Person,
+    key: SigningKey,
+    kind: &str,
+    payload: serde_json::Value,
+) -> Result<()> {
     let public = keys::hex(key.verifying_key().as_bytes());
     tx.prepare_cached(
         "INSERT INTO person_keys (person_id, public_key, added_at) \
          SELECT id, ?2, ?3 FROM people WHERE uid = ?1",
     )?
     .execute(params![person.id, public, tx.now()])?;
-    let payload = serde_json::json!({
-        "name": person.name,
-        "email": person.email,
-        "public_key": public,
-    });
     audit::append(
         tx,
         &Signer::new(person, key),

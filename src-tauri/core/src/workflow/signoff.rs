@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::acts::{self, ActPayload, History};
-use super::audit::AuditEntry;
+use super::audit::{self, AuditEntry};
 use super::chain_store;
 use super::keys::Signer;
 use super::rules::{
@@ -136,6 +136,20 @@ pub struct SignoffStatus {
     pub viewer: Option<String>,
     pub may_act: Vec<MayAct>,
     pub voided: Vec<VoidedDiff>,
+    /// The private notes on this post the viewer may read (their key is on
+    /// this desktop and the note was sealed to it), oldest first.
+    pub notes: Vec<PrivateNote>,
+}
+
+/// A private note, opened for its reader.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PrivateNote {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub by: String,
+    pub kind: String,
+    pub step: Option<String>,
+    pub note: String,
 }
 
 /// The sign-off of posts: `library.signoff()`.
@@ -228,10 +242,8 @@ impl Signoff<'_> {
             let payload = ActPayload {
                 content_hash: hash,
                 comment: p.comment.clone(),
-                private_note: private_note
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string),
+                private_note: None,
+                sealed_note: acts::seal_note(tx, &chain, author, private_note)?,
                 due: p.due,
                 on_behalf_of: p.on_behalf_of.clone(),
             };
@@ -256,6 +268,9 @@ impl Signoff<'_> {
             Some(name) => Some(self.lib.people().get(name)?.name),
             None => self.lib.people().whoami()?.map(|p| p.name),
         };
+        let reader = viewer
+            .as_deref()
+            .and_then(|v| self.lib.people().signer(v).ok());
         let now = self.lib.now_ms();
         self.lib.read(|c| {
             let chain = chain_store::load(c)?;
@@ -284,7 +299,23 @@ impl Signoff<'_> {
                 .as_deref()
                 .map(|v| rules::may_act(&chain, &ev.signoff, v))
                 .unwrap_or_default();
+            let notes = match &reader {
+                Some(reader) => audit::entries(c, Some(&ev.uid))?
+                    .iter()
+                    .filter_map(|e| {
+                        acts::note_of(e, reader).map(|note| PrivateNote {
+                            seq: e.seq,
+                            by: e.author_name.clone().unwrap_or_else(|| e.author.clone()),
+                            kind: e.kind.clone(),
+                            step: e.step.clone(),
+                            note,
+                        })
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             Ok(SignoffStatus {
+                notes,
                 post_id: ev.uid,
                 signoff: ev.signoff,
                 viewer: viewer.clone(),

@@ -10,6 +10,12 @@
 //! neighbour only, so one tampering shows as one or two problems, not as every
 //! entry after it). The CLI names the first and counts the rest.
 //!
+//! It also replays the trust in keys (`trust`): founder → invitations →
+//! enrolments → every entry's key. An entry signed by a key that no founder,
+//! invitation or enrolment entry before it vouched for is named (`Untrusted`),
+//! and keys trusted only because they predate invitations are listed
+//! (`grandfathered`).
+//!
 //! What a chain cannot show alone: entries cut off its end leave a shorter
 //! chain that verifies. A copy that knows a later head (the backend, once sync
 //! exists) catches that.
@@ -27,6 +33,7 @@ use ts_rs::TS;
 
 use super::audit::{self, AuditEntry, NewEntry, GENESIS};
 use super::keys::{self, hex, unhex, Signer};
+use super::trust::{self, GrandfatheredKey, Legacy, TrustState};
 use crate::error::{Error, Result};
 use crate::Library;
 
@@ -36,9 +43,11 @@ pub struct VerifyReport {
     #[ts(type = "number")]
     pub entries: u64,
     pub intact: bool,
-    /// Every problem, in sequence order; the first is where the trail stops
-    /// being trustworthy.
+    /// Every problem, chain by chain in sequence order; the first is where
+    /// the trail (or its first broken chain) stops being trustworthy.
     pub problems: Vec<AuditProblem>,
+    /// Keys trusted only because they were enrolled before invitations existed.
+    pub grandfathered: Vec<GrandfatheredKey>,
 }
 
 /// One bad entry, and what is wrong with it.
@@ -67,6 +76,9 @@ pub enum ProblemKind {
     UnknownKey,
     /// A format this Valise does not know.
     UnknownFormat,
+    /// Signed by a key nobody properly vouched for (no founder, invitation or
+    /// enrolment entry), or an enrolment or invitation that does not hold.
+    Untrusted,
 }
 
 impl VerifyReport {
@@ -84,20 +96,131 @@ fn problem(e: &AuditEntry, kind: ProblemKind, what: String) -> AuditProblem {
     }
 }
 
-/// Checks `entries` (in sequence order) against the public keys the library
-/// holds per author.
+/// Checks `entries`, given in the trail's shared order (time, chain, sequence
+/// number: `audit::entries`), against the public keys the library holds per
+/// author and the trust in those keys (`legacy`: see `trust`). Links and
+/// sequence numbers are checked within each chain (one per library that signs,
+/// see `audit`); hashes, keys and signatures entry by entry; trust is replayed
+/// over all chains together in causal order (`trust::causal_order`), since an
+/// invitation in one chain vouches for an enrolment in another.
 pub fn verify_entries(
     entries: &[AuditEntry],
     keys_of: &HashMap<String, HashSet<String>>,
+    legacy: &Legacy,
 ) -> VerifyReport {
-    let mut problems = Vec::new();
-    let mut previous: Option<&AuditEntry> = None;
+    // (position in the shared order, problem): sorted by position at the end.
+    let mut problems: Vec<(usize, AuditProblem)> = Vec::new();
+    check_links(entries, &mut problems);
+    let mut trust = TrustState::new(legacy.clone());
     let mut to_check: Vec<(usize, VerifyingKey)> = Vec::with_capacity(entries.len());
     let mut parsed: HashMap<&str, Option<VerifyingKey>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
-        let expected = previous.map_or(1, |p| p.seq + 1);
+        match e.computed_hash() {
+            None => problems.push((
+                i,
+                problem(
+                    e,
+                    ProblemKind::UnknownFormat,
+                    format!(
+                        "format {} is unknown to this Valise; update Valise",
+                        e.format
+                    ),
+                ),
+            )),
+            Some(h) if hex(&h) != e.entry_hash => problems.push((
+                i,
+                problem(
+                    e,
+                    ProblemKind::Edited,
+                    "its content does not match its hash: it was changed after it was signed"
+                        .into(),
+                ),
+            )),
+            Some(_) => {}
+        }
+        let held = keys_of
+            .get(&e.author)
+            .is_some_and(|k| k.contains(&e.author_key));
+        let key = *parsed
+            .entry(e.author_key.as_str())
+            .or_insert_with(|| keys::verifying_key(&e.author_key));
+        match key {
+            Some(key) if held => to_check.push((i, key)),
+            _ => problems.push((
+                i,
+                problem(
+                    e,
+                    ProblemKind::UnknownKey,
+                    format!(
+                        "signed with key {} which the library does not hold for author {}",
+                        short(&e.author_key),
+                        e.author_name.as_deref().unwrap_or(&e.author)
+                    ),
+                ),
+            )),
+        }
+    }
+    for i in trust::causal_order(entries) {
+        if let Err(why) = trust.apply(&entries[i]) {
+            problems.push((i, problem(&entries[i], ProblemKind::Untrusted, why)));
+        }
+    }
+    for i in bad_signatures(entries, &to_check) {
+        problems.push((
+            i,
+            problem(
+                &entries[i],
+                ProblemKind::BadSignature,
+                "its signature does not verify: it was not signed by its author's key".into(),
+            ),
+        ));
+    }
+    // Chain by chain in sequence order (the shared order follows clocks, which
+    // a tampered or badly set one makes arbitrary); one entry's problems in the
+    // order a reader follows them: where it sits, what it says, what it links
+    // to, who signed it.
+    problems.sort_by(|(i, p), (j, q)| {
+        let (a, b) = (&entries[*i], &entries[*j]);
+        (a.chain.as_str(), a.seq, reading_order(p.kind)).cmp(&(
+            b.chain.as_str(),
+            b.seq,
+            reading_order(q.kind),
+        ))
+    });
+    VerifyReport {
+        entries: entries.len() as u64,
+        intact: problems.is_empty(),
+        problems: problems.into_iter().map(|(_, p)| p).collect(),
+        grandfathered: trust.grandfathered,
+    }
+}
+
+fn reading_order(kind: ProblemKind) -> u8 {
+    match kind {
+        ProblemKind::Gap => 0,
+        ProblemKind::UnknownFormat | ProblemKind::Edited => 1,
+        ProblemKind::BrokenLink => 2,
+        ProblemKind::UnknownKey => 3,
+        ProblemKind::Untrusted => 4,
+        ProblemKind::BadSignature => 5,
+    }
+}
+
+/// Gaps and broken links, chain by chain: each entry is compared with the one
+/// before it in its own chain only.
+fn check_links(entries: &[AuditEntry], problems: &mut Vec<(usize, AuditProblem)>) {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&entries[a], &entries[b]);
+        a.chain.cmp(&b.chain).then(a.seq.cmp(&b.seq))
+    });
+    let mut previous: Option<&AuditEntry> = None;
+    for i in order {
+        let e = &entries[i];
+        let previous_here = previous.filter(|p| p.chain == e.chain);
+        let expected = previous_here.map_or(1, |p| p.seq + 1);
         if e.seq != expected {
-            let what = match previous {
+            let what = match previous_here {
                 Some(p) if e.seq > expected => format!(
                     "follows entry {}: entries {expected} to {} are missing",
                     p.seq,
@@ -109,27 +232,11 @@ pub fn verify_entries(
                     p.seq
                 ),
             };
-            problems.push(problem(e, ProblemKind::Gap, what));
+            problems.push((i, problem(e, ProblemKind::Gap, what)));
         }
-        match e.computed_hash() {
-            None => problems.push(problem(
-                e,
-                ProblemKind::UnknownFormat,
-                format!(
-                    "format {} is unknown to this Valise; update Valise",
-                    e.format
-                ),
-            )),
-            Some(h) if hex(&h) != e.entry_hash => problems.push(problem(
-                e,
-                ProblemKind::Edited,
-                "its content does not match its hash: it was changed after it was signed".into(),
-            )),
-            Some(_) => {}
-        }
-        let link = previous.map_or(GENESIS, |p| p.entry_hash.as_str());
+        let link = previous_here.map_or(GENESIS, |p| p.entry_hash.as_str());
         if e.prev_hash != link {
-            let what = match previous {
+            let what = match previous_here {
                 Some(p) => format!(
                     "does not follow entry {} ({}): an entry was removed, inserted or moved here",
                     p.seq, p.id
@@ -138,63 +245,10 @@ pub fn verify_entries(
                     "is first but does not start the chain: entries before it were removed".into()
                 }
             };
-            problems.push(problem(e, ProblemKind::BrokenLink, what));
-        }
-        let held = keys_of
-            .get(&e.author)
-            .is_some_and(|k| k.contains(&e.author_key));
-        let key = *parsed
-            .entry(e.author_key.as_str())
-            .or_insert_with(|| keys::verifying_key(&e.author_key));
-        match key {
-            Some(key) if held => to_check.push((i, key)),
-            _ => problems.push(problem(
-                e,
-                ProblemKind::UnknownKey,
-                format!(
-                    "signed with key {} which the library does not hold for author {}",
-                    short(&e.author_key),
-                    e.author_name.as_deref().unwrap_or(&e.author)
-                ),
-            )),
+            problems.push((i, problem(e, ProblemKind::BrokenLink, what)));
         }
         previous = Some(e);
     }
-    for i in bad_signatures(entries, &to_check) {
-        problems.push(problem(
-            &entries[i],
-            ProblemKind::BadSignature,
-            "its signature does not verify: it was not signed by its author's key".into(),
-        ));
-    }
-    // Stable: problems of one entry keep the order they were found in.
-    problems.sort_by_key(|p| p.seq);
-    VerifyReport {
-        entries: entries.len() as u64,
-        intact: problems.is_empty(),
-        problems,
-    }
-}
-
-/// Checks each chain of `entries` alone (see `audit`: one chain per library
-/// that signs), in sequence order within it, and gathers the problems, chain
-/// by chain.
-pub fn verify_chains(
-    mut entries: Vec<AuditEntry>,
-    keys_of: &HashMap<String, HashSet<String>>,
-) -> VerifyReport {
-    entries.sort_by(|a, b| a.chain.cmp(&b.chain).then(a.seq.cmp(&b.seq)));
-    let mut report = VerifyReport {
-        entries: entries.len() as u64,
-        intact: true,
-        problems: Vec::new(),
-    };
-    for chain in entries.chunk_by(|a, b| a.chain == b.chain) {
-        let one = verify_entries(chain, keys_of);
-        report.intact &= one.intact;
-        report.problems.extend(one.problems);
-    }
-    report
 }
 
 fn short(key: &str) -> &str {
@@ -278,7 +332,7 @@ impl Audit<'_> {
 
     /// Walks the whole trail; see the module comment for what is checked.
     pub fn verify(&self) -> Result<VerifyReport> {
-        let (entries, keys_of) = self.lib.read(|c| {
+        let (entries, keys_of, legacy) = self.lib.read(|c| {
             let entries = audit::entries(c, None)?;
             let mut keys_of: HashMap<String, HashSet<String>> = HashMap::new();
             let mut stmt = c.prepare(
@@ -289,9 +343,9 @@ impl Audit<'_> {
                 let (person, key) = row?;
                 keys_of.entry(person).or_default().insert(key);
             }
-            Ok((entries, keys_of))
+            Ok((entries, keys_of, trust::legacy(c)?))
         })?;
-        Ok(verify_chains(entries, &keys_of))
+        Ok(verify_entries(&entries, &keys_of, &legacy))
     }
 
     /// Records `author`'s comment on a post (a sign-off act of its own).
@@ -333,6 +387,7 @@ mod tests {
         let author_key = hex(key.verifying_key().as_bytes());
         let mut e = AuditEntry {
             chain: "c".into(),
+            author_key: author_key.clone(),
             seq,
             id: format!("00000000-0000-4000-8000-{seq:012}"),
             format: audit::FORMAT,
@@ -340,11 +395,14 @@ mod tests {
             at_ms: 1_795_000_000_000 + seq,
             author: author.into(),
             author_name: None,
-            author_key,
             post: None,
             step: None,
-            kind: "comment".into(),
-            payload: format!(r#"{{"comment":"n{seq}"}}"#),
+            kind: if seq == 1 { "founder" } else { "comment" }.into(),
+            payload: if seq == 1 {
+                format!(r#"{{"email":"a@x.org","name":"alice","public_key":"{author_key}"}}"#)
+            } else {
+                format!(r#"{{"comment":"n{seq}"}}"#)
+            },
             prev_hash: prev.into(),
             entry_hash: String::new(),
             signature: String::new(),
@@ -390,7 +448,7 @@ mod tests {
     #[test]
     fn an_intact_chain_of_many_batches_verifies() {
         let key = SigningKey::from_bytes(&[1u8; 32]);
-        let report = verify_entries(&chain(700, &key), &keys_for(&key));
+        let report = verify_entries(&chain(700, &key), &keys_for(&key), &Legacy::default());
         assert!(report.intact, "{:?}", report.problems.first());
         assert_eq!(report.entries, 700);
     }
@@ -402,7 +460,7 @@ mod tests {
         let mut entries = chain(600, &key);
         let h = unhex::<32>(&entries[400].entry_hash).unwrap();
         entries[400].signature = hex(&forger.sign(&h).to_bytes());
-        let report = verify_entries(&entries, &keys_for(&key));
+        let report = verify_entries(&entries, &keys_for(&key), &Legacy::default());
         assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
         assert_eq!(report.problems[0].seq, 401);
         assert_eq!(report.problems[0].kind, ProblemKind::BadSignature);
@@ -411,11 +469,50 @@ mod tests {
     #[test]
     fn a_key_the_library_does_not_hold_is_named() {
         let key = SigningKey::from_bytes(&[1u8; 32]);
-        let report = verify_entries(&chain(3, &key), &HashMap::new());
+        let report = verify_entries(&chain(3, &key), &HashMap::new(), &Legacy::default());
         assert_eq!(report.problems.len(), 3);
         assert!(report
             .problems
             .iter()
             .all(|p| p.kind == ProblemKind::UnknownKey));
+    }
+
+    #[test]
+    fn a_held_key_nobody_vouched_for_is_named_on_each_entry_it_signed() {
+        let alice = SigningKey::from_bytes(&[1u8; 32]);
+        let rogue = SigningKey::from_bytes(&[3u8; 32]);
+        let mut entries = chain(2, &alice);
+        let prev = entries[1].entry_hash.clone();
+        entries.push(signed(3, &prev, &rogue, "alice-id"));
+        let mut keys = keys_for(&alice);
+        keys.get_mut("alice-id")
+            .unwrap()
+            .insert(hex(rogue.verifying_key().as_bytes()));
+        let report = verify_entries(&entries, &keys, &Legacy::default());
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert_eq!(report.problems[0].seq, 3);
+        assert_eq!(report.problems[0].kind, ProblemKind::Untrusted);
+        assert!(report.problems[0]
+            .message
+            .contains("never properly enrolled"));
+    }
+
+    #[test]
+    fn a_second_founder_is_not_trusted() {
+        let alice = SigningKey::from_bytes(&[1u8; 32]);
+        let entries = chain(1, &alice);
+        let mut second = signed(1, &entries[0].entry_hash, &alice, "alice-id");
+        second.seq = 2;
+        let h = second.computed_hash().unwrap();
+        second.entry_hash = hex(&h);
+        second.signature = hex(&alice.sign(&h).to_bytes());
+        let report = verify_entries(
+            &[entries[0].clone(), second],
+            &keys_for(&alice),
+            &Legacy::default(),
+        );
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert_eq!(report.problems[0].kind, ProblemKind::Untrusted);
+        assert!(report.problems[0].message.contains("found the library"));
     }
 }

@@ -26,8 +26,10 @@ pub const CHAIN: &str = "steps:
     signers: [carol]
 ";
 
-/// A library with alice, bob, carol, dave and ed (the editor), `chain` set by
-/// ed, and a French post "Le sommet".
+/// A library founded by admin on a desktop of their own, with alice, bob,
+/// carol, dave and ed (the editor) invited by admin and enrolled on the test's
+/// desktop (which chooses nobody as "me"), `chain` set by ed, and a French post
+/// "Le sommet".
 pub fn setup(chain: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let path: PathBuf = dir.path().join("library.sqlite3");
@@ -35,11 +37,10 @@ pub fn setup(chain: &str) -> Setup {
     let lib = Library::open_with(&path, Origin::Cli, Arc::new(clock.clone()))
         .unwrap()
         .with_desktop(Desktop::in_dir(&dir.path().join("desk")));
-    for name in ["alice", "bob", "carol", "dave", "ed"] {
-        lib.people()
-            .add(name, &format!("{name}@example.org"), None)
-            .unwrap();
-    }
+    let founding = Library::open_with(&path, Origin::Cli, Arc::new(clock.clone()))
+        .unwrap()
+        .with_desktop(Desktop::in_dir(&dir.path().join("admin-desk")));
+    enrol_people(&founding, &lib, &["alice", "bob", "carol", "dave", "ed"]);
     lib.workflow()
         .set_chain(&signer(&lib, "ed"), chain)
         .unwrap();
@@ -57,6 +58,25 @@ pub fn setup(chain: &str) -> Setup {
         lib,
         clock,
         post,
+    }
+}
+
+/// Founds `founding`'s library as admin (if nobody is there yet), then invites
+/// each of `names` as admin and enrols them on `here`'s desktop with the code.
+pub fn enrol_people(founding: &Library, here: &Library, names: &[&str]) {
+    if founding.people().list().unwrap().is_empty() {
+        founding
+            .people()
+            .add(None, "admin", "admin@example.org", None)
+            .unwrap();
+    }
+    for name in names {
+        let added = founding
+            .people()
+            .add(Some("admin"), name, &format!("{name}@example.org"), None)
+            .unwrap();
+        let code = added.code.expect("an invited person gets a code");
+        here.people().enrol(name, code.as_str()).unwrap();
     }
 }
 

@@ -112,6 +112,11 @@ impl App {
         self.find(selector).await.click().await.unwrap();
     }
 
+    /// Types `text` into the input found by `selector`.
+    pub async fn type_into(&self, selector: &str, text: &str) {
+        self.find(selector).await.send_keys(text).await.unwrap();
+    }
+
     /// Polls `probe` until it returns Some, or fails the test after the timeout.
     pub async fn wait_until<T, F, Fut>(&self, what: &str, probe: F) -> T
     where
@@ -210,6 +215,37 @@ pub fn cli(library: &Path, args: &[&str], stdin: Option<&str>) -> String {
     let (code, out, err) = cli_status(library, args, stdin);
     assert_eq!(code, Some(0), "valise {args:?}: {err}");
     out
+}
+
+/// Runs the CLI on `library` as another desktop whose secrets and "who am I"
+/// live in `desk`; fails the test unless it exits 0. Its standard output.
+pub fn cli_on(library: &Path, desk: &Path, args: &[&str]) -> String {
+    let out = Command::new(cli_binary())
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env("VALISE_SECRETS_DIR", desk.join("secrets"))
+        .env("VALISE_CONFIG_DIR", desk.join("config"))
+        .output()
+        .expect("the valise CLI beside the app");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "valise {args:?} on {}: {}",
+        desk.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The invitation code `person add` prints on its second line.
+pub fn invitation_code(person_add_output: &str) -> String {
+    person_add_output
+        .lines()
+        .nth(1)
+        .expect("an invitation code on the second line of `person add`")
+        .trim()
+        .to_string()
 }
 
 /// Runs the CLI; its exit code, standard output and standard error.

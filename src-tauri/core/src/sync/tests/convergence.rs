@@ -52,12 +52,28 @@ impl World {
             .map(|name| Desk::open(dir.path(), name))
             .collect();
         let site = Memory::new();
-        for (desk, name) in desks.iter().zip(PEOPLE) {
+        // The editor founds the library; the validators are invited by her
+        // and enrol on their own desktops with the code, as people do.
+        let editor = &desks[0];
+        editor
+            .lib
+            .people()
+            .add(None, PEOPLE[0], &format!("{}@example.org", PEOPLE[0]), None)
+            .unwrap();
+        for (desk, name) in desks.iter().zip(PEOPLE).skip(1) {
+            let code = editor
+                .lib
+                .people()
+                .add(None, name, &format!("{name}@example.org"), None)
+                .unwrap()
+                .code
+                .expect("an invited person gets a code");
+            editor.sync(&site).unwrap();
+            desk.sync(&site).unwrap();
             desk.lib
                 .people()
-                .add(name, &format!("{name}@example.org"), None)
+                .choose_me(name, Some(code.as_str()))
                 .unwrap();
-            desk.lib.people().choose_me(name).unwrap();
             desk.sync(&site).unwrap();
         }
         let mut world = World {

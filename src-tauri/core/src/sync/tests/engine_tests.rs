@@ -311,7 +311,7 @@ fn audit_entries_that_are_altered_forked_or_out_of_order_are_refused_and_named()
     let (_dir, a, b, site) = two_desks();
     a.lib
         .people()
-        .add("alice", "alice@example.org", None)
+        .add(None, "alice", "alice@example.org", None)
         .unwrap();
     let me = a.lib.people().signer("alice").unwrap();
     let id = a.new_post("Le sommet", "Un texte.");
@@ -383,7 +383,7 @@ fn a_sync_killed_at_any_call_resumes_without_duplicating_or_losing_anything() {
         a.new_post("Troisième", "Trois.");
         a.lib
             .people()
-            .add("alice", "alice@example.org", None)
+            .add(None, "alice", "alice@example.org", None)
             .unwrap();
         let mut script = vec![None; k - 1];
         script.push(Some(Fault::Crash));
@@ -417,7 +417,7 @@ fn an_audit_entry_whose_signature_is_not_its_authors_is_refused() {
     let (_dir, a, b, site) = two_desks();
     a.lib
         .people()
-        .add("alice", "alice@example.org", None)
+        .add(None, "alice", "alice@example.org", None)
         .unwrap();
     let me = a.lib.people().signer("alice").unwrap();
     let id = a.new_post("Le sommet", "Un texte.");

@@ -1,67 +1,26 @@
-//! Secrets of this desktop (people's signing keys now, the backend's application
-//! passwords later), kept outside the library file: `put`/`get`/`delete` by
-//! (service, account).
-//!
-//! Storage: one file per secret with mode 0600 in a 0700 folder under the
-//! platform data dir (`$XDG_DATA_HOME/valise/secrets`), or under
-//! `$VALISE_SECRETS_DIR` when set (tests isolate themselves with it). A file is
-//! created 0600 from its first byte and replaced atomically (temp file, fsync,
-//! rename, fsync of the folder), so it is never readable by others, never half
-//! written. The OS keyring (Secret Service on Linux) is not used yet; when it
-//! is, it goes behind these same three calls, with this file store as the
-//! fallback where no keyring answers.
-//!
-//! Secrets never appear in errors: messages name the service and account only.
+//! The file store: one file per secret with mode 0600 in a 0700 folder (the
+//! fallback where no Secret Service answers, and what `$VALISE_SECRETS_DIR`
+//! forces). A file is created 0600 from its first byte and replaced
+//! atomically (temp file, fsync, rename, fsync of the folder), so it is never
+//! readable by others, never half written.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::{check_names, Secret};
 use crate::error::{Error, Result};
 
-/// Where this desktop keeps its secrets.
+/// Secrets as files in one private folder.
 #[derive(Debug, Clone)]
-pub struct SecretStore {
+pub struct FileStore {
     dir: PathBuf,
 }
 
-/// Secret bytes, wiped from memory when dropped.
-pub struct Secret(Vec<u8>);
-
-impl Secret {
-    pub fn new(bytes: Vec<u8>) -> Self {
-        Secret(bytes)
-    }
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
-impl SecretStore {
-    /// This desktop's store: `$VALISE_SECRETS_DIR`, else the platform data dir.
-    pub fn for_this_desktop() -> Self {
-        if let Some(dir) = std::env::var_os("VALISE_SECRETS_DIR").filter(|d| !d.is_empty()) {
-            return SecretStore::in_dir(PathBuf::from(dir));
-        }
-        let base = dirs::data_dir().unwrap_or_else(|| PathBuf::from("."));
-        SecretStore::in_dir(base.join("valise").join("secrets"))
-    }
-
+impl FileStore {
     /// A store in `dir` (created 0700 on first write).
     pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
-        SecretStore { dir: dir.into() }
+        FileStore { dir: dir.into() }
     }
 
     pub fn dir(&self) -> &Path {
@@ -71,22 +30,7 @@ impl SecretStore {
     /// The file of one secret. Service and account are checked, not escaped,
     /// so that a name can never climb out of the folder.
     pub fn file_of(&self, service: &str, account: &str) -> Result<PathBuf> {
-        for part in [service, account] {
-            let ok = !part.is_empty()
-                && part.len() <= 100
-                && !part.starts_with('.')
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
-            if !ok {
-                return Err(Error::SecretStore {
-                    service: service.to_string(),
-                    account: account.to_string(),
-                    reason: "service and account names may hold only letters, digits and - _ . @"
-                        .into(),
-                });
-            }
-        }
+        check_names(service, account)?;
         Ok(self.dir.join(format!("{service}--{account}")))
     }
 
@@ -121,7 +65,7 @@ impl SecretStore {
     pub fn get(&self, service: &str, account: &str) -> Result<Option<Secret>> {
         let path = self.file_of(service, account)?;
         match fs::read(&path) {
-            Ok(bytes) => Ok(Some(Secret(bytes))),
+            Ok(bytes) => Ok(Some(Secret::new(bytes))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::SecretStore {
                 service: service.to_string(),
@@ -190,7 +134,7 @@ mod tests {
     #[test]
     fn a_secret_put_is_got_back_and_deleted() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SecretStore::in_dir(dir.path().join("s"));
+        let store = FileStore::in_dir(dir.path().join("s"));
         assert!(store.get("valise-signing", "abc").unwrap().is_none());
         store.put("valise-signing", "abc", b"first").unwrap();
         store.put("valise-signing", "abc", b"second").unwrap();
@@ -212,7 +156,7 @@ mod tests {
     fn secret_files_are_readable_by_their_owner_only() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let store = SecretStore::in_dir(dir.path().join("s"));
+        let store = FileStore::in_dir(dir.path().join("s"));
         store
             .put("wordpress", "editor@site", b"app password")
             .unwrap();
@@ -227,7 +171,7 @@ mod tests {
     #[test]
     fn names_that_would_leave_the_folder_are_refused_without_the_secret() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SecretStore::in_dir(dir.path());
+        let store = FileStore::in_dir(dir.path());
         let err = store.put("../x", "a", b"hunter2").unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
         assert!(store.put("svc", "a/b", b"x").is_err());
