@@ -23,13 +23,15 @@ use crate::translation::{
     TranslationSave, TranslationStatus, UnitText,
 };
 use crate::workflow::rules::{
-    ActKind, Approval, Chain, ChangeRequest, CheckCode, ContentHash, Delegation, DiffRow,
-    FailedCheck, GoTo, MayAct, OverallState, PostSignoff, Required, Step, StepState, StepStatus,
-    Submission, VoidedApproval,
+    ActKind, Approval, Chain, ChangeRequest, CheckCode, Column, ContentHash, Delegation, DiffRow,
+    FailedCheck, GoTo, Involvement, MayAct, OverallState, PostSignoff, Publication,
+    PublicationKind, PublicationState, Required, Step, StepState, StepStatus, Submission,
+    VoidedApproval,
 };
 use crate::workflow::{
-    ActRequest, AuditEntry, AuditProblem, BoardItem, Inbox, InboxItem, Person, PersonKey,
-    ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
+    ActRequest, AuditEntry, AuditProblem, BoardFilter, BoardItem, Inbox, InboxItem, Person,
+    PersonKey, ProblemKind, PublicationOffer, PublicationRequest, PublicationStatus, SignoffStatus,
+    VerifyReport, VoidedDiff,
 };
 use crate::LibraryOverview;
 
@@ -115,6 +117,15 @@ pub fn typescript() -> String {
         decl::<VoidedDiff>(&cfg),
         decl::<SignoffStatus>(&cfg),
         decl::<ActRequest>(&cfg),
+        decl::<PublicationState>(&cfg),
+        decl::<Publication>(&cfg),
+        decl::<PublicationKind>(&cfg),
+        decl::<PublicationOffer>(&cfg),
+        decl::<PublicationStatus>(&cfg),
+        decl::<PublicationRequest>(&cfg),
+        decl::<Column>(&cfg),
+        decl::<Involvement>(&cfg),
+        decl::<BoardFilter>(&cfg),
         decl::<BoardItem>(&cfg),
         decl::<InboxItem>(&cfg),
         decl::<Inbox>(&cfg),

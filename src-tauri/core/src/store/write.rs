@@ -109,6 +109,9 @@ pub enum RecordKind {
     /// A post's sign-off (its id is the post's): an act or a voiding was
     /// recorded, so panels, the inbox and the board look again.
     Signoff,
+    /// A post's publication (its id is the post's): marked ready, scheduled,
+    /// published or taken back; the sync pushes it as the site's status.
+    Publication,
 }
 
 impl RecordKind {
@@ -122,6 +125,7 @@ impl RecordKind {
             RecordKind::Person => "person",
             RecordKind::AuditEntry => "audit_entry",
             RecordKind::Signoff => "signoff",
+            RecordKind::Publication => "publication",
         }
     }
 
@@ -135,6 +139,7 @@ impl RecordKind {
             "person" => RecordKind::Person,
             "audit_entry" => RecordKind::AuditEntry,
             "signoff" => RecordKind::Signoff,
+            "publication" => RecordKind::Publication,
             _ => return None,
         })
     }

@@ -62,6 +62,12 @@ pub const KINDS: &[&str] = &[
     "chain_changed",
     "person_added",
     "key_added",
+    "ready",
+    "schedule",
+    "publish",
+    "unschedule",
+    "unpublish",
+    "published",
 ];
 
 /// What an act records; `append` adds who, when and the chain.

@@ -3,7 +3,8 @@
 //! append-only, hash-chained, signed audit trail (`audit`, `verify`); the
 //! pure rules of the chain, content hashes and preflight (`rules`); and their
 //! wiring: the stored chain (`chain_store`), acts and voidings as audit entries
-//! (`acts`), a post's sign-off (`signoff`), the board and inbox (`board`) and
+//! (`acts`), a post's sign-off (`signoff`) and publication (`publication`),
+//! the board and inbox (`board`, kept evaluated by `board_cache`) and
 //! the preflight's facts (`checks`), and acts as the window sends them
 //! (`request`).
 //!
@@ -14,11 +15,13 @@
 mod acts;
 pub mod audit;
 mod board;
+mod board_cache;
 mod chain_store;
 pub mod checks;
 pub mod identity;
 pub mod keys;
 pub mod people;
+mod publication;
 mod request;
 pub mod rules;
 pub mod secrets;
@@ -26,11 +29,15 @@ mod signoff;
 pub mod verify;
 
 pub use audit::{append, AuditEntry, NewEntry};
-pub use board::{BoardItem, Inbox, InboxItem};
+pub use board::{BoardFilter, BoardItem, Inbox, InboxItem};
+pub(crate) use board_cache::BoardCache;
 pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
 pub use people::{Chosen, People, Person, PersonKey};
+pub use publication::{
+    publish_time_from_text, PublicationOffer, PublicationRequest, PublicationStatus, Publishing,
+};
 pub use request::{due_from_text, ActRequest};
 pub use secrets::{Secret, SecretStore};
 pub(crate) use signoff::record_voids_of_write;
