@@ -46,6 +46,7 @@ fn column(s: &Setup) -> Column {
         .find(|b| b.post_id == s.post)
         .expect("the post is on the board")
         .column
+        .clone()
 }
 
 #[test]

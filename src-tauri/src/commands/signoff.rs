@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use tauri::State;
 use valise_core::workflow::rules::{Chain, FailedCheck};
 use valise_core::workflow::{
@@ -29,7 +31,7 @@ pub fn signoff_act(
 pub fn pipeline_board(
     lib: State<'_, OpenedLibrary>,
     filter: BoardFilter,
-) -> Result<Vec<BoardItem>, Failure> {
+) -> Result<Vec<Arc<BoardItem>>, Failure> {
     lib.get()?.signoff().board_of(&filter).map_err(fail)
 }
 

@@ -199,7 +199,7 @@ fn stored_board(dir: &std::path::Path) -> valise_core::Library {
         .board()
         .unwrap()
         .into_iter()
-        .map(|b| b.post_id)
+        .map(|b| b.post_id.clone())
         .collect();
     for (i, id) in ids.iter().enumerate() {
         if i % 4 == 0 {
@@ -284,6 +284,7 @@ pub fn stored(dir: &std::path::Path) {
         black_box(lib.signoff().board().unwrap());
         times.push(t.elapsed());
     }
+    times.sort();
     let s = Sample(times);
     println!(
         "warm board() after one post's text changed: median {}, p99 {} (30 runs)",

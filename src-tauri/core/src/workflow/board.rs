@@ -4,11 +4,12 @@
 //! the library's kept evaluation (`board_cache`); the column, the reason a
 //! post is blocked and how it involves a person are `rules::board`'s.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::board_cache::BoardPost;
-use super::rules::{self, ActKind, Column, Involvement, OverallState, Publication};
+use super::rules::{self, ActKind, Column, Involvement, OverallState, PostSignoff, Publication};
 use super::signoff::Signoff;
 use crate::clock;
 use crate::error::Result;
@@ -75,38 +76,56 @@ pub struct BoardFilter {
     pub lang: Option<String>,
 }
 
-fn item(post: &BoardPost, involvement: Option<Involvement>) -> BoardItem {
-    let current_step = match &post.signoff.state {
-        OverallState::InSignoff { name, .. } | OverallState::ChangesRequested { name, .. } => {
-            Some(name.clone())
+impl BoardItem {
+    /// A post on the board before its sign-off is evaluated: a draft.
+    pub(super) fn new(
+        post_id: String,
+        title: String,
+        source_lang: String,
+        languages: Vec<String>,
+    ) -> Self {
+        BoardItem {
+            post_id,
+            title,
+            source_lang,
+            languages,
+            state: OverallState::Draft,
+            column: Column::Draft,
+            publication: Publication::default(),
+            current_step: None,
+            blocked: None,
+            due: None,
+            overdue: false,
+            involvement: None,
         }
-        _ => None,
-    };
-    BoardItem {
-        post_id: post.uid.clone(),
-        title: post.title.clone(),
-        source_lang: post.source_lang.clone(),
-        languages: post.languages.clone(),
-        state: post.signoff.state.clone(),
-        column: rules::column(&post.signoff, &post.publication),
-        publication: post.publication.clone(),
-        current_step,
-        blocked: rules::blocked(&post.uid, &post.signoff, clock::to_text),
-        due: post.signoff.submission.as_ref().and_then(|s| s.due),
-        overdue: post.signoff.overdue,
-        involvement,
+    }
+
+    /// Where the post stands, from its sign-off and publication just evaluated.
+    pub(super) fn stand(&mut self, signoff: &PostSignoff, publication: &Publication) {
+        self.current_step = match &signoff.state {
+            OverallState::InSignoff { name, .. } | OverallState::ChangesRequested { name, .. } => {
+                Some(name.clone())
+            }
+            _ => None,
+        };
+        self.state = signoff.state.clone();
+        self.column = rules::column(signoff, publication);
+        self.publication = publication.clone();
+        self.blocked = rules::blocked(&self.post_id, signoff, clock::to_text);
+        self.due = signoff.submission.as_ref().and_then(|s| s.due);
+        self.overdue = signoff.overdue;
     }
 }
 
 impl Signoff<'_> {
     /// Every live post with where it stands in sign-off, oldest post first.
-    pub fn board(&self) -> Result<Vec<BoardItem>> {
+    pub fn board(&self) -> Result<Vec<Arc<BoardItem>>> {
         self.board_of(&BoardFilter::default())
     }
 
     /// The posts `filter` keeps, with where each stands, oldest post first.
     /// With a person, each item says how the post involves them.
-    pub fn board_of(&self, filter: &BoardFilter) -> Result<Vec<BoardItem>> {
+    pub fn board_of(&self, filter: &BoardFilter) -> Result<Vec<Arc<BoardItem>>> {
         let person = match &filter.person {
             Some(name) => Some(self.lib.people().get(name)?.name),
             None => None,
@@ -118,12 +137,20 @@ impl Signoff<'_> {
         self.lib.read(|c| {
             self.lib.board_cache().with(c, now, |chain, posts| {
                 Ok(posts
-                    .filter(|p| filter.lang.as_ref().is_none_or(|l| p.languages.contains(l)))
+                    .filter(|p| {
+                        let languages = &p.item.languages;
+                        filter.lang.as_ref().is_none_or(|l| languages.contains(l))
+                    })
                     .filter_map(|p| match &person {
-                        None => Some(item(p, None)),
+                        None => Some(p.item.clone()),
                         Some(name) => {
                             let inv = rules::involvement(chain, &p.signoff, &p.history.acts, name);
-                            inv.any().then(|| item(p, Some(inv)))
+                            inv.any().then(|| {
+                                Arc::new(BoardItem {
+                                    involvement: Some(inv),
+                                    ..BoardItem::clone(&p.item)
+                                })
+                            })
                         }
                     })
                     .collect())
@@ -157,8 +184,8 @@ impl Signoff<'_> {
                         let overdue = signoff.steps.iter().any(|s| s.name == step && s.overdue);
                         steps_seen.push(step.clone());
                         waiting.push(InboxItem {
-                            post_id: post.uid.clone(),
-                            title: post.title.clone(),
+                            post_id: post.item.post_id.clone(),
+                            title: post.item.title.clone(),
                             step,
                             on_behalf_of: m.on_behalf_of,
                             submitted_by: sub.by.clone(),
@@ -168,7 +195,7 @@ impl Signoff<'_> {
                         });
                     }
                     if sub.by == person {
-                        submitted.push(item(post, None));
+                        submitted.push(BoardItem::clone(&post.item));
                     }
                 }
                 waiting.sort_by_key(|w| w.submitted_at);

@@ -10,11 +10,12 @@
 //! kept, once its due date is past.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::acts::{self, History};
+use super::board::BoardItem;
 use super::chain_store;
 use super::rules::{
     self, content_hash, scope_hashes_given, Chain, ContentHash, PostSignoff, Publication,
@@ -28,11 +29,10 @@ const REREAD_ALL_ABOVE: usize = 2_000;
 
 /// One post as the board and inbox need it, evaluated.
 pub(crate) struct BoardPost {
-    pub uid: String,
-    pub title: String,
-    pub source_lang: String,
-    /// The languages it has a version in, the source first.
-    pub languages: Vec<String>,
+    /// The post on the board as the last evaluation left it, shared: a board
+    /// read hands out these rather than 10,000 copies (allocating and freeing
+    /// each item's strings was most of a warm read).
+    pub item: Arc<BoardItem>,
     /// The hash of what each step covers, and of the whole post.
     hashes: Vec<ContentHash>,
     whole: ContentHash,
@@ -57,10 +57,7 @@ impl BoardPost {
         let mut languages: Vec<String> = head.versions.into_iter().map(|v| v.lang).collect();
         languages.sort_by_key(|l| *l != head.source_lang);
         let mut post = BoardPost {
-            uid: head.uid,
-            title,
-            source_lang: head.source_lang,
-            languages,
+            item: Arc::new(BoardItem::new(head.uid, title, head.source_lang, languages)),
             hashes,
             whole,
             history,
@@ -87,6 +84,8 @@ impl BoardPost {
             .as_ref()
             .and_then(|s| s.due)
             .filter(|due| now <= *due);
+        // A copy only if a board read still holds the previous one.
+        Arc::make_mut(&mut self.item).stand(&self.signoff, &self.publication);
         Ok(())
     }
 }
