@@ -77,6 +77,10 @@ pub fn run() {
             commands::signoff::pipeline_board,
             commands::signoff::my_inbox,
             commands::signoff::preflight,
+            commands::signoff::publication_status,
+            commands::signoff::publication_move,
+            commands::signoff::sign_off_chain,
+            commands::signoff::set_sign_off_chain,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

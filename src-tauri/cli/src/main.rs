@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod audit;
 mod people;
 mod post;
+mod publication;
 mod signoff;
 mod translation;
 mod xliff;
@@ -95,11 +96,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Every post and where it stands in sign-off, with why it is blocked
+    /// Every post and its column (draft, in sign-off at a step, changes
+    /// requested, approved, ready, scheduled, published), with why it is blocked
     Board {
+        /// Only posts that involve this person: waiting on them, submitted or signed by them
+        #[arg(long, value_name = "PERSON")]
+        person: Option<String>,
+        /// Only posts with a version in this language
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
         #[arg(long)]
         json: bool,
     },
+    /// Mark post ID ready to publish (through preflight: exit 1 listing every failed check)
+    Ready { id: String },
+    /// Publish post ID through preflight: at the next sync, or at DATETIME
+    /// (RFC 3339, or YYYY-MM-DD for midnight UTC) when --at is given
+    Publish {
+        id: String,
+        #[arg(long, value_name = "DATETIME")]
+        at: Option<String>,
+    },
+    /// Take post ID's schedule back: it stays ready to publish
+    Unschedule { id: String },
+    /// Take back every publication decision on post ID (a published post is
+    /// taken down at the next sync): a draft again
+    Unpublish { id: String },
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -174,7 +196,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Signoff(cmd) => signoff::signoff(lib, cli.as_person.as_deref(), cmd, out),
         Command::Inbox { json } => signoff::inbox(lib, cli.as_person.as_deref(), json, out),
         Command::Preflight { id, json } => signoff::preflight(lib, &id, json, out),
-        Command::Board { json } => signoff::board(lib, json, out),
+        Command::Board { person, lang, json } => {
+            let filter = valise_core::workflow::BoardFilter { person, lang };
+            signoff::board(lib, &filter, json, out)
+        }
+        Command::Ready { id } => {
+            let mv = valise_core::workflow::rules::PublicationMove::MarkReady;
+            publication::run(lib, cli.as_person.as_deref(), &id, mv, out)
+        }
+        Command::Publish { id, at } => {
+            let mv = publication::publish_move(at.as_deref())?;
+            publication::run(lib, cli.as_person.as_deref(), &id, mv, out)
+        }
+        Command::Unschedule { id } => {
+            let mv = valise_core::workflow::rules::PublicationMove::Unschedule;
+            publication::run(lib, cli.as_person.as_deref(), &id, mv, out)
+        }
+        Command::Unpublish { id } => {
+            let mv = valise_core::workflow::rules::PublicationMove::Unpublish;
+            publication::run(lib, cli.as_person.as_deref(), &id, mv, out)
+        }
         Command::Changes { since, json, limit } => {
             let sets = lib.changes().since(since, limit).map_err(e)?;
             let cursor = sets.last().map_or(since, |s| s.cursor);

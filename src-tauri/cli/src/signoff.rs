@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use valise_core::workflow::rules::{DiffRow, OverallState, StepState};
+use valise_core::workflow::rules::{Column, DiffRow, OverallState, StepState};
 use valise_core::{clock, workflow, AuditEntry, Library};
 
 use crate::{print_json, write_line, Failure};
@@ -351,23 +351,50 @@ pub fn preflight(lib: &Library, id: &str, json: bool, out: &mut impl Write) -> R
     }
 }
 
-pub fn board(lib: &Library, json: bool, out: &mut impl Write) -> Result<(), Failure> {
-    let items = lib.signoff().board()?;
+pub fn board(
+    lib: &Library,
+    filter: &workflow::BoardFilter,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let items = lib.signoff().board_of(filter)?;
     if json {
         return Ok(print_json(out, &items)?);
     }
     for i in &items {
-        write_line(
-            out,
-            &format!(
-                "{}\t{}\t{}\t{}\t{}",
-                i.post_id,
-                i.title,
-                i.languages.join(","),
-                state_label(&i.state),
-                i.blocked.as_deref().unwrap_or("-")
-            ),
-        )?;
+        let mut line = format!(
+            "{}\t{}\t{}\t{}\t{}",
+            i.post_id,
+            i.title,
+            i.languages.join(","),
+            column_label(&i.column),
+            i.blocked.as_deref().unwrap_or("-")
+        );
+        if let Some(inv) = &i.involvement {
+            let how: Vec<&str> = [
+                (inv.waits_on, "waits on them"),
+                (inv.submitted, "submitted"),
+                (inv.signed, "signed"),
+            ]
+            .iter()
+            .filter(|(yes, _)| *yes)
+            .map(|(_, what)| *what)
+            .collect();
+            line.push_str(&format!("\t{}", how.join(", ")));
+        }
+        write_line(out, &line)?;
     }
     Ok(())
+}
+
+fn column_label(column: &Column) -> String {
+    match column {
+        Column::Draft => "draft".into(),
+        Column::InSignoff { step, name } => format!("in sign-off at step {} ({name})", step + 1),
+        Column::ChangesRequested { name, .. } => format!("changes requested at {name}"),
+        Column::Approved => "approved".into(),
+        Column::Ready => "ready".into(),
+        Column::Scheduled => "scheduled".into(),
+        Column::Published => "published".into(),
+    }
 }

@@ -24,13 +24,15 @@ use crate::translation::{
     TranslationSave, TranslationStatus, UnitText,
 };
 use crate::workflow::rules::{
-    ActKind, Approval, Chain, ChangeRequest, CheckCode, ContentHash, Delegation, DiffRow,
-    FailedCheck, GoTo, MayAct, OverallState, PostSignoff, Required, Step, StepState, StepStatus,
-    Submission, VoidedApproval,
+    ActKind, Approval, Chain, ChangeRequest, CheckCode, Column, ContentHash, Delegation, DiffRow,
+    FailedCheck, GoTo, Involvement, MayAct, OverallState, PostSignoff, Publication,
+    PublicationKind, PublicationState, Required, Step, StepState, StepStatus, Submission,
+    VoidedApproval,
 };
 use crate::workflow::{
-    ActRequest, AuditEntry, AuditProblem, BoardItem, GrandfatheredKey, Inbox, InboxItem, NewPerson,
-    Person, PersonKey, PrivateNote, ProblemKind, SignoffStatus, VerifyReport, VoidedDiff,
+    ActRequest, AuditEntry, AuditProblem, BoardFilter, BoardItem, GrandfatheredKey, Inbox,
+    InboxItem, NewPerson, Person, PersonKey, PrivateNote, ProblemKind, PublicationOffer,
+    PublicationRequest, PublicationStatus, SignoffStatus, VerifyReport, VoidedDiff,
 };
 use crate::LibraryOverview;
 
@@ -122,6 +124,15 @@ pub fn typescript() -> String {
         decl::<PrivateNote>(&cfg),
         decl::<SignoffStatus>(&cfg),
         decl::<ActRequest>(&cfg),
+        decl::<PublicationState>(&cfg),
+        decl::<Publication>(&cfg),
+        decl::<PublicationKind>(&cfg),
+        decl::<PublicationOffer>(&cfg),
+        decl::<PublicationStatus>(&cfg),
+        decl::<PublicationRequest>(&cfg),
+        decl::<Column>(&cfg),
+        decl::<Involvement>(&cfg),
+        decl::<BoardFilter>(&cfg),
         decl::<BoardItem>(&cfg),
         decl::<InboxItem>(&cfg),
         decl::<Inbox>(&cfg),

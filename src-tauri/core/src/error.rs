@@ -111,6 +111,9 @@ pub enum Error {
     #[error("{0} Nothing was recorded.")]
     SignoffRefused(crate::workflow::rules::Refusal),
 
+    #[error("{0} Nothing was recorded.")]
+    PublicationRefused(crate::workflow::rules::PublicationRefusal),
+
     #[error("There is no step '{step}' in the sign-off chain; its steps are {steps}.")]
     StepNotInChain { step: String, steps: String },
 
@@ -236,6 +239,7 @@ impl Error {
             Error::ChainUnreadable { .. } => "chain_unreadable",
             Error::ChainInvalid { .. } => "chain_invalid",
             Error::SignoffRefused(r) => r.code(),
+            Error::PublicationRefused(r) => r.code(),
             Error::StepNotInChain { .. } => "step_not_in_chain",
             Error::NothingSigned { .. } => "nothing_signed",
             Error::StepNeeded { .. } => "step_needed",

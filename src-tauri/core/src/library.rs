@@ -18,7 +18,7 @@ use crate::posts::{rows, TagCount};
 use crate::store::feed::{self, Feed, Listener, Watcher};
 use crate::store::write::{ChangeSet, Origin, WriteTx};
 use crate::store::{self, Store};
-use crate::workflow::Desktop;
+use crate::workflow::{BoardCache, Desktop};
 
 /// What the app needs to draw its frame: where the library is, its languages and
 /// its size.
@@ -41,6 +41,8 @@ pub struct Library {
     watcher: Mutex<Option<Watcher>>,
     /// This desktop's secrets and chosen identity (never in the library file).
     desktop: Desktop,
+    /// Every post's sign-off and publication, evaluated, between board reads.
+    board: BoardCache,
 }
 
 impl Library {
@@ -72,6 +74,7 @@ impl Library {
             feed: Arc::new(Feed::new(cursor)),
             watcher: Mutex::new(None),
             desktop: Desktop::this_one(),
+            board: BoardCache::default(),
         })
     }
 
@@ -126,6 +129,10 @@ impl Library {
     /// A change from this library's own origin; faces use it and keep the value.
     pub(crate) fn change<T>(&self, f: impl FnOnce(&WriteTx) -> Result<T>) -> Result<T> {
         self.write(self.origin, f).map(|(value, _)| value)
+    }
+
+    pub(crate) fn board_cache(&self) -> &BoardCache {
+        &self.board
     }
 
     /// The time now, by this library's clock (UTC unix milliseconds).

@@ -232,7 +232,7 @@ fn the_default_chain_stops_at_proofreading_because_nobody_may_sign_it() {
         .blocked
         .as_deref()
         .unwrap()
-        .contains("nobody may sign 'proofreading'"));
+        .contains("Step 'proofreading' has nobody who may sign it"));
 }
 
 #[test]

@@ -1,6 +1,10 @@
+use std::sync::Arc;
+
 use tauri::State;
-use valise_core::workflow::rules::FailedCheck;
-use valise_core::workflow::{ActRequest, BoardItem, Inbox, SignoffStatus};
+use valise_core::workflow::rules::{Chain, FailedCheck};
+use valise_core::workflow::{
+    ActRequest, BoardFilter, BoardItem, Inbox, PublicationRequest, PublicationStatus, SignoffStatus,
+};
 
 use super::{fail, Failure, OpenedLibrary};
 
@@ -24,8 +28,47 @@ pub fn signoff_act(
 }
 
 #[tauri::command(async)]
-pub fn pipeline_board(lib: State<'_, OpenedLibrary>) -> Result<Vec<BoardItem>, Failure> {
-    lib.get()?.signoff().board().map_err(fail)
+pub fn pipeline_board(
+    lib: State<'_, OpenedLibrary>,
+    filter: BoardFilter,
+) -> Result<Vec<Arc<BoardItem>>, Failure> {
+    lib.get()?.signoff().board_of(&filter).map_err(fail)
+}
+
+/// The open post's publication, with its preflight.
+#[tauri::command(async)]
+pub fn publication_status(
+    lib: State<'_, OpenedLibrary>,
+    id: String,
+) -> Result<PublicationStatus, Failure> {
+    lib.get()?.publication().status(&id).map_err(fail)
+}
+
+/// A publication move by the person chosen here; the publication after it.
+#[tauri::command(async)]
+pub fn publication_move(
+    lib: State<'_, OpenedLibrary>,
+    id: String,
+    request: PublicationRequest,
+) -> Result<PublicationStatus, Failure> {
+    let lib = lib.get()?;
+    let me = lib.people().acting(None).map_err(fail)?;
+    let mv = request.to_move().map_err(fail)?;
+    lib.publication().apply(&me, &id, mv).map_err(fail)?;
+    lib.publication().status(&id).map_err(fail)
+}
+
+#[tauri::command(async)]
+pub fn sign_off_chain(lib: State<'_, OpenedLibrary>) -> Result<Chain, Failure> {
+    lib.get()?.workflow().chain().map_err(fail)
+}
+
+/// The chain as edited in the window, checked and recorded as the chosen person's.
+#[tauri::command(async)]
+pub fn set_sign_off_chain(lib: State<'_, OpenedLibrary>, chain: Chain) -> Result<Chain, Failure> {
+    let lib = lib.get()?;
+    let me = lib.people().acting(None).map_err(fail)?;
+    lib.workflow().set(&me, &chain).map_err(fail)
 }
 
 /// My inbox, or nothing when nobody is chosen on this desktop.

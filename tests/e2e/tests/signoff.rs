@@ -2,7 +2,9 @@
 //! Ctrl+Enter; alice approves proofreading from the CLI and the panel shows
 //! it; eve edits the text and the approval shows as voided with what changed;
 //! alice, chosen in the window, approves again; carol signs the last step;
-//! preflight passes, in the panel and on the command line; the pipeline board and alice's inbox show where posts stand.
+//! preflight passes, in the panel and on the command line; alice marks it
+//! ready to publish in the panel; the pipeline board (its Ready column) and
+//! alice's inbox show where posts stand.
 
 #[allow(dead_code)] // helpers shared with the other scenarios
 mod support;
@@ -196,9 +198,16 @@ async fn a_post_is_signed_off_in_the_window_and_a_change_voids_the_signature() {
     app.screenshot("41-signoff-approved").await;
     let (code, out, err) = cli_status(&library, &["preflight", &id], None);
     assert_eq!(code, Some(0), "preflight: {out}{err}");
+
+    // 6. The preflight passes, so the panel offers "Mark ready to publish":
+    //    the person chosen in the window marks it; the trail stays intact.
+    app.click("[data-testid=move-ready]").await;
+    app.wait_for_text("[data-testid=publication-state]", "Ready to publish")
+        .await;
+    app.screenshot("41b-signoff-ready-to-publish").await;
     cli(&library, &["audit", "verify"], None);
 
-    // 6. The board: the post in the Approved column; a new submission waits in
+    // 7. The board: the post in the Ready column; a new submission waits in
     //    alice's inbox.
     let other = cli(
         &library,
@@ -220,7 +229,7 @@ async fn a_post_is_signed_off_in_the_window_and_a_change_voids_the_signature() {
         None,
     );
     app.click("[data-testid=open-board]").await;
-    app.wait_for_text("[data-name=Approved]", "Visite à Rabat")
+    app.wait_for_text("[data-name=Ready]", "Visite à Rabat")
         .await;
     app.wait_for_text("[data-testid=inbox]", "Forum jeunesse")
         .await;

@@ -4,7 +4,11 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   ActRequest,
+  BoardFilter,
   BoardItem,
+  Chain,
+  PublicationRequest,
+  PublicationStatus,
   ChangeSet,
   FailedCheck,
   Inbox,
@@ -99,7 +103,17 @@ export const signoffStatus = (id: string) => invoke<SignoffStatus>('signoff_stat
 export const signoffAct = (id: string, request: ActRequest) =>
   invoke<SignoffStatus>('signoff_act', { id, request });
 
-export const pipelineBoard = () => invoke<BoardItem[]>('pipeline_board');
+export const pipelineBoard = (filter: BoardFilter) => invoke<BoardItem[]>('pipeline_board', { filter });
+
+export const publicationStatus = (id: string) =>
+  invoke<PublicationStatus>('publication_status', { id });
+
+export const publicationMove = (id: string, request: PublicationRequest) =>
+  invoke<PublicationStatus>('publication_move', { id, request });
+
+export const signOffChain = () => invoke<Chain>('sign_off_chain');
+
+export const setSignOffChain = (chain: Chain) => invoke<Chain>('set_sign_off_chain', { chain });
 
 export const myInbox = () => invoke<Inbox | null>('my_inbox');
 

@@ -246,7 +246,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -536,6 +536,71 @@ private_note: string | null,
  */
 due: string | null, };
 
+export type PublicationState = { "state": "draft" } | { "state": "ready", by: string, at: number, } | { "state": "scheduled", by: string, at: number, publish_at: number, now: boolean, } | { "state": "published", 
+/**
+ * Who published it, as the site says.
+ */
+by: string, at: number, };
+
+export type Publication = { state: PublicationState, 
+/**
+ * The decision a later change to the text voided (the post is a draft
+ * again because of it).
+ */
+voided: PublicationState | null, 
+/**
+ * Published, and the text changed since: the site shows an older text.
+ */
+changed_since_published: boolean, 
+/**
+ * The hash the decision in force holds for.
+ */
+decided_hash: ContentHash | null, };
+
+export type PublicationKind = "ready" | "schedule" | "publish" | "unschedule" | "unpublish" | "published";
+
+export type PublicationOffer = { kind: PublicationKind, blocked_by_preflight: boolean, };
+
+export type PublicationStatus = { post_id: string, publication: Publication, 
+/**
+ * The preflight now: every check that stands between the post and a move
+ * toward the public (empty: it may be marked ready, scheduled, published).
+ */
+preflight: Array<FailedCheck>, 
+/**
+ * The moves that make sense now, as the panel offers them.
+ */
+offers: Array<PublicationOffer>, };
+
+export type PublicationRequest = { "move": "mark_ready" } | { "move": "schedule", at: string, } | { "move": "publish_now" } | { "move": "unschedule" } | { "move": "unpublish" };
+
+export type Column = { "column": "draft" } | { "column": "in_signoff", step: number, name: string, } | { "column": "changes_requested", step: number, name: string, } | { "column": "approved" } | { "column": "ready" } | { "column": "scheduled" } | { "column": "published" };
+
+export type Involvement = { 
+/**
+ * A step waits for their signature (theirs, or as a delegate).
+ */
+waits_on: boolean, 
+/**
+ * They submitted it (the submission in force).
+ */
+submitted: boolean, 
+/**
+ * They approved a step or asked for changes, themselves or through a delegate.
+ */
+signed: boolean, };
+
+export type BoardFilter = { 
+/**
+ * Only posts that involve this person (a step waits on them, they
+ * submitted it, or they signed or sent back a step of it).
+ */
+person: string | null, 
+/**
+ * Only posts with a version in this language.
+ */
+lang: string | null, };
+
 export type BoardItem = { post_id: string, 
 /**
  * The source version's title.
@@ -544,7 +609,16 @@ title: string, source_lang: string,
 /**
  * The languages it has a version in, the source first.
  */
-languages: Array<string>, state: OverallState, 
+languages: Array<string>, 
+/**
+ * Its sign-off state.
+ */
+state: OverallState, 
+/**
+ * The board's column: the sign-off's state, or the publication decision
+ * in force for the current text.
+ */
+column: Column, publication: Publication, 
 /**
  * The step it waits on (or was sent back from).
  */
@@ -552,7 +626,11 @@ current_step: string | null,
 /**
  * Why it cannot move on by itself, when it cannot.
  */
-blocked: string | null, due: number | null, overdue: boolean, };
+blocked: string | null, due: number | null, overdue: boolean, 
+/**
+ * How it involves the person the board was filtered by.
+ */
+involvement: Involvement | null, };
 
 export type InboxItem = { post_id: string, title: string, step: string, 
 /**

@@ -2,13 +2,17 @@
 // on this desktop: refreshed when the post or its acts change, acts sent one
 // at a time (a refusal says why and records nothing).
 import * as api from './api';
-import type { ActRequest, ChangeSet, DiffRow, FailedCheck, SignoffStatus } from './bindings';
+import type { ActRequest, ChangeSet, DiffRow, FailedCheck, Publication, PublicationOffer, PublicationRequest, PublicationStatus, SignoffStatus } from './bindings';
 import { notices } from './notices.svelte';
 
 export class SignoffState {
   status = $state.raw<SignoffStatus | null>(null);
   /** What still stands between the post and publishing (empty: ready). */
   checks = $state.raw<FailedCheck[] | null>(null);
+  /** Where the post stands in publication (ready, scheduled, published…). */
+  publication = $state.raw<Publication | null>(null);
+  /** The publication moves that make sense now. */
+  offers = $state.raw<PublicationOffer[]>([]);
   busy = $state(false);
   #seq = 0;
   #loading: Promise<void> = Promise.resolve();
@@ -37,13 +41,15 @@ export class SignoffState {
     if (!id) {
       this.status = null;
       this.checks = null;
+      this.publication = null;
+      this.offers = [];
       return;
     }
     try {
-      const [status, checks] = await Promise.all([api.signoffStatus(id), api.preflight(id)]);
+      const [status, publication] = await Promise.all([api.signoffStatus(id), api.publicationStatus(id)]);
       if (seq === this.#seq) {
         this.status = status;
-        this.checks = checks;
+        this.#took(publication);
       }
     } catch (error) {
       if (seq === this.#seq) notices.report(error, 'The sign-off of this post could not be read');
@@ -56,7 +62,28 @@ export class SignoffState {
     this.busy = true;
     try {
       this.status = await api.signoffAct(id, request);
-      this.checks = await api.preflight(id);
+      this.#took(await api.publicationStatus(id));
+      return true;
+    } catch (error) {
+      notices.report(error, 'Nothing was recorded');
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #took(p: PublicationStatus): void {
+    this.checks = p.preflight;
+    this.publication = p.publication;
+    this.offers = p.offers;
+  }
+
+  /** Marks ready, schedules, publishes or takes back; true when it was recorded. */
+  async move(id: string, request: PublicationRequest): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = true;
+    try {
+      this.#took(await api.publicationMove(id, request));
       return true;
     } catch (error) {
       notices.report(error, 'Nothing was recorded');

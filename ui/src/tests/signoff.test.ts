@@ -1,7 +1,8 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import SignoffPanel from '../components/SignoffPanel.svelte';
-import type { ActRequest, Approval, FailedCheck, PostSignoff, StepStatus } from '../lib/bindings';
+import type { ActRequest, Approval, FailedCheck, PostSignoff, PublicationRequest, StepStatus } from '../lib/bindings';
+import { publicationText, scheduleRequest } from '../lib/publication';
 
 const HASH_A = 'v1:' + 'a'.repeat(64);
 const HASH_B = 'v1:' + 'b'.repeat(64);
@@ -110,5 +111,79 @@ describe('the sign-off panel', () => {
     expect(screen.getByTestId('preflight').textContent).toContain('Ready to publish');
     expect(screen.queryByTestId('act-approve')).toBeNull();
     expect(screen.getByTestId('signoff-panel').textContent).toContain('Choose who you are');
+  });
+});
+
+describe('publication on the sign-off panel', () => {
+  const draft = { state: { state: 'draft' as const }, voided: null, changed_since_published: false, decided_hash: null };
+  const failed: FailedCheck[] = [
+    { code: 'step_not_approved', message: "Step 'head' is not approved: 0 of 1 approvals.", go_to: { post_id: 'p', lang: null, field: null, step: 'head' } },
+    { code: 'language_missing', message: 'There is no en version.', go_to: { post_id: 'p', lang: 'en', field: null, step: null } },
+  ];
+
+  it('shows the moves disabled with every failed check while the preflight fails', () => {
+    render(SignoffPanel, {
+      signoff: voided,
+      may: [],
+      me: 'ed',
+      diffs: {},
+      busy: false,
+      checks: failed,
+      onact: () => {},
+      ongo: () => {},
+      publication: draft,
+      offers: [
+        { kind: 'ready', blocked_by_preflight: true },
+        { kind: 'schedule', blocked_by_preflight: true },
+        { kind: 'publish', blocked_by_preflight: true },
+      ],
+    });
+    expect(screen.getByTestId('publication-state').textContent).toContain('Draft');
+    for (const kind of ['ready', 'publish', 'schedule']) {
+      const button = screen.getByTestId(`move-${kind}`) as HTMLButtonElement;
+      expect(button.disabled).toBe(true);
+      expect(button.title).toContain("Step 'head' is not approved");
+      expect(button.title).toContain('There is no en version.');
+    }
+    expect(screen.getByTestId('publication-held')).toBeTruthy();
+  });
+
+  it('sends the move chosen once the preflight passes, a schedule as a UTC date-time', async () => {
+    const moves: PublicationRequest[] = [];
+    render(SignoffPanel, {
+      signoff: voided,
+      may: [],
+      me: 'ed',
+      diffs: {},
+      busy: false,
+      checks: [],
+      onact: () => {},
+      ongo: () => {},
+      publication: draft,
+      offers: [
+        { kind: 'ready', blocked_by_preflight: false },
+        { kind: 'schedule', blocked_by_preflight: false },
+      ],
+      onmove: (r: PublicationRequest) => moves.push(r),
+    });
+    expect(screen.queryByTestId('move-publish')).toBeNull();
+    await fireEvent.click(screen.getByTestId('move-ready'));
+    await fireEvent.click(screen.getByTestId('move-schedule'));
+    await fireEvent.input(screen.getByTestId('publish-at'), { target: { value: '2026-12-01T09:30' } });
+    await fireEvent.click(screen.getByTestId('schedule-confirm'));
+    expect(moves).toEqual([
+      { move: 'mark_ready' },
+      { move: 'schedule', at: new Date('2026-12-01T09:30').toISOString() },
+    ]);
+  });
+
+  it('says what a change to the text voided', () => {
+    const text = publicationText(
+      { ...draft, voided: { state: 'ready', by: 'ed', at: 0 } },
+      () => 'then',
+    );
+    expect(text).toContain('it was ready, but the text changed since');
+    expect(scheduleRequest('')).toBeNull();
+    expect(scheduleRequest('nonsense')).toBeNull();
   });
 });

@@ -111,6 +111,9 @@ pub enum RecordKind {
     Signoff,
     /// The library's sign-off chain (its id is `chain`).
     Chain,
+    /// A post's publication (its id is the post's): marked ready, scheduled,
+    /// published or taken back; the sync pushes it as the site's status.
+    Publication,
 }
 
 impl RecordKind {
@@ -125,6 +128,7 @@ impl RecordKind {
             RecordKind::AuditEntry => "audit_entry",
             RecordKind::Signoff => "signoff",
             RecordKind::Chain => "chain",
+            RecordKind::Publication => "publication",
         }
     }
 
@@ -139,6 +143,7 @@ impl RecordKind {
             "audit_entry" => RecordKind::AuditEntry,
             "signoff" => RecordKind::Signoff,
             "chain" => RecordKind::Chain,
+            "publication" => RecordKind::Publication,
             _ => return None,
         })
     }

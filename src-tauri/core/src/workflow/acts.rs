@@ -21,7 +21,9 @@ use super::audit::{self, AuditEntry, NewEntry};
 use super::keys::Signer;
 use super::notes::{self, SealedNote};
 use super::rules::Chain;
-use super::rules::{Act, ActKind, ContentHash, PostSignoff, VersionContent};
+use super::rules::{
+    Act, ActKind, ContentHash, PostSignoff, PublicationAct, PublicationKind, VersionContent,
+};
 use crate::error::{Error, Result};
 use crate::posts::rows;
 use crate::store::write::{ChangeAction, RecordKind, WriteTx};
@@ -55,10 +57,25 @@ struct VoidPayload {
     new_hash: ContentHash,
 }
 
-/// A post's sign-off history as its entries tell it.
-#[derive(Debug, Default)]
+/// What a publication act's entry holds besides who, when and the post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PublicationPayload {
+    /// The whole post's content hash when the act was made.
+    pub content_hash: ContentHash,
+    /// When it goes (or went) public, UTC unix milliseconds.
+    #[serde(default)]
+    pub publish_at: Option<i64>,
+    /// Who published it, as the site says (a `published` confirmation).
+    #[serde(default)]
+    pub by_on_site: Option<String>,
+}
+
+/// A post's sign-off and publication history as its entries tell it.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct History {
     pub acts: Vec<Act>,
+    /// Ready, scheduled, published… in order.
+    pub publication: Vec<PublicationAct>,
     /// The entry id of each act, by its seq.
     pub ids: HashMap<i64, String>,
     /// The entry's own sequence number in its chain, by the act's seq.
@@ -100,6 +117,20 @@ impl History {
             let v: VoidPayload =
                 serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
             self.voids.push((v.approval_id, v.new_hash));
+            return Ok(());
+        }
+        if let Some(kind) = PublicationKind::from_entry_kind(&e.kind) {
+            let p: PublicationPayload =
+                serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
+            let author = e.author_name.clone().unwrap_or_else(|| e.author.clone());
+            self.publication.push(PublicationAct {
+                seq: e.seq,
+                kind,
+                by: p.by_on_site.unwrap_or(author),
+                at: e.at_ms,
+                publish_at: p.publish_at,
+                content_hash: p.content_hash,
+            });
             return Ok(());
         }
         // Comments carry no hash and change no state; other kinds are not acts.

@@ -1,20 +1,16 @@
 //! Every post's sign-off at once: the pipeline board (each post, where it
 //! stands, why it is blocked) and a person's inbox (what waits for their
-//! signature, what they submitted). One read: all versions, all acts, then the
-//! pure evaluation per post, with no query per post.
+//! signature, what they submitted), filtered by person and language. Both read
+//! the library's kept evaluation (`board_cache`); the column, the reason a
+//! post is blocked and how it involves a person are `rules::board`'s.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::acts::{self, History};
-use super::chain_store;
-use super::rules::{
-    self, ActKind, Chain, OverallState, PostSignoff, StepState, StepStatus, VersionContent,
-};
-use super::signoff::{evaluate, Signoff};
+use super::rules::{self, ActKind, Column, Involvement, OverallState, PostSignoff, Publication};
+use super::signoff::Signoff;
 use crate::clock;
 use crate::error::Result;
 
@@ -27,7 +23,12 @@ pub struct BoardItem {
     pub source_lang: String,
     /// The languages it has a version in, the source first.
     pub languages: Vec<String>,
+    /// Its sign-off state.
     pub state: OverallState,
+    /// The board's column: the sign-off's state, or the publication decision
+    /// in force for the current text.
+    pub column: Column,
+    pub publication: Publication,
     /// The step it waits on (or was sent back from).
     pub current_step: Option<String>,
     /// Why it cannot move on by itself, when it cannot.
@@ -35,6 +36,8 @@ pub struct BoardItem {
     #[ts(type = "number | null")]
     pub due: Option<i64>,
     pub overdue: bool,
+    /// How it involves the person the board was filtered by.
+    pub involvement: Option<Involvement>,
 }
 
 /// A step waiting for the person's signature.
@@ -63,165 +66,95 @@ pub struct Inbox {
     pub submitted: Vec<BoardItem>,
 }
 
-/// A post as the board needs it.
-struct Head {
-    uid: String,
-    source_lang: String,
-    versions: Vec<VersionContent>,
+/// Which posts the board shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct BoardFilter {
+    /// Only posts that involve this person (a step waits on them, they
+    /// submitted it, or they signed or sent back a step of it).
+    pub person: Option<String>,
+    /// Only posts with a version in this language.
+    pub lang: Option<String>,
 }
 
-/// Every live post with its versions, in creation order.
-fn heads(c: &Connection) -> Result<Vec<Head>> {
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt =
-        c.prepare_cached("SELECT version_id, tag FROM version_tags ORDER BY version_id, position")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (v, t) = row?;
-        tags.entry(v).or_default().push(t);
-    }
-    let mut stmt = c.prepare_cached(
-        "SELECT p.uid, p.source_lang, v.id, v.lang, v.title, v.summary, v.body, v.share_text, \
-         v.place_line FROM posts p JOIN language_versions v ON v.post_id = p.id \
-         WHERE p.deleted_at IS NULL ORDER BY p.id, v.lang",
-    )?;
-    let mut out: Vec<Head> = Vec::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            VersionContent {
-                lang: r.get(3)?,
-                title: r.get(4)?,
-                summary: r.get(5)?,
-                body: r.get(6)?,
-                share_text: r.get(7)?,
-                place_line: r.get(8)?,
-                ..VersionContent::default()
-            },
-        ))
-    })?;
-    for row in rows {
-        let (uid, source_lang, version, mut v) = row?;
-        v.tags = tags.remove(&version).unwrap_or_default();
-        match out.last_mut() {
-            Some(h) if h.uid == uid => h.versions.push(v),
-            _ => out.push(Head {
-                uid,
-                source_lang,
-                versions: vec![v],
-            }),
+impl BoardItem {
+    /// A post on the board before its sign-off is evaluated: a draft.
+    pub(super) fn new(
+        post_id: String,
+        title: String,
+        source_lang: String,
+        languages: Vec<String>,
+    ) -> Self {
+        BoardItem {
+            post_id,
+            title,
+            source_lang,
+            languages,
+            state: OverallState::Draft,
+            column: Column::Draft,
+            publication: Publication::default(),
+            current_step: None,
+            blocked: None,
+            due: None,
+            overdue: false,
+            involvement: None,
         }
     }
-    Ok(out)
-}
 
-impl Head {
-    fn title(&self) -> String {
-        self.versions
-            .iter()
-            .find(|v| v.lang == self.source_lang)
-            .or(self.versions.first())
-            .map(|v| v.title.clone())
-            .unwrap_or_default()
+    /// Where the post stands, from its sign-off and publication just evaluated.
+    pub(super) fn stand(&mut self, signoff: &PostSignoff, publication: &Publication) {
+        self.current_step = match &signoff.state {
+            OverallState::InSignoff { name, .. } | OverallState::ChangesRequested { name, .. } => {
+                Some(name.clone())
+            }
+            _ => None,
+        };
+        self.state = signoff.state.clone();
+        self.column = rules::column(signoff, publication);
+        self.publication = publication.clone();
+        self.blocked = rules::blocked(&self.post_id, signoff, clock::to_text);
+        self.due = signoff.submission.as_ref().and_then(|s| s.due);
+        self.overdue = signoff.overdue;
     }
-}
-
-/// Why a post in sign-off cannot move on by itself, if it cannot.
-fn blocked(signoff: &PostSignoff) -> Option<String> {
-    let waiting: Option<&StepStatus> = match &signoff.state {
-        OverallState::InSignoff { step, .. } | OverallState::ChangesRequested { step, .. } => {
-            signoff.steps.get(*step as usize)
-        }
-        _ => None,
-    };
-    let s = waiting?;
-    let mut why = match s.state {
-        StepState::ChangesRequested => s
-            .changes_requested
-            .as_ref()
-            .map(|r| format!("{} asked for changes at '{}': {}", r.by, s.name, r.comment)),
-        StepState::NoSigners => Some(format!(
-            "nobody may sign '{}': name its signers in the chain",
-            s.name
-        )),
-        StepState::VoidedByChange => {
-            let who: Vec<&str> = s
-                .voided
-                .iter()
-                .map(|v| v.approval.signer.as_str())
-                .collect();
-            Some(format!(
-                "the text changed after {} approved '{}'",
-                who.join(", "),
-                s.name
-            ))
-        }
-        _ => None,
-    };
-    if s.overdue {
-        let due = signoff
-            .submission
-            .as_ref()
-            .and_then(|d| d.due)
-            .map(clock::to_text)
-            .unwrap_or_default();
-        let overdue = format!("overdue since {due}");
-        why = Some(match why {
-            Some(w) => format!("{w}; {overdue}"),
-            None => overdue,
-        });
-    }
-    why
-}
-
-fn item(head: &Head, signoff: &PostSignoff) -> BoardItem {
-    let current_step = match &signoff.state {
-        OverallState::InSignoff { name, .. } | OverallState::ChangesRequested { name, .. } => {
-            Some(name.clone())
-        }
-        _ => None,
-    };
-    let mut languages: Vec<String> = head.versions.iter().map(|v| v.lang.clone()).collect();
-    languages.sort_by_key(|l| *l != head.source_lang);
-    BoardItem {
-        post_id: head.uid.clone(),
-        title: head.title(),
-        source_lang: head.source_lang.clone(),
-        languages,
-        state: signoff.state.clone(),
-        current_step,
-        blocked: blocked(signoff),
-        due: signoff.submission.as_ref().and_then(|s| s.due),
-        overdue: signoff.overdue,
-    }
-}
-
-/// Every live post, evaluated now.
-fn evaluate_all(c: &Connection, chain: &Chain, now: i64) -> Result<Vec<(Head, PostSignoff)>> {
-    let mut histories = acts::histories(c)?;
-    let none = History::default();
-    heads(c)?
-        .into_iter()
-        .map(|h| {
-            let history = histories.remove(&h.uid);
-            let (_, signoff) =
-                evaluate(chain, history.as_ref().unwrap_or(&none), &h.versions, now)?;
-            Ok((h, signoff))
-        })
-        .collect()
 }
 
 impl Signoff<'_> {
     /// Every live post with where it stands in sign-off, oldest post first.
-    pub fn board(&self) -> Result<Vec<BoardItem>> {
+    pub fn board(&self) -> Result<Vec<Arc<BoardItem>>> {
+        self.board_of(&BoardFilter::default())
+    }
+
+    /// The posts `filter` keeps, with where each stands, oldest post first.
+    /// With a person, each item says how the post involves them.
+    pub fn board_of(&self, filter: &BoardFilter) -> Result<Vec<Arc<BoardItem>>> {
+        let person = match &filter.person {
+            Some(name) => Some(self.lib.people().get(name)?.name),
+            None => None,
+        };
+        if let Some(lang) = &filter.lang {
+            self.lib.languages().check(lang)?;
+        }
         let now = self.lib.now_ms();
         self.lib.read(|c| {
-            let chain = chain_store::load(c)?;
-            Ok(evaluate_all(c, &chain, now)?
-                .iter()
-                .map(|(h, s)| item(h, s))
-                .collect())
+            self.lib.board_cache().with(c, now, |chain, posts| {
+                Ok(posts
+                    .filter(|p| {
+                        let languages = &p.item.languages;
+                        filter.lang.as_ref().is_none_or(|l| languages.contains(l))
+                    })
+                    .filter_map(|p| match &person {
+                        None => Some(p.item.clone()),
+                        Some(name) => {
+                            let inv = rules::involvement(chain, &p.signoff, &p.history.acts, name);
+                            inv.any().then(|| {
+                                Arc::new(BoardItem {
+                                    involvement: Some(inv),
+                                    ..BoardItem::clone(&p.item)
+                                })
+                            })
+                        }
+                    })
+                    .collect())
+            })
         })
     }
 
@@ -232,43 +165,45 @@ impl Signoff<'_> {
         let person = self.lib.people().get(person)?.name;
         let now = self.lib.now_ms();
         self.lib.read(|c| {
-            let chain = chain_store::load(c)?;
-            let mut waiting = Vec::new();
-            let mut submitted = Vec::new();
-            for (head, signoff) in evaluate_all(c, &chain, now)? {
-                let Some(sub) = &signoff.submission else {
-                    continue;
-                };
-                let mut steps_seen: Vec<String> = Vec::new();
-                for m in rules::may_act(&chain, &signoff, &person) {
-                    let Some(step) = m.step.filter(|_| m.kind == ActKind::Approve) else {
+            self.lib.board_cache().with(c, now, |chain, posts| {
+                let mut waiting = Vec::new();
+                let mut submitted = Vec::new();
+                for post in posts {
+                    let signoff = &post.signoff;
+                    let Some(sub) = &signoff.submission else {
                         continue;
                     };
-                    if steps_seen.contains(&step) {
-                        continue;
+                    let mut steps_seen: Vec<String> = Vec::new();
+                    for m in rules::may_act(chain, signoff, &person) {
+                        let Some(step) = m.step.filter(|_| m.kind == ActKind::Approve) else {
+                            continue;
+                        };
+                        if steps_seen.contains(&step) {
+                            continue;
+                        }
+                        let overdue = signoff.steps.iter().any(|s| s.name == step && s.overdue);
+                        steps_seen.push(step.clone());
+                        waiting.push(InboxItem {
+                            post_id: post.item.post_id.clone(),
+                            title: post.item.title.clone(),
+                            step,
+                            on_behalf_of: m.on_behalf_of,
+                            submitted_by: sub.by.clone(),
+                            submitted_at: sub.at,
+                            due: sub.due,
+                            overdue,
+                        });
                     }
-                    let overdue = signoff.steps.iter().any(|s| s.name == step && s.overdue);
-                    steps_seen.push(step.clone());
-                    waiting.push(InboxItem {
-                        post_id: head.uid.clone(),
-                        title: head.title(),
-                        step,
-                        on_behalf_of: m.on_behalf_of,
-                        submitted_by: sub.by.clone(),
-                        submitted_at: sub.at,
-                        due: sub.due,
-                        overdue,
-                    });
+                    if sub.by == person {
+                        submitted.push(BoardItem::clone(&post.item));
+                    }
                 }
-                if sub.by == person {
-                    submitted.push(item(&head, &signoff));
-                }
-            }
-            waiting.sort_by_key(|w| w.submitted_at);
-            Ok(Inbox {
-                person,
-                waiting,
-                submitted,
+                waiting.sort_by_key(|w| w.submitted_at);
+                Ok(Inbox {
+                    person,
+                    waiting,
+                    submitted,
+                })
             })
         })
     }

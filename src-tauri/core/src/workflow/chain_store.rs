@@ -52,6 +52,12 @@ impl Workflow<'_> {
         self.lib.read(load)
     }
 
+    /// Replaces the chain with `chain` as the window edits it: written as the
+    /// YAML `workflow set` reads, then checked and recorded the same way.
+    pub fn set(&self, author: &Signer, chain: &Chain) -> Result<Chain> {
+        self.set_chain(author, &chain.to_yaml())
+    }
+
     /// Replaces the chain with the one `yaml` describes, checked against the
     /// library's people and languages, and records the change as `author`'s.
     pub fn set_chain(&self, author: &Signer, yaml: &str) -> Result<Chain> {

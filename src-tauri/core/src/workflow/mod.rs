@@ -4,7 +4,8 @@
 //! append-only, hash-chained, signed audit trail (`audit`, `verify`); the
 //! pure rules of the chain, content hashes and preflight (`rules`); and their
 //! wiring: the stored chain (`chain_store`), acts and voidings as audit entries
-//! (`acts`), a post's sign-off (`signoff`), the board and inbox (`board`) and
+//! (`acts`), a post's sign-off (`signoff`) and publication (`publication`),
+//! the board and inbox (`board`, kept evaluated by `board_cache`) and
 //! the preflight's facts (`checks`), and acts as the window sends them
 //! (`request`).
 //!
@@ -15,12 +16,14 @@
 mod acts;
 pub mod audit;
 mod board;
+mod board_cache;
 mod chain_store;
 pub mod checks;
 pub mod identity;
 pub mod keys;
 mod notes;
 pub mod people;
+mod publication;
 mod request;
 pub mod rules;
 mod signoff;
@@ -31,11 +34,15 @@ mod wp_vectors;
 
 pub use acts::note_of;
 pub use audit::{append, AuditEntry, NewEntry};
-pub use board::{BoardItem, Inbox, InboxItem};
+pub use board::{BoardFilter, BoardItem, Inbox, InboxItem};
+pub(crate) use board_cache::BoardCache;
 pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
 pub use people::{Added, Chosen, Invited, NewPerson, People, Person, PersonKey};
+pub use publication::{
+    publish_time_from_text, PublicationOffer, PublicationRequest, PublicationStatus, Publishing,
+};
 pub use request::{due_from_text, ActRequest};
 pub(crate) use signoff::record_voids_of_write;
 pub use signoff::{PrivateNote, Signoff, SignoffStatus, VoidedDiff};

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::state::{PostSignoff, StepState};
+use super::state::{PostSignoff, StepState, StepStatus};
 use crate::translation::{Completeness, LanguageState};
 
 /// The share text limit when none is configured: 280 characters, X/Twitter's
@@ -94,59 +94,20 @@ pub fn preflight(input: &PreflightInput) -> Vec<FailedCheck> {
             go(None, None, None),
         );
     }
-    for s in &input.signoff.steps {
-        let at = go(None, None, Some(&s.name));
-        match s.state {
-            StepState::Approved => {}
-            StepState::ChangesRequested => {
-                let r = s
-                    .changes_requested
-                    .as_ref()
-                    .expect("a step in 'changes requested' holds the request");
-                fail(
-                    CheckCode::ChangesRequested,
-                    format!(
-                        "Step '{}': {} asked for changes: \"{}\". Make them and submit again.",
-                        s.name, r.by, r.comment
-                    ),
-                    at,
-                );
-            }
-            StepState::NoSigners => fail(
-                CheckCode::NoSigners,
-                format!(
-                    "Step '{}' has nobody who may sign it: name its signers in the chain (`workflow set`).",
-                    s.name
-                ),
-                at,
-            ),
-            StepState::VoidedByChange => {
-                let who: Vec<&str> = s.voided.iter().map(|v| v.approval.signer.as_str()).collect();
-                fail(
-                    CheckCode::ApprovalVoided,
-                    format!(
-                        "Step '{}': the text changed after {} approved it ({} of {} approvals valid now); they can read the changes and approve again.",
-                        s.name,
-                        who.join(", "),
-                        s.counted,
-                        s.required
-                    ),
-                    at,
-                );
-            }
-            StepState::Ready | StepState::Waiting => fail(
-                CheckCode::StepNotApproved,
-                format!(
-                    "Step '{}' is not approved: {} of {} approvals{}.",
-                    s.name,
-                    s.counted,
-                    s.required,
-                    if s.ready { ", it waits for its signers" } else { "" }
-                ),
-                at,
-            ),
-        }
-    }
+    out.extend(
+        input
+            .signoff
+            .steps
+            .iter()
+            .filter_map(|s| step_check(input.post_id, s)),
+    );
+    let mut fail = |code, message: String, go_to| {
+        out.push(FailedCheck {
+            code,
+            message,
+            go_to,
+        })
+    };
     for l in input.languages {
         let at = go(Some(&l.lang), None, None);
         match &l.completeness {
@@ -211,6 +172,68 @@ pub fn preflight(input: &PreflightInput) -> Vec<FailedCheck> {
         );
     }
     out
+}
+
+/// What stands between one step and "approved", if anything: the check the
+/// preflight lists for it, and the reason the board gives for a blocked post.
+pub fn step_check(post_id: &str, s: &StepStatus) -> Option<FailedCheck> {
+    let fail = |code, message: String| {
+        Some(FailedCheck {
+            code,
+            message,
+            go_to: GoTo {
+                post_id: post_id.to_string(),
+                step: Some(s.name.clone()),
+                ..GoTo::default()
+            },
+        })
+    };
+    match s.state {
+        StepState::Approved => None,
+        StepState::ChangesRequested => {
+            let r = s
+                .changes_requested
+                .as_ref()
+                .expect("a step in 'changes requested' holds the request");
+            fail(
+                CheckCode::ChangesRequested,
+                format!(
+                    "Step '{}': {} asked for changes: \"{}\". Make them and submit again.",
+                    s.name, r.by, r.comment
+                ),
+            )
+        }
+        StepState::NoSigners => fail(
+            CheckCode::NoSigners,
+            format!(
+                "Step '{}' has nobody who may sign it: name its signers in the chain (`workflow set`).",
+                s.name
+            ),
+        ),
+        StepState::VoidedByChange => {
+            let who: Vec<&str> = s.voided.iter().map(|v| v.approval.signer.as_str()).collect();
+            fail(
+                CheckCode::ApprovalVoided,
+                format!(
+                    "Step '{}': the text changed after {} approved it ({} of {} approvals valid now); they can read the changes and approve again.",
+                    s.name,
+                    who.join(", "),
+                    s.counted,
+                    s.required
+                ),
+            )
+        }
+        StepState::Ready | StepState::Waiting => fail(
+            CheckCode::StepNotApproved,
+            format!(
+                "Step '{}' is not approved: {} of {} approvals{}.",
+                s.name,
+                s.counted,
+                s.required,
+                if s.ready { ", it waits for its signers" } else { "" }
+            ),
+        ),
+    }
 }
 
 #[cfg(test)]

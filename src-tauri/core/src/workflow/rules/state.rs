@@ -193,7 +193,15 @@ impl PostSignoff {
 
 /// The hash of what each step of `chain` covers, from the post's versions.
 pub fn scope_hashes(chain: &Chain, versions: &[VersionContent]) -> Vec<ContentHash> {
-    let all = content_hash(versions);
+    scope_hashes_given(chain, versions, content_hash(versions))
+}
+
+/// `scope_hashes` when the hash of the whole post (`all`) is known already.
+pub fn scope_hashes_given(
+    chain: &Chain,
+    versions: &[VersionContent],
+    all: ContentHash,
+) -> Vec<ContentHash> {
     chain
         .steps
         .iter()
