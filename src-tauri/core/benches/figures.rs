@@ -30,6 +30,10 @@ mod xliff;
 #[path = "figures/audit.rs"]
 mod audit;
 
+// Asset thumbnails and the SVG sanitiser.
+#[path = "figures/assets.rs"]
+mod assets;
+
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
@@ -56,6 +60,9 @@ fn main() {
     }
     if wants("audit") {
         audit::audit(&dir);
+    }
+    if wants("assets") {
+        assets::assets(&dir);
     }
     if wants("startup") {
         startup(&dir);

@@ -109,6 +109,9 @@ pub enum RecordKind {
     /// A post's sign-off (its id is the post's): an act or a voiding was
     /// recorded, so panels, the inbox and the board look again.
     Signoff,
+    /// An asset of the library (its id is the asset's, and so is its "post"):
+    /// a file, a variant, a version, its alt text or caption changed.
+    Asset,
 }
 
 impl RecordKind {
@@ -122,6 +125,7 @@ impl RecordKind {
             RecordKind::Person => "person",
             RecordKind::AuditEntry => "audit_entry",
             RecordKind::Signoff => "signoff",
+            RecordKind::Asset => "asset",
         }
     }
 
@@ -135,6 +139,7 @@ impl RecordKind {
             "person" => RecordKind::Person,
             "audit_entry" => RecordKind::AuditEntry,
             "signoff" => RecordKind::Signoff,
+            "asset" => RecordKind::Asset,
             _ => return None,
         })
     }

@@ -15,7 +15,8 @@ pub use content::{
 };
 pub use permit::{check, may_act, MayAct, Proposal, Refusal};
 pub use preflight::{
-    preflight, CheckCode, FailedCheck, GoTo, PostLink, PreflightInput, DEFAULT_SHARE_LIMIT,
+    asset_checks, preflight, AssetCheck, CheckCode, FailedCheck, GoTo, PostLink, PreflightInput,
+    DEFAULT_SHARE_LIMIT,
 };
 pub use state::{
     evaluate, scope_hashes, Act, ActKind, Approval, ChangeRequest, OverallState, PostSignoff,
