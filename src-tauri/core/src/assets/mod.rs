@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::Library;
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
-pub(crate) use resolve::check as check_ref;
+pub(crate) use resolve::{check as check_ref, shown_in};
 pub use resolve::{FileLink, RefState};
 pub use store::AddOutcome;
 

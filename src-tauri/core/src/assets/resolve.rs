@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::{store, usage, Assets, Format};
 use crate::error::{Error, Result};
 use crate::render::{self, AssetResolver, Figure, Preview, Resolved};
+use crate::workflow::rules::AssetRef;
 
 /// The file a rendered figure shows, for the caller to name by a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +108,26 @@ pub(crate) fn check(c: &Connection, reference: &str, lang: &str) -> Result<RefSt
         },
         Err(state) => state,
     })
+}
+
+/// The assets a body shows in `lang`, each with the checksum of the file it
+/// shows: part of what a validator signs, so a new version of the file voids
+/// the signature. References that resolve to nothing are left out (preflight
+/// reports them), so a typo's correction is judged by the body's own change.
+pub(crate) fn shown_in(c: &Connection, body: &str, lang: &str) -> Result<Vec<AssetRef>> {
+    let mut out = Vec::new();
+    for r in usage::asset_refs(body) {
+        if r.is_empty() {
+            continue;
+        }
+        if let Ok(row) = look_up(c, &r, lang)? {
+            out.push(AssetRef {
+                id: row.asset_id,
+                checksum: row.sha256,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Every reference of one body, resolved for one language.

@@ -109,6 +109,19 @@ pub(crate) fn used_by(c: &Connection, uid: &str) -> Result<Vec<AssetUse>> {
     Ok(uses)
 }
 
+/// The posts (uids) that use any of the assets `asset_uids`, each once.
+pub(crate) fn posts_using(c: &Connection, asset_uids: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for uid in asset_uids {
+        for u in used_by(c, uid)? {
+            if !out.contains(&u.post_id) {
+                out.push(u.post_id);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The uids of assets that no live post references.
 pub(crate) fn unused(c: &Connection) -> Result<Vec<String>> {
     let all: Vec<String> = c

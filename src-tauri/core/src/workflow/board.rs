@@ -104,6 +104,7 @@ fn heads(c: &Connection) -> Result<Vec<Head>> {
     for row in rows {
         let (uid, source_lang, version, mut v) = row?;
         v.tags = tags.remove(&version).unwrap_or_default();
+        v.assets = crate::assets::shown_in(c, &v.body, &v.lang)?;
         match out.last_mut() {
             Some(h) if h.uid == uid => h.versions.push(v),
             _ => out.push(Head {
