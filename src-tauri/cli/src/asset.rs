@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use valise_core::assets::watch::Seen;
 use valise_core::assets::{AddFile, AddOutcome, Asset};
 use valise_core::Library;
 
@@ -65,6 +66,11 @@ pub enum AssetCommand {
         lang: Option<String>,
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
+    },
+    /// Watch folders until interrupted, importing each file once it is complete; prints what it imports
+    Watch {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
     },
     /// Write a PNG thumbnail that fits in SIZE × SIZE pixels
     Thumbnail {
@@ -209,6 +215,34 @@ pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(),
                 ),
             )?)
         }
+        AssetCommand::Watch { dirs } => {
+            // Runs until the process is interrupted (Ctrl+C ends it; every
+            // import is its own committed transaction, so nothing is lost).
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let mut failed: Option<String> = None;
+            assets.watch(&dirs, SETTLE, &never, |seen| match seen {
+                Seen::Imported { path, added } => {
+                    let line = format!(
+                        "{}\t{}\t{}\t{}",
+                        added.asset_id,
+                        added.lang.as_deref().unwrap_or("all"),
+                        outcome(added.outcome),
+                        path.display()
+                    );
+                    if let Err(e) =
+                        write_line(out, &line).and_then(|()| out.flush().map_err(|e| e.to_string()))
+                    {
+                        failed.get_or_insert(e);
+                    }
+                    for r in &added.removed {
+                        eprintln!("valise: {}: removed {r}", path.display());
+                    }
+                }
+                Seen::Known { .. } => {}
+                Seen::Refused { error, .. } => eprintln!("valise: {error}"),
+            })?;
+            Ok(failed.map_or(Ok(()), Err)?)
+        }
         AssetCommand::Thumbnail {
             asset,
             lang,
@@ -219,6 +253,19 @@ pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(),
             write_out(&to, &png)?;
             Ok(write_line(out, &to.display().to_string())?)
         }
+    }
+}
+
+/// How long a file must stay unchanged before it is imported: long enough for
+/// an export written in bursts, short enough to feel immediate.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
+
+fn outcome(o: AddOutcome) -> &'static str {
+    match o {
+        AddOutcome::NewAsset => "new asset",
+        AddOutcome::NewVariant => "new variant",
+        AddOutcome::NewVersion => "new version",
+        AddOutcome::AlreadyKnown => "already known",
     }
 }
 

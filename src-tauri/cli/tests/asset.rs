@@ -292,3 +292,58 @@ fn a_bad_file_is_refused_by_name_and_the_good_ones_beside_it_are_added() {
     // Only the good file's own file and thumbnail were added to the folder.
     assert_eq!(folder_files(&lib).len(), before.len() + 2);
 }
+
+#[test]
+fn watch_imports_a_file_dropped_in_the_folder_and_prints_it() {
+    use std::io::BufRead;
+    let lib = Lib::new();
+    let dir = lib.dir.path().join("exports");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("avant.png"), png(20, 20, 1)).unwrap();
+    let mut child = lib
+        .cmd(&["asset", "watch", dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let next = || rx.recv_timeout(std::time::Duration::from_secs(20));
+    let first = next().expect("the file there before the watch is imported");
+    assert!(
+        first.ends_with("avant.png") && first.contains("\tall\tnew asset\t"),
+        "{first}"
+    );
+    std::fs::write(dir.join("avant.ar.png"), png(20, 20, 2)).unwrap();
+    let second = next().expect("the dropped file is imported");
+    let id = first.split('\t').next().unwrap();
+    assert!(
+        second.starts_with(&format!("{id}\tar\tnew variant\t")),
+        "{second}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let shown = lib.json(&["asset", "show", id, "--json"]);
+    assert_eq!(shown["variants"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn watch_refuses_a_folder_that_is_not_there() {
+    let lib = Lib::new();
+    let missing = lib.dir.path().join("nulle-part");
+    let out = lib.run(&["asset", "watch", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("nulle-part") && stderr(&out).contains("not a folder"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -12,6 +12,7 @@ mod store;
 pub mod svg;
 pub mod thumbs;
 pub mod usage;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::Library;
+use crate::{Library, Origin};
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
 pub(crate) use resolve::{check as check_ref, shown_in};
@@ -160,6 +161,15 @@ impl Assets<'_> {
     /// asset, a new language variant or a new version. A file whose checksum
     /// is known already adds nothing and answers the asset that has it.
     pub fn add(&self, file: &AddFile) -> Result<Added> {
+        self.add_from(file, None)
+    }
+
+    /// `add`, recorded as coming from `origin` (the watched folder says so).
+    pub fn add_as(&self, file: &AddFile, origin: Origin) -> Result<Added> {
+        self.add_from(file, Some(origin))
+    }
+
+    fn add_from(&self, file: &AddFile, origin: Option<Origin>) -> Result<Added> {
         let path = Path::new(&file.path);
         let bad = |reason: String| Error::BadAsset {
             path: path.to_owned(),
@@ -215,7 +225,7 @@ impl Assets<'_> {
 
         let folder = self.lib.asset_folder();
         let wrote = folder.put(&sha256, &stored)?;
-        let recorded = self.lib.change(|tx| {
+        let record = |tx: &crate::WriteTx| {
             let (uid, version, outcome) = store::record_file(
                 tx,
                 &store::NewFile {
@@ -247,7 +257,11 @@ impl Assets<'_> {
                 )?;
             }
             Ok((uid, version, outcome))
-        });
+        };
+        let recorded = match origin {
+            Some(origin) => self.lib.write(origin, record).map(|(value, _)| value),
+            None => self.lib.change(record),
+        };
         let (asset_id, version, outcome) = match recorded {
             Ok(r) => r,
             Err(e) => {
