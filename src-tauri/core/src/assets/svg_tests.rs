@@ -148,3 +148,10 @@ fn a_clean_infographic_comes_back_as_it_was_drawn() {
     // Idempotent: cleaning the clean file changes nothing.
     assert_eq!(sanitise(&c.svg).unwrap().svg, c.svg);
 }
+
+#[test]
+fn css_escapes_in_presentation_attributes_hide_nothing() {
+    let c = cleans("css-escape-attribute.svg", &["evil.example", "\\72"]);
+    assert_eq!(c.removed.len(), 1, "{:?}", c.removed);
+    assert!(c.svg.contains("fill=\"url(#ok)\""), "{}", c.svg);
+}
