@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod asset;
 mod audit;
 mod people;
 mod post;
@@ -58,6 +59,9 @@ enum Command {
     /// Create, read and change posts
     #[command(subcommand)]
     Post(post::PostCommand),
+    /// The asset library: infographics and images, a file and alt text per language
+    #[command(subcommand)]
+    Asset(asset::AssetCommand),
     /// Translate posts and see which paragraphs of a translation are out of date
     #[command(subcommand)]
     Translation(translation::TranslationCommand),
@@ -185,6 +189,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let e = |e: valise_core::Error| e.to_string();
     match cli.command {
         Command::Post(cmd) => post::run(lib, cmd, out),
+        Command::Asset(cmd) => asset::run(lib, cmd, out),
         Command::Translation(cmd) => translation::run(lib, cmd, out),
         Command::Xliff(cmd) => xliff::run(lib, cmd, out),
         Command::Whoami { set, code } => {

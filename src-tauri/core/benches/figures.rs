@@ -33,6 +33,9 @@ mod audit;
 // Sync: the engine's own cost, the backend in memory.
 #[path = "figures/sync.rs"]
 mod sync;
+// Asset thumbnails and the SVG sanitiser.
+#[path = "figures/assets.rs"]
+mod assets;
 
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
@@ -63,6 +66,9 @@ fn main() {
     }
     if wants("sync") {
         sync::sync_figures(&dir);
+    }
+    if wants("assets") {
+        assets::assets(&dir);
     }
     if wants("startup") {
         startup(&dir);

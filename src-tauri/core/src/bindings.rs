@@ -4,6 +4,10 @@
 
 use ts_rs::{Config, TS};
 
+use crate::assets::{
+    AddFile, AddOutcome, Added, Asset, AssetKind, AssetSummary, AssetText, AssetUse, FileVersion,
+    Format, Variant,
+};
 use crate::error::ErrorReport;
 use crate::languages::{Language, TextDirection, Typography};
 use crate::posts::conflicts::{Conflict, Resolution};
@@ -136,6 +140,17 @@ pub fn typescript() -> String {
         decl::<BoardItem>(&cfg),
         decl::<InboxItem>(&cfg),
         decl::<Inbox>(&cfg),
+        decl::<AssetKind>(&cfg),
+        decl::<Format>(&cfg),
+        decl::<FileVersion>(&cfg),
+        decl::<Variant>(&cfg),
+        decl::<AssetText>(&cfg),
+        decl::<AssetUse>(&cfg),
+        decl::<Asset>(&cfg),
+        decl::<AssetSummary>(&cfg),
+        decl::<AddFile>(&cfg),
+        decl::<AddOutcome>(&cfg),
+        decl::<Added>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

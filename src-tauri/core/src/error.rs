@@ -199,6 +199,18 @@ pub enum Error {
     #[error("This library already has a backend named '{name}'.")]
     BackendExists { name: String },
 
+    #[error("There is no asset {id}. See the assets with `valise asset list`.")]
+    AssetNotFound { id: String },
+
+    #[error("{path} was not added: {reason}. Nothing was changed.")]
+    BadAsset { path: PathBuf, reason: String },
+
+    #[error("Asset {id} has no file for {lang} (nor one for every language): add one with `valise asset add FILE --lang {lang}`.")]
+    AssetNoVariant { id: String, lang: String },
+
+    #[error("The asset file {path} is missing from the library's asset folder: copy the library together with its folder ({path} should be inside it), or restore that folder from a backup.")]
+    AssetFileMissing { path: PathBuf },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -265,6 +277,10 @@ impl Error {
             Error::NotAValiseSite { .. } => "not_a_valise_site",
             Error::BackendNotFound { .. } => "backend_not_found",
             Error::BackendExists { .. } => "backend_exists",
+            Error::AssetNotFound { .. } => "asset_not_found",
+            Error::BadAsset { .. } => "bad_asset",
+            Error::AssetNoVariant { .. } => "asset_no_variant",
+            Error::AssetFileMissing { .. } => "asset_file_missing",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

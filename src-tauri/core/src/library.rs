@@ -114,6 +114,8 @@ impl Library {
             let value = f(tx)?;
             // A text change that voids a signature says so in the same commit.
             crate::workflow::record_voids_of_write(self, tx)?;
+            // Which assets each touched body uses, for "used by".
+            crate::assets::usage::record_uses_of_write(tx)?;
             Ok(value)
         })?;
         if !written.1.changes.is_empty() && self.feed.has_listeners() {

@@ -246,7 +246,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication" | "asset";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -347,7 +347,7 @@ export type MayAct = { kind: ActKind, step: string | null,
  */
 on_behalf_of: string | null, };
 
-export type CheckCode = "not_submitted" | "step_not_approved" | "approval_voided" | "changes_requested" | "no_signers" | "language_missing" | "language_outdated" | "share_text_too_long" | "broken_link";
+export type CheckCode = "not_submitted" | "step_not_approved" | "approval_voided" | "changes_requested" | "no_signers" | "language_missing" | "language_outdated" | "share_text_too_long" | "broken_link" | "dangling_asset" | "asset_no_variant" | "alt_text_missing";
 
 export type GoTo = { post_id: string, lang: string | null, 
 /**
@@ -647,3 +647,69 @@ waiting: Array<InboxItem>,
  * The posts they submitted that are in sign-off, and where each stands.
  */
 submitted: Array<BoardItem>, };
+
+export type AssetKind = "raster" | "svg" | "pdf";
+
+export type Format = "png" | "jpeg" | "gif" | "webp" | "svg" | "pdf";
+
+export type FileVersion = { id: string, number: number, 
+/**
+ * SHA-256 of the file as it was added (hex).
+ */
+sha256: string, 
+/**
+ * Size of the stored file (an SVG's once sanitised).
+ */
+byte_size: number, format: Format, width: number | null, height: number | null, original_name: string, 
+/**
+ * What the SVG sanitiser took out of this file.
+ */
+removed: Array<string>, added_at: string, };
+
+export type Variant = { lang: string | null, current: FileVersion, 
+/**
+ * Earlier versions, newest first; kept, never replaced.
+ */
+older: Array<FileVersion>, };
+
+export type AssetText = { lang: string, alt: string, caption: string, };
+
+export type AssetUse = { post_id: string, lang: string, title: string, };
+
+export type Asset = { id: string, name: string, kind: AssetKind, credit: string, licence: string, created_at: string, updated_at: string, variants: Array<Variant>, 
+/**
+ * Alt text and caption, per language that has any.
+ */
+texts: Array<AssetText>, used_by: Array<AssetUse>, };
+
+export type AssetSummary = { id: string, name: string, kind: AssetKind, 
+/**
+ * The languages with a file of their own; `None` for the all-languages file.
+ */
+variants: Array<string | null>, 
+/**
+ * The site languages with no alt text yet.
+ */
+missing_alt: Array<string>, 
+/**
+ * The checksum and size of the file the grid shows.
+ */
+sha256: string, width: number | null, height: number | null, };
+
+export type AddFile = { path: string, 
+/**
+ * The variant's language; without it, the file name's (`NAME.LANG.EXT`), else all.
+ */
+lang: string | null, 
+/**
+ * The asset's name; without it, the file name's NAME.
+ */
+name: string | null, alt: string | null, caption: string | null, credit: string | null, licence: string | null, };
+
+export type AddOutcome = "new_asset" | "new_variant" | "new_version" | "already_known";
+
+export type Added = { asset_id: string, lang: string | null, version: number, outcome: AddOutcome, 
+/**
+ * What the SVG sanitiser took out (empty for other files).
+ */
+removed: Array<string>, };

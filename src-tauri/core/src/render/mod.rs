@@ -2,6 +2,7 @@
 //! and raw-HTML sanitising on an allow-list, and French typography.
 
 mod bidi;
+pub mod figures;
 pub mod typography;
 
 use std::collections::HashSet;
@@ -14,6 +15,7 @@ use ts_rs::TS;
 pub use crate::languages::TextDirection;
 use crate::languages::{self, Typography};
 use crate::posts::stats::{self, TextStats};
+pub use figures::{AssetResolver, Figure, Resolved};
 
 /// What the preview pane shows: the HTML, cut into its top-level blocks so the
 /// pane can replace only the blocks that changed; the text direction; figures.
@@ -27,8 +29,17 @@ pub struct Preview {
 }
 
 pub fn preview(markdown: &str, lang: &str) -> Preview {
+    preview_with_assets(markdown, lang, None)
+}
+
+/// `preview`, with each `![](asset:ID)` drawn as the figure `assets` resolves.
+pub fn preview_with_assets(
+    markdown: &str,
+    lang: &str,
+    assets: Option<&dyn AssetResolver>,
+) -> Preview {
     Preview {
-        blocks: to_blocks(markdown, lang),
+        blocks: blocks(markdown, lang, assets),
         dir: languages::direction(lang),
         stats: stats::stats(markdown),
     }
@@ -48,13 +59,27 @@ fn options() -> Options {
 /// draft is the untrusted part: when there is any, the whole output goes through
 /// the allow-list sanitiser.
 pub fn to_html(markdown: &str, lang: &str) -> String {
-    render(markdown, lang, false).0
+    render(markdown, lang, false, None).0
+}
+
+/// `to_html`, with each `![](asset:ID)` drawn as the figure `assets` resolves.
+pub fn to_html_with_assets(markdown: &str, lang: &str, assets: &dyn AssetResolver) -> String {
+    render(markdown, lang, false, Some(assets)).0
 }
 
 /// A language version's whole HTML as it is shown and published: `to_html`
 /// inside an element that says its language and writing direction, so that
 /// Arabic reads right to left wherever it is put.
 pub fn document(markdown: &str, lang: &str) -> String {
+    document_with(markdown, lang, None)
+}
+
+/// `document`, with each `![](asset:ID)` drawn as the figure `assets` resolves.
+pub fn document_with_assets(markdown: &str, lang: &str, assets: &dyn AssetResolver) -> String {
+    document_with(markdown, lang, Some(assets))
+}
+
+fn document_with(markdown: &str, lang: &str, assets: Option<&dyn AssetResolver>) -> String {
     let dir = match languages::direction(lang) {
         TextDirection::Rtl => "rtl",
         TextDirection::Ltr => "ltr",
@@ -66,7 +91,7 @@ pub fn document(markdown: &str, lang: &str) -> String {
         .collect();
     format!(
         "<article lang=\"{lang}\" dir=\"{dir}\">\n{}</article>\n",
-        to_html(markdown, &lang)
+        render(markdown, &lang, false, assets).0
     )
 }
 
@@ -79,7 +104,11 @@ const BLOCK_END: &str = "<!--valise:block-->";
 /// The same HTML as `to_html`, cut at top-level block boundaries. A draft with
 /// raw HTML comes back as one block: its tags may span blocks.
 pub fn to_blocks(markdown: &str, lang: &str) -> Vec<String> {
-    let (html, has_raw_html) = render(markdown, lang, true);
+    blocks(markdown, lang, None)
+}
+
+fn blocks(markdown: &str, lang: &str, assets: Option<&dyn AssetResolver>) -> Vec<String> {
+    let (html, has_raw_html) = render(markdown, lang, true, assets);
     if has_raw_html {
         return vec![html];
     }
@@ -92,7 +121,12 @@ pub fn to_blocks(markdown: &str, lang: &str) -> Vec<String> {
         .collect()
 }
 
-fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
+fn render(
+    markdown: &str,
+    lang: &str,
+    mark_blocks: bool,
+    assets: Option<&dyn AssetResolver>,
+) -> (String, bool) {
     let french = languages::typography(lang) == Typography::French;
     let mut has_raw_html = false;
     let mut in_code_block = false;
@@ -160,6 +194,14 @@ fn render(markdown: &str, lang: &str, mark_blocks: bool) -> (String, bool) {
         }
         event
     });
+    // Figures need to see a whole paragraph: only a body that names an asset
+    // pays for collecting its events.
+    let events: Box<dyn Iterator<Item = Event>> = match assets {
+        Some(assets) if memchr::memmem::find(markdown.as_bytes(), b"asset:").is_some() => {
+            Box::new(figures::substitute(events.collect(), assets, french).into_iter())
+        }
+        _ => Box::new(events),
+    };
     let rtl = languages::direction(lang) == TextDirection::Rtl;
     let events = events.flat_map(move |event| bidi::isolate(event, rtl));
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);

@@ -58,6 +58,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0008_key_trust.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0009_assets.sql"),
+        then: Some(crate::assets::usage::upgrade_to_assets),
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

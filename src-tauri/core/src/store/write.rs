@@ -114,6 +114,9 @@ pub enum RecordKind {
     /// A post's publication (its id is the post's): marked ready, scheduled,
     /// published or taken back; the sync pushes it as the site's status.
     Publication,
+    /// An asset of the library (its id is the asset's, and so is its "post"):
+    /// a file, a variant, a version, its alt text or caption changed.
+    Asset,
 }
 
 impl RecordKind {
@@ -129,6 +132,7 @@ impl RecordKind {
             RecordKind::Signoff => "signoff",
             RecordKind::Chain => "chain",
             RecordKind::Publication => "publication",
+            RecordKind::Asset => "asset",
         }
     }
 
@@ -144,6 +148,7 @@ impl RecordKind {
             "signoff" => RecordKind::Signoff,
             "chain" => RecordKind::Chain,
             "publication" => RecordKind::Publication,
+            "asset" => RecordKind::Asset,
             _ => return None,
         })
     }

@@ -220,6 +220,7 @@ pub(crate) fn versions(c: &Connection, post_row: i64) -> Result<Vec<VersionConte
         .into_iter()
         .map(|(id, mut v)| {
             v.tags = rows::tags_of(c, id)?;
+            v.assets = crate::assets::shown_in(c, &v.body, &v.lang)?;
             Ok(v)
         })
         .collect()

@@ -23,6 +23,7 @@ use super::rules::{
 };
 use crate::error::Result;
 use crate::store::feed;
+use crate::store::write::RecordKind;
 
 /// Above this many changed posts, one full read is cheaper than one read each.
 const REREAD_ALL_ABOVE: usize = 2_000;
@@ -159,7 +160,17 @@ fn changed_posts(c: &Connection, mut cursor: i64) -> Result<Option<HashSet<Strin
         cursor = last.cursor;
         // A change that belongs to no post (a person, the chain's entry) names
         // an id that is not a post's: reading it finds nothing and keeps nothing.
-        posts.extend(sets.into_iter().flat_map(|s| s.changes).map(|c| c.post));
+        // An asset's change names the asset: the posts that show it are what
+        // its new file may void.
+        let mut assets = Vec::new();
+        for change in sets.into_iter().flat_map(|s| s.changes) {
+            if change.kind == RecordKind::Asset {
+                assets.push(change.id);
+            } else {
+                posts.insert(change.post);
+            }
+        }
+        posts.extend(crate::assets::posts_using(c, &assets)?);
         if posts.len() > REREAD_ALL_ABOVE {
             return Ok(None);
         }
@@ -242,6 +253,7 @@ fn heads(c: &Connection) -> Result<Vec<Head>> {
     for row in rows {
         let (post_row, uid, source_lang, version, mut v) = row?;
         v.tags = tags.remove(&version).unwrap_or_default();
+        v.assets = crate::assets::shown_in(c, &v.body, &v.lang)?;
         match out.last_mut() {
             Some(h) if h.row == post_row => h.versions.push(v),
             _ => out.push(Head {

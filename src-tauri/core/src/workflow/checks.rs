@@ -74,14 +74,26 @@ impl Signoff<'_> {
                     });
                 }
             }
-            Ok(rules::preflight(&PreflightInput {
+            let mut failed = rules::preflight(&PreflightInput {
                 post_id: &ev.uid,
                 signoff: &ev.signoff,
                 languages: &languages,
                 share_texts: &share_texts,
                 share_limit: DEFAULT_SHARE_LIMIT,
                 links: &links,
-            }))
+            });
+            let mut assets = Vec::new();
+            for v in &ev.versions {
+                for reference in crate::assets::usage::asset_refs(&v.body) {
+                    assets.push(rules::AssetCheck {
+                        state: crate::assets::check_ref(c, &reference, &v.lang)?,
+                        lang: v.lang.clone(),
+                        reference,
+                    });
+                }
+            }
+            failed.extend(rules::asset_checks(&ev.uid, &assets));
+            Ok(failed)
         })
     }
 }

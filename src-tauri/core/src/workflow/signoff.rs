@@ -77,7 +77,13 @@ fn scope_text(chain: &Chain, step: usize, versions: &[VersionContent]) -> String
 /// and a desktop without a usable identity leaves the write as it is: a save
 /// is never refused for want of a signer.
 pub(crate) fn record_voids_of_write(lib: &Library, tx: &WriteTx) -> Result<()> {
-    let posts = tx.touched_posts(RecordKind::LanguageVersion);
+    let mut posts = tx.touched_posts(RecordKind::LanguageVersion);
+    // A new file of an asset a post shows changes what was signed, too.
+    for post in crate::assets::usage::posts_using(tx, &tx.touched_posts(RecordKind::Asset))? {
+        if !posts.contains(&post) {
+            posts.push(post);
+        }
+    }
     let mut me: Option<Option<Signer>> = None;
     for uid in posts {
         let approved: bool = tx

@@ -19,8 +19,8 @@ pub use content::{
 };
 pub use permit::{check, may_act, MayAct, Proposal, Refusal};
 pub use preflight::{
-    preflight, step_check, CheckCode, FailedCheck, GoTo, PostLink, PreflightInput,
-    DEFAULT_SHARE_LIMIT,
+    asset_checks, preflight, step_check, AssetCheck, CheckCode, FailedCheck, GoTo, PostLink,
+    PreflightInput, DEFAULT_SHARE_LIMIT,
 };
 pub use publication::{
     check_move, evaluate_publication, Publication, PublicationAct, PublicationKind,

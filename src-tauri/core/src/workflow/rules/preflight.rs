@@ -26,6 +26,12 @@ pub enum CheckCode {
     LanguageOutdated,
     ShareTextTooLong,
     BrokenLink,
+    /// A body references an asset the library does not have.
+    DanglingAsset,
+    /// A body references an asset that has no file for its language.
+    AssetNoVariant,
+    /// An image in a body has no alt text in that body's language.
+    AltTextMissing,
 }
 
 /// Where the window takes a person to fix a failed check.
@@ -55,6 +61,59 @@ pub struct PostLink {
     pub target: String,
     /// Whether the library has that post (and, for a per-language link, that version).
     pub exists: bool,
+}
+
+/// An asset referenced by a version's body, and how it stands in that language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetCheck {
+    pub lang: String,
+    /// The id as written after `asset:`.
+    pub reference: String,
+    pub state: crate::assets::RefState,
+}
+
+/// The checks on the assets a post uses: none dangling, each with a file and
+/// alt text in the language that shows it.
+pub fn asset_checks(post_id: &str, refs: &[AssetCheck]) -> Vec<FailedCheck> {
+    use crate::assets::RefState;
+    refs.iter()
+        .filter_map(|r| {
+            let (code, message) = match &r.state {
+                RefState::Found { has_alt: true, .. } => return None,
+                RefState::Found { asset_id, .. } => (
+                    CheckCode::AltTextMissing,
+                    format!(
+                        "The {} body shows asset {asset_id}, which has no {} alt text: write it (`valise asset set {asset_id} --lang {} --alt TEXT`).",
+                        r.lang, r.lang, r.lang
+                    ),
+                ),
+                RefState::NoVariant { asset_id } => (
+                    CheckCode::AssetNoVariant,
+                    format!(
+                        "The {} body shows asset {asset_id}, which has no file for {} (nor one for every language): add one.",
+                        r.lang, r.lang
+                    ),
+                ),
+                RefState::Dangling(why) => (
+                    CheckCode::DanglingAsset,
+                    format!(
+                        "The {} body references asset {}, but {why}: correct or remove the reference.",
+                        r.lang, r.reference
+                    ),
+                ),
+            };
+            Some(FailedCheck {
+                code,
+                message,
+                go_to: GoTo {
+                    post_id: post_id.to_string(),
+                    lang: Some(r.lang.clone()),
+                    field: Some("body".into()),
+                    step: None,
+                },
+            })
+        })
+        .collect()
 }
 
 /// What preflight looks at, gathered by the caller.

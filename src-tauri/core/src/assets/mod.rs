@@ -1,0 +1,415 @@
+//! The asset library: infographics, maps and photos with a stable id, a
+//! variant per language (or one for all), alt text and caption per language,
+//! credit and licence, and every version of every file. Files live in the
+//! content-addressed folder beside the library (`files`); rows change only
+//! through the write door, as `RecordKind::Asset` in the change feed.
+
+pub mod files;
+pub mod naming;
+pub mod probe;
+mod resolve;
+mod store;
+pub mod svg;
+pub mod thumbs;
+pub mod usage;
+pub mod watch;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::{Library, Origin};
+pub use files::Folder;
+pub use probe::{AssetKind, Format};
+pub(crate) use resolve::{check as check_ref, shown_in};
+pub use resolve::{FileLink, RefState};
+pub use store::AddOutcome;
+pub(crate) use usage::posts_using;
+
+/// One asset, whole: what `asset show` and the detail view show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Asset {
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    pub credit: String,
+    pub licence: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub variants: Vec<Variant>,
+    /// Alt text and caption, per language that has any.
+    pub texts: Vec<AssetText>,
+    pub used_by: Vec<AssetUse>,
+}
+
+/// The file of one language (`lang` `None`: for every language without its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Variant {
+    pub lang: Option<String>,
+    pub current: FileVersion,
+    /// Earlier versions, newest first; kept, never replaced.
+    pub older: Vec<FileVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FileVersion {
+    pub id: String,
+    #[ts(type = "number")]
+    pub number: i64,
+    /// SHA-256 of the file as it was added (hex).
+    pub sha256: String,
+    /// Size of the stored file (an SVG's once sanitised).
+    #[ts(type = "number")]
+    pub byte_size: u64,
+    pub format: Format,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub original_name: String,
+    /// What the SVG sanitiser took out of this file.
+    pub removed: Vec<String>,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssetText {
+    pub lang: String,
+    pub alt: String,
+    pub caption: String,
+}
+
+/// A language version of a post whose body references the asset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssetUse {
+    pub post_id: String,
+    pub lang: String,
+    pub title: String,
+}
+
+/// One line of the library view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AssetSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    /// The languages with a file of their own; `None` for the all-languages file.
+    pub variants: Vec<Option<String>>,
+    /// The site languages with no alt text yet.
+    pub missing_alt: Vec<String>,
+    /// The checksum and size of the file the grid shows.
+    pub sha256: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// A file to add, with what the person said about it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct AddFile {
+    pub path: String,
+    /// The variant's language; without it, the file name's (`NAME.LANG.EXT`), else all.
+    pub lang: Option<String>,
+    /// The asset's name; without it, the file name's NAME.
+    pub name: Option<String>,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub licence: Option<String>,
+}
+
+/// What adding one file did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Added {
+    pub asset_id: String,
+    pub lang: Option<String>,
+    #[ts(type = "number")]
+    pub version: i64,
+    pub outcome: AddOutcome,
+    /// What the SVG sanitiser took out (empty for other files).
+    pub removed: Vec<String>,
+}
+
+/// The library's assets: `library.assets()`.
+pub struct Assets<'l> {
+    pub(crate) lib: &'l Library,
+}
+
+impl Library {
+    pub fn assets(&self) -> Assets<'_> {
+        Assets { lib: self }
+    }
+
+    /// The folder beside the library file that holds its asset files.
+    pub fn asset_folder(&self) -> Folder {
+        Folder::of_library(self.path())
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+impl Assets<'_> {
+    /// Adds the file at `file.path`: checks it whole (a damaged, cut-short,
+    /// unsupported or empty file, or a decompression bomb, is refused and
+    /// nothing is added), sanitises an SVG, stores it, and records it as a new
+    /// asset, a new language variant or a new version. A file whose checksum
+    /// is known already adds nothing and answers the asset that has it.
+    pub fn add(&self, file: &AddFile) -> Result<Added> {
+        self.add_from(file, None)
+    }
+
+    /// `add`, recorded as coming from `origin` (the watched folder says so).
+    pub fn add_as(&self, file: &AddFile, origin: Origin) -> Result<Added> {
+        self.add_from(file, Some(origin))
+    }
+
+    fn add_from(&self, file: &AddFile, origin: Option<Origin>) -> Result<Added> {
+        let path = Path::new(&file.path);
+        let bad = |reason: String| Error::BadAsset {
+            path: path.to_owned(),
+            reason,
+        };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let sha256 = sha256_hex(&bytes);
+        if let Some((asset_id, lang, version)) = self.lib.read(|c| store::known_file(c, &sha256))? {
+            return Ok(Added {
+                asset_id,
+                lang,
+                version,
+                outcome: AddOutcome::AlreadyKnown,
+                removed: Vec::new(),
+            });
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let codes = self.lib.languages().codes();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let named = naming::parse(&file_name, &codes);
+        let lang = match file.lang.as_deref() {
+            Some(l) => Some(self.known_lang(l)?),
+            None => named.lang.clone(),
+        };
+        let name = file
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&named.name)
+            .to_string();
+
+        let found = probe::probe(&bytes).map_err(bad)?;
+        let (stored, removed, width, height) = match found.format {
+            Format::Svg => {
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|_| bad("the SVG is not UTF-8 text".into()))?;
+                let clean = svg::sanitise(text)
+                    .map_err(|e| bad(format!("it is not an SVG Valise can read: {}", e.0)))?;
+                let (w, h) = resolve::svg_size(clean.svg.as_bytes()).map_err(bad)?;
+                (clean.svg.into_bytes(), clean.removed, Some(w), Some(h))
+            }
+            _ => (bytes, Vec::new(), found.width, found.height),
+        };
+        // Decoding the thumbnail is the check that the whole image is readable.
+        let thumbnail = match found.format {
+            Format::Pdf => None,
+            f => Some(thumbs::thumbnail(&stored, f, thumbs::DEFAULT_SIZE).map_err(bad)?),
+        };
+
+        let folder = self.lib.asset_folder();
+        let wrote = folder.put(&sha256, &stored)?;
+        let record = |tx: &crate::WriteTx| {
+            let (uid, version, outcome) = store::record_file(
+                tx,
+                &store::NewFile {
+                    name: &name,
+                    lang: lang.as_deref(),
+                    sha256: &sha256,
+                    byte_size: stored.len() as u64,
+                    format: found.format,
+                    width,
+                    height,
+                    original_name: &file_name,
+                    removed: &removed,
+                    credit: file.credit.as_deref(),
+                    licence: file.licence.as_deref(),
+                },
+            )?;
+            if outcome != AddOutcome::AlreadyKnown && (file.alt.is_some() || file.caption.is_some())
+            {
+                let text_lang = lang
+                    .clone()
+                    .unwrap_or_else(|| self.lib.languages().source().to_string());
+                let row = store::find(tx, &uid)?;
+                store::set_text(
+                    tx,
+                    row,
+                    &text_lang,
+                    file.alt.as_deref(),
+                    file.caption.as_deref(),
+                )?;
+            }
+            Ok((uid, version, outcome))
+        };
+        let recorded = match origin {
+            Some(origin) => self.lib.write(origin, record).map(|(value, _)| value),
+            None => self.lib.change(record),
+        };
+        let (asset_id, version, outcome) = match recorded {
+            Ok(r) => r,
+            Err(e) => {
+                if wrote {
+                    folder.take_back(&sha256);
+                }
+                return Err(e);
+            }
+        };
+        if let Some(png) = thumbnail {
+            // A cache: failing to keep it only costs making it again later.
+            let _ =
+                files::write_atomic(&folder.thumbnail_path(&sha256, thumbs::DEFAULT_SIZE), &png);
+        }
+        Ok(Added {
+            asset_id,
+            lang,
+            version,
+            outcome,
+            removed,
+        })
+    }
+
+    /// Sets the alt text and/or caption of asset `id` in `lang`.
+    pub fn set_text(
+        &self,
+        id: &str,
+        lang: &str,
+        alt: Option<&str>,
+        caption: Option<&str>,
+    ) -> Result<Asset> {
+        let lang = self.known_lang(lang)?;
+        self.lib.change(|tx| {
+            let row = store::find(tx, id)?;
+            store::set_text(tx, row, &lang, alt, caption)
+        })?;
+        self.get(id)
+    }
+
+    /// Sets the credit and/or licence of asset `id`.
+    pub fn set_details(
+        &self,
+        id: &str,
+        credit: Option<&str>,
+        licence: Option<&str>,
+    ) -> Result<Asset> {
+        self.lib.change(|tx| {
+            let row = store::find(tx, id)?;
+            store::set_details(tx, row, credit, licence)
+        })?;
+        self.get(id)
+    }
+
+    /// Asset `id` (whole or a prefix), with its variants, versions, texts and users.
+    pub fn get(&self, id: &str) -> Result<Asset> {
+        self.lib.read(|c| {
+            let row = store::find(c, id)?;
+            let mut asset = store::load(c, row)?;
+            asset.used_by = usage::used_by(c, &asset.id)?;
+            Ok(asset)
+        })
+    }
+
+    /// Every asset, by name.
+    pub fn list(&self) -> Result<Vec<AssetSummary>> {
+        let codes = self.lib.languages().codes();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        self.lib.read(|c| store::list(c, &codes))
+    }
+
+    /// The ids of assets no live post uses.
+    pub fn unused(&self) -> Result<Vec<String>> {
+        self.lib.read(usage::unused)
+    }
+
+    /// The file of asset `id` for `lang` (its own, else the one for every
+    /// language; without `lang`, the all-languages file, else the source
+    /// language's, else the first): the version and the stored bytes.
+    pub fn file(&self, id: &str, lang: Option<&str>) -> Result<(FileVersion, Vec<u8>)> {
+        let asset = self.get(id)?;
+        let version = self.pick(&asset, lang)?.current.clone();
+        let bytes = self.lib.asset_folder().read(&version.sha256)?;
+        Ok((version, bytes))
+    }
+
+    /// A PNG thumbnail of asset `id`'s file for `lang`, fitting in `size`
+    /// pixels, from the cache when it was made before.
+    pub fn thumbnail(&self, id: &str, lang: Option<&str>, size: u32) -> Result<Vec<u8>> {
+        let asset = self.get(id)?;
+        let version = self.pick(&asset, lang)?.current.clone();
+        let size = size.clamp(16, thumbs::MAX_SIZE);
+        let folder = self.lib.asset_folder();
+        let cached = folder.thumbnail_path(&version.sha256, size);
+        if let Ok(png) = std::fs::read(&cached) {
+            return Ok(png);
+        }
+        let bytes = folder.read(&version.sha256)?;
+        let stored_path = folder.path_of(&version.sha256);
+        let png =
+            thumbs::thumbnail(&bytes, version.format, size).map_err(|reason| Error::BadAsset {
+                path: stored_path,
+                reason,
+            })?;
+        let _ = files::write_atomic(&cached, &png);
+        Ok(png)
+    }
+
+    fn pick<'a>(&self, asset: &'a Asset, lang: Option<&str>) -> Result<&'a Variant> {
+        let by = |l: Option<&str>| asset.variants.iter().find(|v| v.lang.as_deref() == l);
+        let found = match lang {
+            Some(l) => by(Some(l)).or_else(|| by(None)),
+            None => by(None)
+                .or_else(|| by(Some(self.lib.languages().source())))
+                .or_else(|| asset.variants.first()),
+        };
+        found.ok_or_else(|| Error::AssetNoVariant {
+            id: asset.id.clone(),
+            lang: lang.unwrap_or("any language").to_string(),
+        })
+    }
+
+    fn known_lang(&self, lang: &str) -> Result<String> {
+        let lang = lang.trim().to_ascii_lowercase();
+        let codes = self.lib.languages().codes();
+        if codes.contains(&lang) {
+            Ok(lang)
+        } else {
+            Err(Error::UnknownLanguage {
+                lang,
+                known: codes.join(", "),
+            })
+        }
+    }
+
+    /// Where the asset files are (for the README's "one file and one folder").
+    pub fn folder_path(&self) -> PathBuf {
+        self.lib.asset_folder().root().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn checksums_are_lower_case_hex_sha256() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

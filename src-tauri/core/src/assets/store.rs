@@ -1,0 +1,336 @@
+//! The asset rows: writing a file version (with its asset and variant made as
+//! needed) inside a write transaction, and reading assets back whole.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::probe::{AssetKind, Format};
+use super::{Asset, AssetSummary, AssetText, FileVersion, Variant};
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::store::write::{ChangeAction, RecordKind, WriteTx};
+
+/// A file ready to be recorded: checked, stored in the folder, measured.
+pub(crate) struct NewFile<'a> {
+    pub name: &'a str,
+    /// `None`: the variant for every language.
+    pub lang: Option<&'a str>,
+    pub sha256: &'a str,
+    pub byte_size: u64,
+    pub format: Format,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub original_name: &'a str,
+    pub removed: &'a [String],
+    pub credit: Option<&'a str>,
+    pub licence: Option<&'a str>,
+}
+
+/// What recording a file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AddOutcome {
+    /// A new asset, with this file as its first variant.
+    NewAsset,
+    /// A new language variant of an asset of the same name.
+    NewVariant,
+    /// A new version of an existing variant; the older ones are kept.
+    NewVersion,
+    /// The same file (same checksum) was already in the library: nothing added.
+    AlreadyKnown,
+}
+
+/// The asset (uid) and variant number already holding the file of `sha256`.
+pub(crate) fn known_file(
+    c: &Connection,
+    sha256: &str,
+) -> Result<Option<(String, Option<String>, i64)>> {
+    Ok(c.prepare_cached(
+        "SELECT a.uid, v.lang, f.number FROM asset_files f \
+         JOIN asset_variants v ON v.id = f.variant_id JOIN assets a ON a.id = v.asset_id \
+         WHERE f.sha256 = ?1",
+    )?
+    .query_row([sha256], |r| {
+        let lang: String = r.get(1)?;
+        Ok((r.get(0)?, (!lang.is_empty()).then_some(lang), r.get(2)?))
+    })
+    .optional()?)
+}
+
+/// Records `file` as the next version of its variant, making the asset and
+/// the variant when they are new. Returns the asset's uid, the version number
+/// and what happened.
+pub(crate) fn record_file(tx: &WriteTx, file: &NewFile) -> Result<(String, i64, AddOutcome)> {
+    if let Some((uid, _, number)) = known_file(tx, file.sha256)? {
+        return Ok((uid, number, AddOutcome::AlreadyKnown));
+    }
+    let now = tx.now();
+    let existing: Option<(i64, String)> = tx
+        .prepare_cached("SELECT id, uid FROM assets WHERE name = ?1")?
+        .query_row([file.name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (asset_row, uid, mut outcome) = match existing {
+        Some((row, uid)) => (row, uid, AddOutcome::NewVariant),
+        None => {
+            let uid = crate::ids::new_id();
+            tx.prepare_cached(
+                "INSERT INTO assets (uid, name, kind, credit, licence, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, '', '', ?4, ?4)",
+            )?
+            .execute(params![uid, file.name, file.format.kind().as_str(), now])?;
+            (tx.last_insert_rowid(), uid, AddOutcome::NewAsset)
+        }
+    };
+    let lang = file.lang.unwrap_or("");
+    let variant: Option<i64> = tx
+        .prepare_cached("SELECT id FROM asset_variants WHERE asset_id = ?1 AND lang = ?2")?
+        .query_row(params![asset_row, lang], |r| r.get(0))
+        .optional()?;
+    let variant = match variant {
+        Some(v) => {
+            outcome = AddOutcome::NewVersion;
+            v
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO asset_variants (uid, asset_id, lang) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![crate::ids::new_id(), asset_row, lang])?;
+            tx.last_insert_rowid()
+        }
+    };
+    let number: i64 = tx
+        .prepare_cached(
+            "SELECT coalesce(max(number), 0) + 1 FROM asset_files WHERE variant_id = ?1",
+        )?
+        .query_row([variant], |r| r.get(0))?;
+    tx.prepare_cached(
+        "INSERT INTO asset_files (uid, variant_id, number, sha256, byte_size, format, width, height, \
+         original_name, removed, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        crate::ids::new_id(),
+        variant,
+        number,
+        file.sha256,
+        file.byte_size as i64,
+        file.format.as_str(),
+        file.width,
+        file.height,
+        file.original_name,
+        serde_json::to_string(file.removed).unwrap_or_else(|_| "[]".into()),
+        now
+    ])?;
+    if let Some(credit) = file.credit {
+        tx.prepare_cached("UPDATE assets SET credit = ?2 WHERE id = ?1")?
+            .execute(params![asset_row, credit.trim()])?;
+    }
+    if let Some(licence) = file.licence {
+        tx.prepare_cached("UPDATE assets SET licence = ?2 WHERE id = ?1")?
+            .execute(params![asset_row, licence.trim()])?;
+    }
+    touch(
+        tx,
+        asset_row,
+        &uid,
+        outcome == AddOutcome::NewAsset,
+        file.lang,
+    )?;
+    Ok((uid, number, outcome))
+}
+
+/// Sets the alt text and/or caption of asset `row` in `lang` (`None` keeps a text).
+pub(crate) fn set_text(
+    tx: &WriteTx,
+    row: i64,
+    lang: &str,
+    alt: Option<&str>,
+    caption: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO asset_texts (asset_id, lang, alt, caption) \
+         VALUES (?1, ?2, coalesce(?3, ''), coalesce(?4, '')) \
+         ON CONFLICT (asset_id, lang) DO UPDATE \
+         SET alt = coalesce(?3, alt), caption = coalesce(?4, caption)",
+    )?
+    .execute(params![
+        row,
+        lang,
+        alt.map(str::trim),
+        caption.map(str::trim)
+    ])?;
+    let uid = uid_of(tx, row)?;
+    touch(tx, row, &uid, false, Some(lang))
+}
+
+/// Sets an asset's credit and/or licence.
+pub(crate) fn set_details(
+    tx: &WriteTx,
+    row: i64,
+    credit: Option<&str>,
+    licence: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE assets SET credit = coalesce(?2, credit), licence = coalesce(?3, licence) WHERE id = ?1",
+    )?
+    .execute(params![row, credit.map(str::trim), licence.map(str::trim)])?;
+    let uid = uid_of(tx, row)?;
+    touch(tx, row, &uid, false, None)
+}
+
+fn touch(tx: &WriteTx, row: i64, uid: &str, created: bool, lang: Option<&str>) -> Result<()> {
+    tx.prepare_cached("UPDATE assets SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![row, tx.now()])?;
+    let action = if created {
+        ChangeAction::Created
+    } else {
+        ChangeAction::Updated
+    };
+    tx.touched(RecordKind::Asset, uid, action, uid, lang);
+    Ok(())
+}
+
+fn uid_of(c: &Connection, row: i64) -> Result<String> {
+    Ok(c.prepare_cached("SELECT uid FROM assets WHERE id = ?1")?
+        .query_row([row], |r| r.get(0))?)
+}
+
+/// The row of the asset `id` names (a whole id or a prefix of 8 or more).
+pub(crate) fn find(c: &Connection, id: &str) -> Result<i64> {
+    crate::ids::resolve(c, "assets", id, "", |id| Error::AssetNotFound { id })
+}
+
+/// The whole asset of row `row`, its usage left empty (see `usage::used_by`).
+pub(crate) fn load(c: &Connection, row: i64) -> Result<Asset> {
+    let (uid, name, kind, credit, licence, created, updated): (String, String, String, String, String, i64, i64) =
+        c.prepare_cached(
+            "SELECT uid, name, kind, credit, licence, created_at, updated_at FROM assets WHERE id = ?1",
+        )?
+        .query_row([row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
+    let kind =
+        AssetKind::parse(&kind).ok_or_else(|| Error::corrupt(format!("asset kind '{kind}'")))?;
+    let mut variants: Vec<Variant> = Vec::new();
+    let mut stmt = c.prepare_cached(
+        "SELECT v.lang, f.uid, f.number, f.sha256, f.byte_size, f.format, f.width, f.height, \
+         f.original_name, f.removed, f.added_at \
+         FROM asset_variants v JOIN asset_files f ON f.variant_id = v.id \
+         WHERE v.asset_id = ?1 ORDER BY v.lang, f.number DESC",
+    )?;
+    let rows = stmt.query_map([row], |r| {
+        let lang: String = r.get(0)?;
+        let format: String = r.get(5)?;
+        let removed: String = r.get(9)?;
+        Ok((
+            lang,
+            format,
+            removed,
+            FileVersion {
+                id: r.get(1)?,
+                number: r.get(2)?,
+                sha256: r.get(3)?,
+                byte_size: r.get::<_, i64>(4)? as u64,
+                format: Format::Png,
+                width: r.get(6)?,
+                height: r.get(7)?,
+                original_name: r.get(8)?,
+                removed: Vec::new(),
+                added_at: clock::to_text(r.get(10)?),
+            },
+        ))
+    })?;
+    for found in rows {
+        let (lang, format, removed, mut file) = found?;
+        file.format = Format::parse(&format)
+            .ok_or_else(|| Error::corrupt(format!("asset file format '{format}'")))?;
+        file.removed = serde_json::from_str(&removed).unwrap_or_default();
+        let lang = (!lang.is_empty()).then_some(lang);
+        match variants.last_mut() {
+            Some(v) if v.lang == lang => v.older.push(file),
+            _ => variants.push(Variant {
+                lang,
+                current: file,
+                older: Vec::new(),
+            }),
+        }
+    }
+    let texts = c
+        .prepare_cached(
+            "SELECT lang, alt, caption FROM asset_texts WHERE asset_id = ?1 ORDER BY lang",
+        )?
+        .query_map([row], |r| {
+            Ok(AssetText {
+                lang: r.get(0)?,
+                alt: r.get(1)?,
+                caption: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Asset {
+        id: uid,
+        name,
+        kind,
+        credit,
+        licence,
+        created_at: clock::to_text(created),
+        updated_at: clock::to_text(updated),
+        variants,
+        texts,
+        used_by: Vec::new(),
+    })
+}
+
+/// Every asset, by name, with what the library view shows of it.
+pub(crate) fn list(c: &Connection, languages: &[&str]) -> Result<Vec<AssetSummary>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT a.uid, a.name, a.kind, \
+           (SELECT group_concat(lang, ',') FROM asset_variants WHERE asset_id = a.id), \
+           (SELECT group_concat(lang, ',') FROM asset_texts WHERE asset_id = a.id AND alt <> ''), \
+           (SELECT f.sha256 || ':' || coalesce(f.width, '') || ':' || coalesce(f.height, '') \
+              FROM asset_variants v JOIN asset_files f ON f.variant_id = v.id \
+              WHERE v.asset_id = a.id ORDER BY v.lang, f.number DESC LIMIT 1) \
+         FROM assets a ORDER BY a.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for found in rows {
+        let (id, name, kind, variants, with_alt, first) = found?;
+        let kind = AssetKind::parse(&kind)
+            .ok_or_else(|| Error::corrupt(format!("asset kind '{kind}'")))?;
+        let variants: Vec<String> = variants
+            .unwrap_or_default()
+            .split(',')
+            .map(str::to_string)
+            .collect();
+        let with_alt: Vec<&str> = with_alt.as_deref().unwrap_or("").split(',').collect();
+        let mut parts = first.as_deref().unwrap_or("").split(':');
+        let sha256 = parts.next().unwrap_or("").to_string();
+        let width = parts.next().and_then(|w| w.parse().ok());
+        let height = parts.next().and_then(|h| h.parse().ok());
+        out.push(AssetSummary {
+            missing_alt: languages
+                .iter()
+                .filter(|l| !with_alt.contains(l))
+                .map(|l| l.to_string())
+                .collect(),
+            variants: variants
+                .into_iter()
+                .map(|l| if l.is_empty() { None } else { Some(l) })
+                .collect(),
+            id,
+            name,
+            kind,
+            sha256,
+            width,
+            height,
+        });
+    }
+    Ok(out)
+}
