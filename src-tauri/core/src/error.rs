@@ -162,6 +162,54 @@ pub enum Error {
     #[error("A comment needs some text.")]
     EmptyComment,
 
+    #[error("Cannot reach {backend} ({reason}). Nothing was lost: your changes wait in the outbox; check the network or the address and sync again.")]
+    BackendUnreachable { backend: String, reason: String },
+
+    #[error("{backend} refused the user name or application password. Nothing was lost: enter the password again and sync.")]
+    BackendCredentials { backend: String },
+
+    #[error("{backend} does not let this user {what}. Nothing was lost: ask the site's administrator for the rights, or sync as another user.")]
+    BackendNotAllowed { backend: String, what: String },
+
+    #[error("{record} changed on {backend} since this library last saw it (it is at version {current}). Sync again: the change is pulled and merged first.")]
+    BackendStale {
+        backend: String,
+        record: String,
+        current: String,
+    },
+
+    #[error("{backend} answered something Valise cannot read ({what}). Nothing was changed; try again later, or tell the site's administrator.")]
+    BackendGarbage { backend: String, what: String },
+
+    #[error("{location} answers, but it is not a Valise site: the Valise plugin is missing there. Install it (see the README) and sync again.")]
+    NotAValiseSite { location: String },
+
+    #[error("{backend} failed with a server error (HTTP {status} at {url}: {detail}). Nothing was lost: your changes wait in the outbox; sync again later, or tell the site's administrator if it goes on.")]
+    BackendServerError {
+        backend: String,
+        status: u16,
+        url: String,
+        detail: String,
+    },
+
+    #[error("{backend} refused to publish post {post}: {}. Nothing was published; fix what it names and publish again.", crate::backends::wordpress::join_reasons(.reasons))]
+    PublishRefused {
+        backend: String,
+        post: String,
+        reasons: Vec<crate::backends::wordpress::PreflightReason>,
+    },
+
+    #[error("{backend} refused what Valise sent to {url} ({code}: {message}). Nothing was changed there; this is likely a bug in Valise, please report it with this message.")]
+    BackendRefused {
+        backend: String,
+        url: String,
+        code: String,
+        message: String,
+    },
+
+    #[error("'{url}' is not a WordPress address Valise can use: {reason}.")]
+    BadBackendUrl { url: String, reason: String },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -217,6 +265,16 @@ impl Error {
             Error::SecretStore { .. } => "secret_store",
             Error::UnknownAuditKind { .. } => "unknown_audit_kind",
             Error::EmptyComment => "empty_comment",
+            Error::BackendUnreachable { .. } => "backend_unreachable",
+            Error::BackendCredentials { .. } => "backend_credentials",
+            Error::BackendNotAllowed { .. } => "backend_not_allowed",
+            Error::BackendStale { .. } => "backend_stale",
+            Error::BackendGarbage { .. } => "backend_garbage",
+            Error::NotAValiseSite { .. } => "not_a_valise_site",
+            Error::BackendServerError { .. } => "backend_server_error",
+            Error::PublishRefused { .. } => "publish_refused",
+            Error::BackendRefused { .. } => "backend_refused",
+            Error::BadBackendUrl { .. } => "bad_backend_url",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

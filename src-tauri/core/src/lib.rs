@@ -2,6 +2,7 @@
 //! file of posts; the app and the `valise` command are thin faces over it.
 //! Every change to a library goes through one door, `Library::write`.
 
+pub mod backends;
 pub mod bindings;
 pub mod clock;
 pub mod error;
