@@ -199,6 +199,12 @@ pub enum Error {
         reasons: Vec<crate::backends::wordpress::PreflightReason>,
     },
 
+    #[error("{record} was deleted on {backend} since this library last saw it. Sync again: the deletion is pulled first, and nothing typed here is lost.")]
+    BackendGone { backend: String, record: String },
+
+    #[error("This desktop has no application password for {user} on {site}. Give it on standard input: `valise backend add NAME --wordpress {site} --user {user} --password-stdin` (make one in WordPress under Users → Profile → Application Passwords).")]
+    NoPassword { user: String, site: String },
+
     #[error("{backend} refused what Valise sent to {url} ({code}: {message}). Nothing was changed there; this is likely a bug in Valise, please report it with this message.")]
     BackendRefused {
         backend: String,
@@ -274,6 +280,8 @@ impl Error {
             Error::BackendServerError { .. } => "backend_server_error",
             Error::PublishRefused { .. } => "publish_refused",
             Error::BackendRefused { .. } => "backend_refused",
+            Error::BackendGone { .. } => "backend_gone",
+            Error::NoPassword { .. } => "no_password",
             Error::BadBackendUrl { .. } => "bad_backend_url",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",

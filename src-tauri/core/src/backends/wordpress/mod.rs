@@ -8,6 +8,7 @@
 //! dropped), sent only in the Basic `Authorization` header, and never shown by
 //! `Debug` or in an error.
 
+pub mod account;
 mod feed;
 mod http;
 pub mod mapping;

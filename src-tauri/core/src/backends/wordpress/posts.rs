@@ -9,7 +9,7 @@
 
 use reqwest::Method;
 
-use super::http::Http;
+use super::http::{Answer, Http};
 use super::mapping::{status_fields, SitePost, SiteStatus, SiteVersion, WpPost};
 use super::WordPress;
 use crate::error::{Error, Result};
@@ -61,9 +61,18 @@ impl WordPress {
         );
         let sent = self
             .http
-            .send(Method::POST, &url, Some(&version.to_wp()), "edit this post")
+            .send_allowing(
+                Method::POST,
+                &url,
+                Some(&version.to_wp()),
+                "edit this post",
+                &[404],
+            )
             .await;
         match sent {
+            Ok(answer) if answer.status.as_u16() == 404 => {
+                Err(self.gone(&answer, &url, || describe(version, id)))
+            }
             Ok(answer) => {
                 let post: WpPost = self.http.decode(&answer, "the updated post (JSON)")?;
                 Ok(Updated {
@@ -102,7 +111,7 @@ impl WordPress {
         let body = serde_json::Value::Object(status_fields(status));
         let answer = self
             .http
-            .send(Method::POST, &url, Some(&body), "publish posts")
+            .send_allowing(Method::POST, &url, Some(&body), "publish posts", &[404])
             .await
             .map_err(|e| match e {
                 Error::PublishRefused {
@@ -121,8 +130,25 @@ impl WordPress {
                 },
                 e => e,
             })?;
+        if answer.status.as_u16() == 404 {
+            return Err(self.gone(&answer, &url, || format!("WordPress post {id}")));
+        }
         let post: WpPost = self.http.decode(&answer, "the post (JSON)")?;
         post.into_site_post(self.http.label(), &url)
+    }
+
+    /// A 404 on a post's own URL: deleted there (or an answer that makes no sense).
+    fn gone(&self, answer: &Answer, url: &str, record: impl FnOnce() -> String) -> Error {
+        match Http::error_code(answer).as_str() {
+            "rest_post_invalid_id" => Error::BackendGone {
+                backend: self.http.label().to_string(),
+                record: record(),
+            },
+            code => Error::BackendGarbage {
+                backend: self.http.label().to_string(),
+                what: format!("{url} answered HTTP 404 {code}"),
+            },
+        }
     }
 
     /// Post `id` as the site holds it (trash included); None if there is none.
