@@ -284,6 +284,10 @@ async fn the_feed_pages_through_changes_and_tombstones(site: &Site) {
         [(b.id, "trash".to_string()), (c.id, "delete".to_string())]
     );
     assert!(wp.get(c.id).await.unwrap().is_none());
+    // Read together, in the order asked; the deleted one left out.
+    let many = wp.get_many(&[b.id, c.id, a.id]).await.unwrap();
+    assert_eq!(many.iter().map(|p| p.id).collect::<Vec<_>>(), [b.id, a.id]);
+    assert_eq!(many[0].version.status, SiteStatus::Trash);
     assert_eq!(
         wp.get(b.id).await.unwrap().unwrap().version.status,
         SiteStatus::Trash

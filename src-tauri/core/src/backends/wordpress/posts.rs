@@ -32,6 +32,8 @@ pub struct Updated {
 }
 
 const POSTS: &str = "/wp/v2/posts";
+/// `status=any` leaves the trash out; a sync must see it.
+const ALL_STATUSES: &str = "draft,pending,future,publish,private,trash";
 
 impl WordPress {
     /// Creates the version, or answers the post an earlier try made.
@@ -165,6 +167,43 @@ impl WordPress {
         }
         let post: WpPost = self.http.decode(&answer, "a post (JSON)")?;
         post.into_site_post(self.http.label(), &url).map(Some)
+    }
+
+    /// The posts `ids` as the site holds them now, trash included, in the
+    /// order asked; a post deleted for good is left out.
+    pub async fn get_many(&self, ids: &[u64]) -> Result<Vec<SitePost>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let list = chunk
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let url = self.http.url(
+                POSTS,
+                &[
+                    ("context", "edit".to_string()),
+                    ("status", ALL_STATUSES.to_string()),
+                    ("per_page", "100".to_string()),
+                    ("include", list),
+                ],
+            );
+            let answer = self
+                .http
+                .send(Method::GET, &url, None, "list posts")
+                .await?;
+            let posts: Vec<WpPost> = self.http.decode(&answer, "a list of posts (JSON)")?;
+            let mut got = Vec::with_capacity(posts.len());
+            for p in posts {
+                got.push(p.into_site_post(self.http.label(), &url)?);
+            }
+            for id in chunk {
+                if let Some(i) = got.iter().position(|p| p.id == *id) {
+                    out.push(got.swap_remove(i));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Every post on the site holding language version `version_uid` (one,
