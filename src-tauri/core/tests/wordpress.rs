@@ -125,6 +125,7 @@ fn version(title: &str) -> SiteVersion {
             author: String::new(),
         },
         units: Vec::new(),
+        block_ids: Vec::new(),
         status: SiteStatus::Draft,
     }
 }

@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 use crate::posts::rows;
 use crate::posts::PostText;
 use crate::render;
+use crate::translation::source::Block;
+use crate::translation::units::Unit;
 use crate::translation::{sql, units, BlockState};
 use crate::Library;
 
@@ -24,18 +26,28 @@ pub struct SiteVersion {
     pub post_uid: String,
     pub lang: String,
     pub source_lang: String,
-    /// Everything but `author`, which WordPress keeps as its own user.
     pub text: PostText,
-    /// For a translation, the state of each source block (empty for the source).
+    /// For a translation, its units with the state of each source block
+    /// (empty for the source).
     pub units: Vec<SiteUnit>,
+    /// For the source, the ids of its body blocks in order (what the units of
+    /// every translation point at).
+    pub block_ids: Vec<String>,
     pub status: SiteStatus,
 }
 
-/// One translation block's state, as `valise_units` carries it.
+/// One translation unit, as `valise_units` carries it: the state the site's
+/// preflight reads, and what another desktop needs to rebuild the unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteUnit {
     pub block: String,
     pub state: BlockState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_text: Option<String>,
 }
 
 /// Where a version stands on the site. Dates are Unix milliseconds, UTC.
@@ -101,28 +113,26 @@ impl SiteVersion {
     pub fn from_library(lib: &Library, id: &str, lang: Option<&str>) -> Result<Self> {
         lib.read(|c| {
             let row = rows::load_by_id(c, id, lang)?;
-            let mut units_out = Vec::new();
+            let (mut units_out, mut block_ids) = (Vec::new(), Vec::new());
             if row.post.lang != row.post.source_lang {
                 let source = rows::load(c, row.post_row, None)?;
                 let blocks = sql::source_blocks(c, source.version_id, &source.post.text)?;
                 let translated = sql::units(c, row.version_id)?;
-                units_out = units::status(&blocks, &translated)
+                units_out = with_states(&blocks, &translated);
+            } else {
+                block_ids = sql::stored_ids(c, row.version_id)?
                     .into_iter()
-                    .map(|b| SiteUnit {
-                        block: b.block,
-                        state: b.state,
-                    })
+                    .map(|(id, _)| id)
                     .collect();
             }
-            let mut text = row.post.text;
-            text.author.clear();
             Ok(SiteVersion {
                 version_uid: row.version_uid,
                 post_uid: row.post.id,
                 lang: row.post.lang,
                 source_lang: row.post.source_lang,
-                text,
+                text: row.post.text,
                 units: units_out,
+                block_ids,
                 status: SiteStatus::Draft,
             })
         })
@@ -145,12 +155,23 @@ impl SiteVersion {
                 "valise_summary": t.summary,
                 "valise_share_text": t.share_text,
                 "valise_place_line": t.place_line,
+                "valise_author": t.author,
                 "valise_tags": serde_json::to_string(&t.tags).expect("strings serialise"),
-                "valise_units": units_meta(&self.units),
+                "valise_units": units_meta(&self.units, &self.block_ids),
             },
         });
         let fields = body.as_object_mut().expect("a JSON object");
         fields.extend(status_fields(self.status));
+        body
+    }
+
+    /// As `to_wp`, without the status: a text update leaves a published
+    /// post published (status changes go through `set_status`).
+    pub fn to_wp_text(&self) -> Value {
+        let mut body = self.to_wp();
+        let fields = body.as_object_mut().expect("a JSON object");
+        fields.remove("status");
+        fields.remove("date_gmt");
         body
     }
 
@@ -172,8 +193,10 @@ impl SiteVersion {
             && a.summary == b.summary
             && a.share_text == b.share_text
             && a.place_line == b.place_line
+            && a.author == b.author
             && a.tags == b.tags
             && self.units == other.units
+            && self.block_ids == other.block_ids
             && status
     }
 }
@@ -188,11 +211,33 @@ pub(crate) fn status_fields(status: SiteStatus) -> serde_json::Map<String, Value
     fields
 }
 
-fn units_meta(units: &[SiteUnit]) -> String {
-    if units.is_empty() {
+/// The translation's units with the state of each against the source's
+/// `blocks` (header blocks and body blocks with their ids), in the source's order.
+pub fn with_states(blocks: &[Block], translated: &[Unit]) -> Vec<SiteUnit> {
+    units::status(blocks, translated)
+        .into_iter()
+        .map(|b| {
+            let unit = translated.iter().find(|u| u.block == b.block);
+            SiteUnit {
+                block: b.block,
+                state: b.state,
+                text: unit.map(|u| u.text.clone()),
+                source_hash: unit.and_then(|u| u.source_hash.clone()),
+                source_text: unit.and_then(|u| u.source_text.clone()),
+            }
+        })
+        .collect()
+}
+
+fn units_meta(units: &[SiteUnit], block_ids: &[String]) -> String {
+    if units.is_empty() && block_ids.is_empty() {
         return String::new();
     }
-    json!({ "blocks": units }).to_string()
+    let mut meta = json!({ "blocks": units });
+    if !block_ids.is_empty() {
+        meta["block_ids"] = json!(block_ids);
+    }
+    meta.to_string()
 }
 
 /// WordPress's `date_gmt`: ISO 8601 without a zone.
@@ -233,6 +278,7 @@ struct WpMeta {
     valise_summary: String,
     valise_share_text: String,
     valise_place_line: String,
+    valise_author: String,
     valise_tags: String,
     valise_units: String,
     valise_rev: u64,
@@ -240,7 +286,10 @@ struct WpMeta {
 
 #[derive(Deserialize)]
 struct UnitsMeta {
+    #[serde(default)]
     blocks: Vec<SiteUnit>,
+    #[serde(default)]
+    block_ids: Vec<String>,
 }
 
 impl WpPost {
@@ -274,15 +323,16 @@ impl WpPost {
             })?
         };
         let units = if m.valise_units.is_empty() {
-            Vec::new()
+            UnitsMeta {
+                blocks: Vec::new(),
+                block_ids: Vec::new(),
+            }
         } else {
-            serde_json::from_str::<UnitsMeta>(&m.valise_units)
-                .map_err(|e| {
-                    garbage(format!(
-                        "valise_units is not the block states Valise writes ({e})"
-                    ))
-                })?
-                .blocks
+            serde_json::from_str::<UnitsMeta>(&m.valise_units).map_err(|e| {
+                garbage(format!(
+                    "valise_units is not the block states Valise writes ({e})"
+                ))
+            })?
         };
         let date = self.date_gmt.as_deref().and_then(parse_wp_date);
         let status = match self.status.as_str() {
@@ -317,9 +367,10 @@ impl WpPost {
                     tags,
                     place_line: m.valise_place_line,
                     share_text: m.valise_share_text,
-                    author: String::new(),
+                    author: m.valise_author,
                 },
-                units,
+                units: units.blocks,
+                block_ids: units.block_ids,
                 status,
             },
         })
@@ -350,9 +401,10 @@ mod tests {
                 tags: vec!["climat".into(), "ONU".into()],
                 place_line: "Paris, 3 mars".into(),
                 share_text: "À lire".into(),
-                author: String::new(),
+                author: "Service de presse".into(),
             },
             units: Vec::new(),
+            block_ids: vec!["b1".into(), "b2".into()],
             status: SiteStatus::Scheduled {
                 at_ms: 1_795_000_000_000,
             },
@@ -376,6 +428,7 @@ mod tests {
                 "valise_summary": sent["meta"]["valise_summary"],
                 "valise_share_text": sent["meta"]["valise_share_text"],
                 "valise_place_line": sent["meta"]["valise_place_line"],
+                "valise_author": sent["meta"]["valise_author"],
                 "valise_tags": sent["meta"]["valise_tags"],
                 "valise_units": sent["meta"]["valise_units"],
             }
@@ -411,21 +464,35 @@ mod tests {
         let mut v = version();
         v.lang = "en".into();
         v.status = SiteStatus::Draft;
+        v.block_ids = Vec::new();
         v.units = vec![
             SiteUnit {
                 block: "b1".into(),
                 state: BlockState::Current,
+                text: Some("The delegation".into()),
+                source_hash: Some("h1".into()),
+                source_text: Some("La délégation".into()),
             },
             SiteUnit {
                 block: "b2".into(),
-                state: BlockState::Outdated,
+                state: BlockState::Missing,
+                text: None,
+                source_hash: None,
+                source_text: None,
             },
         ];
         let sent = v.to_wp();
+        let units: Value =
+            serde_json::from_str(sent["meta"]["valise_units"].as_str().unwrap()).unwrap();
         assert_eq!(
-            sent["meta"]["valise_units"],
-            r#"{"blocks":[{"block":"b1","state":"current"},{"block":"b2","state":"outdated"}]}"#
+            units,
+            json!({"blocks": [
+                {"block": "b1", "state": "current", "text": "The delegation",
+                 "source_hash": "h1", "source_text": "La délégation"},
+                {"block": "b2", "state": "missing"}
+            ]})
         );
+        assert!(v.to_wp_text().get("status").is_none());
         assert!(sent.get("date_gmt").is_none());
         let post: WpPost = serde_json::from_value(as_site_answers(&sent, 8, 1)).unwrap();
         assert_eq!(post.into_site_post("s", "u").unwrap().version, v);
