@@ -125,6 +125,7 @@ fn version(title: &str) -> SiteVersion {
             author: String::new(),
         },
         units: Vec::new(),
+        unit_texts: Vec::new(),
         block_ids: Vec::new(),
         status: SiteStatus::Draft,
     }
@@ -431,6 +432,8 @@ async fn a_library_version_reaches_the_site_rendered_and_comes_back(site: &Site)
         "{:?}",
         english.units
     );
+    assert_eq!(english.unit_texts.len(), 2, "{:?}", english.unit_texts);
+    assert_eq!(source.block_ids.len(), 2);
     assert_eq!(english.post_uid, source.post_uid);
     assert_ne!(english.version_uid, source.version_uid);
 

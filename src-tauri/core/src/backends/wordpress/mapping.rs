@@ -27,26 +27,33 @@ pub struct SiteVersion {
     pub lang: String,
     pub source_lang: String,
     pub text: PostText,
-    /// For a translation, its units with the state of each source block
-    /// (empty for the source).
+    /// For a translation, the state of each source block, in the source's
+    /// order (what the site's preflight reads; empty for the source).
     pub units: Vec<SiteUnit>,
+    /// For a translation, its units exactly as the library keeps them, in
+    /// their order (what another desktop rebuilds the translation from).
+    pub unit_texts: Vec<UnitText>,
     /// For the source, the ids of its body blocks in order (what the units of
     /// every translation point at).
     pub block_ids: Vec<String>,
     pub status: SiteStatus,
 }
 
-/// One translation unit, as `valise_units` carries it: the state the site's
-/// preflight reads, and what another desktop needs to rebuild the unit.
+/// One source block's state in a translation, as the site's preflight reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteUnit {
     pub block: String,
     pub state: BlockState,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+}
+
+/// One translation unit as the library keeps it (see `translation::units::Unit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitText {
+    pub block: String,
+    pub text: String,
+    #[serde(default)]
     pub source_hash: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub source_text: Option<String>,
 }
 
@@ -113,12 +120,22 @@ impl SiteVersion {
     pub fn from_library(lib: &Library, id: &str, lang: Option<&str>) -> Result<Self> {
         lib.read(|c| {
             let row = rows::load_by_id(c, id, lang)?;
-            let (mut units_out, mut block_ids) = (Vec::new(), Vec::new());
+            let (mut units_out, mut unit_texts, mut block_ids) =
+                (Vec::new(), Vec::new(), Vec::new());
             if row.post.lang != row.post.source_lang {
                 let source = rows::load(c, row.post_row, None)?;
                 let blocks = sql::source_blocks(c, source.version_id, &source.post.text)?;
                 let translated = sql::units(c, row.version_id)?;
-                units_out = with_states(&blocks, &translated);
+                units_out = states(&blocks, &translated);
+                unit_texts = translated
+                    .into_iter()
+                    .map(|u| UnitText {
+                        block: u.block,
+                        text: u.text,
+                        source_hash: u.source_hash,
+                        source_text: u.source_text,
+                    })
+                    .collect();
             } else {
                 block_ids = sql::stored_ids(c, row.version_id)?
                     .into_iter()
@@ -132,6 +149,7 @@ impl SiteVersion {
                 source_lang: row.post.source_lang,
                 text: row.post.text,
                 units: units_out,
+                unit_texts,
                 block_ids,
                 status: SiteStatus::Draft,
             })
@@ -157,7 +175,7 @@ impl SiteVersion {
                 "valise_place_line": t.place_line,
                 "valise_author": t.author,
                 "valise_tags": serde_json::to_string(&t.tags).expect("strings serialise"),
-                "valise_units": units_meta(&self.units, &self.block_ids),
+                "valise_units": self.units_meta(),
             },
         });
         let fields = body.as_object_mut().expect("a JSON object");
@@ -196,6 +214,7 @@ impl SiteVersion {
             && a.author == b.author
             && a.tags == b.tags
             && self.units == other.units
+            && self.unit_texts == other.unit_texts
             && self.block_ids == other.block_ids
             && status
     }
@@ -211,33 +230,34 @@ pub(crate) fn status_fields(status: SiteStatus) -> serde_json::Map<String, Value
     fields
 }
 
-/// The translation's units with the state of each against the source's
-/// `blocks` (header blocks and body blocks with their ids), in the source's order.
-pub fn with_states(blocks: &[Block], translated: &[Unit]) -> Vec<SiteUnit> {
+/// The state of each source block in a translation made of `translated`,
+/// against the source's `blocks` (header blocks, then body blocks with ids).
+pub fn states(blocks: &[Block], translated: &[Unit]) -> Vec<SiteUnit> {
     units::status(blocks, translated)
         .into_iter()
-        .map(|b| {
-            let unit = translated.iter().find(|u| u.block == b.block);
-            SiteUnit {
-                block: b.block,
-                state: b.state,
-                text: unit.map(|u| u.text.clone()),
-                source_hash: unit.and_then(|u| u.source_hash.clone()),
-                source_text: unit.and_then(|u| u.source_text.clone()),
-            }
+        .map(|b| SiteUnit {
+            block: b.block,
+            state: b.state,
         })
         .collect()
 }
 
-fn units_meta(units: &[SiteUnit], block_ids: &[String]) -> String {
-    if units.is_empty() && block_ids.is_empty() {
-        return String::new();
+impl SiteVersion {
+    /// `valise_units`: `blocks` (the states) for the plugin, and beside them
+    /// what only desktops read.
+    fn units_meta(&self) -> String {
+        if self.units.is_empty() && self.unit_texts.is_empty() && self.block_ids.is_empty() {
+            return String::new();
+        }
+        let mut meta = json!({ "blocks": self.units });
+        if !self.unit_texts.is_empty() {
+            meta["units"] = json!(self.unit_texts);
+        }
+        if !self.block_ids.is_empty() {
+            meta["block_ids"] = json!(self.block_ids);
+        }
+        meta.to_string()
     }
-    let mut meta = json!({ "blocks": units });
-    if !block_ids.is_empty() {
-        meta["block_ids"] = json!(block_ids);
-    }
-    meta.to_string()
 }
 
 /// WordPress's `date_gmt`: ISO 8601 without a zone.
@@ -289,6 +309,8 @@ struct UnitsMeta {
     #[serde(default)]
     blocks: Vec<SiteUnit>,
     #[serde(default)]
+    units: Vec<UnitText>,
+    #[serde(default)]
     block_ids: Vec<String>,
 }
 
@@ -325,6 +347,7 @@ impl WpPost {
         let units = if m.valise_units.is_empty() {
             UnitsMeta {
                 blocks: Vec::new(),
+                units: Vec::new(),
                 block_ids: Vec::new(),
             }
         } else {
@@ -370,6 +393,7 @@ impl WpPost {
                     author: m.valise_author,
                 },
                 units: units.blocks,
+                unit_texts: units.units,
                 block_ids: units.block_ids,
                 status,
             },
@@ -404,6 +428,7 @@ mod tests {
                 author: "Service de presse".into(),
             },
             units: Vec::new(),
+            unit_texts: Vec::new(),
             block_ids: vec!["b1".into(), "b2".into()],
             status: SiteStatus::Scheduled {
                 at_ms: 1_795_000_000_000,
@@ -469,28 +494,31 @@ mod tests {
             SiteUnit {
                 block: "b1".into(),
                 state: BlockState::Current,
-                text: Some("The delegation".into()),
-                source_hash: Some("h1".into()),
-                source_text: Some("La délégation".into()),
             },
             SiteUnit {
                 block: "b2".into(),
                 state: BlockState::Missing,
-                text: None,
-                source_hash: None,
-                source_text: None,
             },
         ];
+        v.unit_texts = vec![UnitText {
+            block: "b1".into(),
+            text: "The delegation".into(),
+            source_hash: Some("h1".into()),
+            source_text: Some("La délégation".into()),
+        }];
         let sent = v.to_wp();
         let units: Value =
             serde_json::from_str(sent["meta"]["valise_units"].as_str().unwrap()).unwrap();
         assert_eq!(
             units,
-            json!({"blocks": [
-                {"block": "b1", "state": "current", "text": "The delegation",
-                 "source_hash": "h1", "source_text": "La délégation"},
-                {"block": "b2", "state": "missing"}
-            ]})
+            json!({
+                "blocks": [
+                    {"block": "b1", "state": "current"},
+                    {"block": "b2", "state": "missing"}
+                ],
+                "units": [{"block": "b1", "text": "The delegation",
+                           "source_hash": "h1", "source_text": "La délégation"}]
+            })
         );
         assert!(v.to_wp_text().get("status").is_none());
         assert!(sent.get("date_gmt").is_none());

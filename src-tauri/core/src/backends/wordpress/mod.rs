@@ -22,7 +22,7 @@ pub use feed::{
     AuditAppended, AuditPage, Change, ChangesPage, Preflight, SiteAuditEntry, SiteRecord,
 };
 pub use http::Timeouts;
-pub use mapping::{SitePost, SiteStatus, SiteUnit, SiteVersion};
+pub use mapping::{SitePost, SiteStatus, SiteUnit, SiteVersion, UnitText};
 pub use posts::{Created, Updated};
 
 /// The secret store's service name for Application Passwords (account: the
