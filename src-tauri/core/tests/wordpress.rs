@@ -406,7 +406,7 @@ async fn publishing_is_refused_by_the_sites_preflight(site: &Site) {
     };
     publish.text.body = "Changé.".into();
     expect_err(
-        wp.update(made.id, made.rev, &publish).await,
+        wp.update_with_status(made.id, made.rev, &publish).await,
         "publish_refused",
     );
     let there = wp.get(made.id).await.unwrap().unwrap();

@@ -195,13 +195,9 @@ impl SiteVersion {
 
     /// Whether the site holds this very text: what a write whose answer was
     /// lost left there. The slug is left out (WordPress may have made it
-    /// unique), and so is the date WordPress gives a post it published.
-    pub fn same_content(&self, other: &SiteVersion) -> bool {
+    /// unique).
+    pub fn same_text(&self, other: &SiteVersion) -> bool {
         let (a, b) = (&self.text, &other.text);
-        let status = match (self.status, other.status) {
-            (SiteStatus::Published { at_ms: None }, SiteStatus::Published { .. }) => true,
-            (x, y) => x == y,
-        };
         self.version_uid == other.version_uid
             && self.post_uid == other.post_uid
             && self.lang == other.lang
@@ -216,7 +212,15 @@ impl SiteVersion {
             && self.units == other.units
             && self.unit_texts == other.unit_texts
             && self.block_ids == other.block_ids
-            && status
+    }
+
+    /// Whether the site's status is the one sent, leaving out the date
+    /// WordPress gives a post published without one.
+    pub fn same_status(&self, other: &SiteVersion) -> bool {
+        match (self.status, other.status) {
+            (SiteStatus::Published { at_ms: None }, SiteStatus::Published { .. }) => true,
+            (x, y) => x == y,
+        }
     }
 }
 
@@ -550,8 +554,10 @@ mod tests {
         there.status = SiteStatus::Published {
             at_ms: Some(1_795_000_000_000),
         };
-        assert!(sent.same_content(&there));
+        assert!(sent.same_text(&there) && sent.same_status(&there));
+        there.status = SiteStatus::Draft;
+        assert!(sent.same_text(&there) && !sent.same_status(&there));
         there.text.body.push_str(" Ajout.");
-        assert!(!sent.same_content(&there));
+        assert!(!sent.same_text(&there));
     }
 }

@@ -5,7 +5,7 @@
 //! safe to send again: a create finds the post it made (`X-Valise-Existing`),
 //! and an update sent again from the old rev is refused as stale, after which
 //! the client reads the post and, when the site holds exactly the text it
-//! sent (`SiteVersion::same_content`), takes the write as done.
+//! sent (`SiteVersion::same_text`), takes the write as done.
 
 use reqwest::Method;
 
@@ -51,9 +51,36 @@ impl WordPress {
         })
     }
 
-    /// Replaces post `id`, read at `base_rev`, with `version`. Stale when the
-    /// post changed since, unless the site already holds this very text.
+    /// Replaces the text of post `id`, read at `base_rev`, with `version`'s,
+    /// leaving its status as it is on the site. Stale when the post changed
+    /// since, unless the site already holds this very text.
     pub async fn update(&self, id: u64, base_rev: u64, version: &SiteVersion) -> Result<Updated> {
+        self.write(id, base_rev, version, false).await
+    }
+
+    /// As `update`, and moves the post to `version.status` (publishing goes
+    /// through the site's preflight, judged on the text sent).
+    pub async fn update_with_status(
+        &self,
+        id: u64,
+        base_rev: u64,
+        version: &SiteVersion,
+    ) -> Result<Updated> {
+        self.write(id, base_rev, version, true).await
+    }
+
+    async fn write(
+        &self,
+        id: u64,
+        base_rev: u64,
+        version: &SiteVersion,
+        with_status: bool,
+    ) -> Result<Updated> {
+        let body = if with_status {
+            version.to_wp()
+        } else {
+            version.to_wp_text()
+        };
         let url = self.http.url(
             &format!("{POSTS}/{id}"),
             &[
@@ -63,13 +90,7 @@ impl WordPress {
         );
         let sent = self
             .http
-            .send_allowing(
-                Method::POST,
-                &url,
-                Some(&version.to_wp()),
-                "edit this post",
-                &[404],
-            )
+            .send_allowing(Method::POST, &url, Some(&body), "edit this post", &[404])
             .await;
         match sent {
             Ok(answer) if answer.status.as_u16() == 404 => {
@@ -85,10 +106,15 @@ impl WordPress {
             Err(Error::BackendStale { current, .. }) => {
                 let there = self.get(id).await?;
                 match there {
-                    Some(post) if post.version.same_content(version) => Ok(Updated {
-                        post,
-                        already_there: true,
-                    }),
+                    Some(post)
+                        if post.version.same_text(version)
+                            && (!with_status || post.version.same_status(version)) =>
+                    {
+                        Ok(Updated {
+                            post,
+                            already_there: true,
+                        })
+                    }
                     _ => Err(Error::BackendStale {
                         backend: self.http.label().to_string(),
                         record: describe(version, id),
