@@ -247,10 +247,10 @@ async fn the_feed_pages_through_changes_and_tombstones(site: &Site) {
     let b = wp.create(&version("B")).await.unwrap().post;
     let vc = version("C");
     let c = wp.create(&vc).await.unwrap().post;
-    wp.trash(b.id, b.rev).await.unwrap();
-    wp.trash(b.id, b.rev + 1).await.unwrap(); // already in the trash: done
-    wp.delete(c.id, c.rev).await.unwrap();
-    wp.delete(c.id, c.rev).await.unwrap(); // already gone: done
+    wp.trash(b.id, Some(b.rev)).await.unwrap();
+    wp.trash(b.id, None).await.unwrap(); // already in the trash: done
+    wp.delete(c.id, Some(c.rev)).await.unwrap();
+    wp.delete(c.id, None).await.unwrap(); // already gone: done
     let err = expect_err(wp.update(c.id, c.rev, &vc).await, "backend_gone");
     assert!(err.to_string().contains(&vc.post_uid), "{err}");
 

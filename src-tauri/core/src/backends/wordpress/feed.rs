@@ -91,11 +91,13 @@ pub struct AuditAppended {
     pub known: Vec<String>,
 }
 
-/// An audit entry with the site's order of arrival.
+/// An audit entry with the site's order of arrival, and the canonical text
+/// its content hash covers when the desktop that sent it gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteAuditEntry {
     pub server_seq: u64,
     pub entry: AuditEntry,
+    pub signed_text: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -315,10 +317,16 @@ impl WordPress {
             .decode(&answer, "audit entries (entries, last, more)")?;
         let mut entries = Vec::with_capacity(page.entries.len());
         for e in page.entries {
+            let signed_text = e
+                .entry
+                .get("signed_text")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             entries.push(SiteAuditEntry {
                 server_seq: e.server_seq,
                 entry: audit_entry(e.entry)
                     .map_err(|what| self.garbage(format!("{url}: {what}")))?,
+                signed_text,
             });
         }
         self.check_page(

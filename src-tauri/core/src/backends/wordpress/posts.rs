@@ -282,20 +282,23 @@ impl WordPress {
         Ok(out)
     }
 
-    /// Moves post `id`, read at `base_rev`, to the trash (a tombstone in the
-    /// feed). Already trashed or gone: done.
-    pub async fn trash(&self, id: u64, base_rev: u64) -> Result<()> {
+    /// Moves post `id` to the trash (a tombstone in the feed); with
+    /// `base_rev`, only if it is still at that rev. Already trashed or gone: done.
+    pub async fn trash(&self, id: u64, base_rev: Option<u64>) -> Result<()> {
         self.remove(id, base_rev, false).await
     }
 
-    /// Deletes post `id`, read at `base_rev`, for good (a tombstone in the
-    /// feed). Already gone: done.
-    pub async fn delete(&self, id: u64, base_rev: u64) -> Result<()> {
+    /// Deletes post `id` for good (a tombstone in the feed); with `base_rev`,
+    /// only if it is still at that rev. Already gone: done.
+    pub async fn delete(&self, id: u64, base_rev: Option<u64>) -> Result<()> {
         self.remove(id, base_rev, true).await
     }
 
-    async fn remove(&self, id: u64, base_rev: u64, force: bool) -> Result<()> {
-        let mut query = vec![("valise_base_rev", base_rev.to_string())];
+    async fn remove(&self, id: u64, base_rev: Option<u64>, force: bool) -> Result<()> {
+        let mut query = Vec::new();
+        if let Some(rev) = base_rev {
+            query.push(("valise_base_rev", rev.to_string()));
+        }
         if force {
             query.push(("force", "true".to_string()));
         }
