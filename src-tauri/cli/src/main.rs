@@ -97,6 +97,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Texts kept when two changes overlapped, waiting for someone to choose (`post resolve`)
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -196,6 +201,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             Ok(write_line(out, &format!("cursor\t{cursor}"))?)
+        }
+        Command::Conflicts { json } => {
+            let open = lib.conflicts().open().map_err(e)?;
+            if json {
+                return Ok(print_json(out, &open)?);
+            }
+            for c in &open {
+                write_line(
+                    out,
+                    &format!(
+                        "{}\t{}\t{}\t{}\tfrom {}\t{}",
+                        c.conflict.id,
+                        c.post,
+                        c.lang,
+                        c.conflict.created_at,
+                        c.conflict.from,
+                        c.title
+                    ),
+                )?;
+            }
+            Ok(())
         }
         Command::Search { query, json, limit } => {
             let hits = lib.search().run(&query, limit).map_err(e)?;
