@@ -30,6 +30,10 @@ mod xliff;
 #[path = "figures/audit.rs"]
 mod audit;
 
+// Sync: the engine's own cost, the backend in memory.
+#[path = "figures/sync.rs"]
+mod sync;
+
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
@@ -56,6 +60,9 @@ fn main() {
     }
     if wants("audit") {
         audit::audit(&dir);
+    }
+    if wants("sync") {
+        sync::sync_figures(&dir);
     }
     if wants("startup") {
         startup(&dir);

@@ -17,6 +17,7 @@ use crate::posts::{
 use crate::render::Preview;
 use crate::search::{SearchHit, SnippetPart};
 use crate::store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
+use crate::sync::{BackendStatus, SyncReport, SyncStatus};
 use crate::transfer::{FileError, ImportReport, ImportedFile};
 use crate::translation::{
     BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
@@ -112,6 +113,9 @@ pub fn typescript() -> String {
         decl::<ProblemKind>(&cfg),
         decl::<AuditProblem>(&cfg),
         decl::<VerifyReport>(&cfg),
+        decl::<SyncReport>(&cfg),
+        decl::<BackendStatus>(&cfg),
+        decl::<SyncStatus>(&cfg),
         decl::<VoidedDiff>(&cfg),
         decl::<SignoffStatus>(&cfg),
         decl::<ActRequest>(&cfg),

@@ -216,6 +216,12 @@ pub enum Error {
     #[error("'{url}' is not a WordPress address Valise can use: {reason}.")]
     BadBackendUrl { url: String, reason: String },
 
+    #[error("There is no backend named '{name}' in this library ({known}).")]
+    BackendNotFound { name: String, known: String },
+
+    #[error("This library already has a backend named '{name}'.")]
+    BackendExists { name: String },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -283,6 +289,8 @@ impl Error {
             Error::BackendGone { .. } => "backend_gone",
             Error::NoPassword { .. } => "no_password",
             Error::BadBackendUrl { .. } => "bad_backend_url",
+            Error::BackendNotFound { .. } => "backend_not_found",
+            Error::BackendExists { .. } => "backend_exists",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

@@ -14,6 +14,7 @@ pub mod posts;
 pub mod render;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod transfer;
 pub mod translation;
 pub mod workflow;

@@ -110,7 +110,7 @@ export type ListQuery = { lang: string | null, tag: string | null,
  */
 needs_translation: string | null, sort: ListSort, limit: number, offset: number, };
 
-export type RevisionKind = "created" | "edit" | "autosave" | "restore" | "import" | "merge" | "resolve";
+export type RevisionKind = "created" | "edit" | "autosave" | "restore" | "import" | "merge" | "resolve" | "sync";
 
 export type SaveRequest = { 
 /**
@@ -246,7 +246,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -381,7 +381,15 @@ backend_user: string | null, created_at: string,
  */
 keys: Array<PersonKey>, };
 
-export type AuditEntry = { seq: number, id: string, format: number, at: string, 
+export type AuditEntry = { 
+/**
+ * The chain the entry belongs to: the id of the library that signed it.
+ */
+chain: string, 
+/**
+ * Its place in that chain (1, 2, 3…), as hashed.
+ */
+seq: number, id: string, format: number, at: string, 
 /**
  * Unix milliseconds, as hashed.
  */
@@ -413,6 +421,61 @@ export type VerifyReport = { entries: number, intact: boolean,
  * being trustworthy.
  */
 problems: Array<AuditProblem>, };
+
+export type SyncReport = { backend: string, 
+/**
+ * Remote changes pulled (records, tombstones and audit entries).
+ */
+pulled: number, 
+/**
+ * Remote records written here.
+ */
+applied: number, 
+/**
+ * Records whose changes on both sides were combined.
+ */
+merged: number, 
+/**
+ * Texts changed on both sides in the same place: the site's is current,
+ * this desktop's kept as an open conflict.
+ */
+conflicts: number, 
+/**
+ * Records deleted here because they were deleted on the backend.
+ */
+deleted: number, created_there: number, updated_there: number, deleted_there: number, audit_received: number, audit_sent: number, 
+/**
+ * Remote records kept for a later sync, each with why.
+ */
+held: Array<string>, 
+/**
+ * Choices the rules made that people should know of, and entries refused.
+ */
+notes: Array<string>, 
+/**
+ * Records still waiting to be sent (after a stale answer, or an error).
+ */
+waiting: number, 
+/**
+ * Pull–plan–push rounds this sync took.
+ */
+rounds: number, };
+
+export type BackendStatus = { name: string, kind: string, location: string, 
+/**
+ * Records and audit entries waiting to be sent.
+ */
+waiting: number, last_sync: string | null, 
+/**
+ * What stopped the last sync, if something did.
+ */
+last_error: string | null, };
+
+export type SyncStatus = { backends: Array<BackendStatus>, 
+/**
+ * Open conflicts in the library, whatever made them.
+ */
+conflicts: number, };
 
 export type VoidedDiff = { step: string, signer: string, 
 /**

@@ -139,7 +139,7 @@ pub(crate) fn insert_new(
 ) -> Result<rows::VersionRow> {
     insert_new_as(
         tx,
-        &crate::ids::new_id(),
+        (&crate::ids::new_id(), &crate::ids::new_id()),
         lang,
         text,
         (created_at, updated_at),
@@ -148,18 +148,19 @@ pub(crate) fn insert_new(
     )
 }
 
-/// `insert_new` with a given global id (an import keeps the exported one) and
-/// a given way the text came (an import restores its block ids).
+/// `insert_new` with given global ids for the post and its first language
+/// version (an import keeps the exported post id, sync both) and a given way
+/// the text came (an import restores its block ids).
 pub(crate) fn insert_new_as(
     tx: &WriteTx,
-    uid: &str,
+    (uid, version_uid): (&str, &str),
     lang: &str,
     text: &PostText,
     (created_at, updated_at): (i64, i64),
     kind: RevisionKind,
     change: TextChange,
 ) -> Result<rows::VersionRow> {
-    let post_row = rows::insert(tx, uid, lang, text, created_at, updated_at)?;
+    let post_row = rows::insert(tx, (uid, version_uid), lang, text, created_at, updated_at)?;
     let mut row = rows::load(tx, post_row, Some(lang))?;
     row.post.revision = revisions::insert(tx, &row, 1, text, kind)?;
     crate::translation::text_written(tx, &row, &PostText::default(), text, change)?;

@@ -41,6 +41,8 @@ pub enum RevisionKind {
     Merge,
     /// A kept conflict ended by taking the other text.
     Resolve,
+    /// A text written on another desktop or on the site, brought by sync.
+    Sync,
 }
 
 impl RevisionKind {
@@ -53,6 +55,7 @@ impl RevisionKind {
             RevisionKind::Import => "import",
             RevisionKind::Merge => "merge",
             RevisionKind::Resolve => "resolve",
+            RevisionKind::Sync => "sync",
         }
     }
 
@@ -67,6 +70,7 @@ impl RevisionKind {
             "import" => RevisionKind::Import,
             "merge" => RevisionKind::Merge,
             "resolve" => RevisionKind::Resolve,
+            "sync" => RevisionKind::Sync,
             other => {
                 return Err(Error::corrupt(format!(
                     "a revision of unknown kind {other:?}"

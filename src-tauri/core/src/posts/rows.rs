@@ -133,10 +133,10 @@ fn write_tags(tx: &WriteTx, version_id: i64, tags: &[String]) -> Result<()> {
 }
 
 /// Inserts a new post, whose global id is `post_uid`, with its first language
-/// version; returns the post's row id.
+/// version (global id `version_uid`); returns the post's row id.
 pub(crate) fn insert(
     tx: &WriteTx,
-    post_uid: &str,
+    (post_uid, version_uid): (&str, &str),
     lang: &str,
     text: &PostText,
     created_at: i64,
@@ -152,14 +152,23 @@ pub(crate) fn insert(
         post_uid,
         None,
     );
-    insert_text(tx, post_row, post_uid, lang, text, created_at, updated_at)?;
+    insert_text(
+        tx,
+        post_row,
+        (post_uid, version_uid),
+        lang,
+        text,
+        (created_at, updated_at),
+    )?;
     Ok(post_row)
 }
 
-/// Adds the `lang` version of an existing post (a translation) and loads it.
+/// Adds the `lang` version of an existing post (a translation), whose global
+/// id is `version_uid`, and loads it.
 pub(crate) fn insert_version(
     tx: &WriteTx,
     post_row: i64,
+    version_uid: &str,
     lang: &str,
     text: &PostText,
     created_at: i64,
@@ -169,20 +178,25 @@ pub(crate) fn insert_version(
         tx.query_row("SELECT uid FROM posts WHERE id = ?1", [post_row], |r| {
             r.get(0)
         })?;
-    insert_text(tx, post_row, &post_uid, lang, text, created_at, updated_at)?;
+    insert_text(
+        tx,
+        post_row,
+        (&post_uid, version_uid),
+        lang,
+        text,
+        (created_at, updated_at),
+    )?;
     load(tx, post_row, Some(lang))
 }
 
 fn insert_text(
     tx: &WriteTx,
     post_row: i64,
-    post_uid: &str,
+    (post_uid, version_uid): (&str, &str),
     lang: &str,
     text: &PostText,
-    created_at: i64,
-    updated_at: i64,
+    (created_at, updated_at): (i64, i64),
 ) -> Result<()> {
-    let version_uid = ids::new_id();
     tx.prepare_cached(
         "INSERT INTO language_versions (uid, post_id, lang, title, slug, summary, body, place_line, \
          share_text, author, word_count, created_at, updated_at) \
@@ -207,7 +221,7 @@ fn insert_text(
     write_tags(tx, version_id, &text.tags)?;
     tx.touched(
         RecordKind::LanguageVersion,
-        &version_uid,
+        version_uid,
         ChangeAction::Created,
         post_uid,
         Some(lang),

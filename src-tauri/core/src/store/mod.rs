@@ -50,6 +50,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_signoff.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0007_sync.sql"),
+        then: Some(upgrade_to_7),
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -203,6 +207,17 @@ fn upgrade_to_2(conn: &Connection) -> Result<()> {
          INSERT INTO record_counters (record_kind, record_id, counter, change_set)
            SELECT record_kind, record_id, 1, change_set FROM changes WHERE change_set = {set};"
     ))?;
+    Ok(())
+}
+
+/// Schema 10's data step: this library's audit chain gets its id, and the
+/// entries it already holds (all signed here) join that chain.
+fn upgrade_to_7(conn: &Connection) -> Result<()> {
+    let chain = crate::workflow::audit::own_chain(conn)?;
+    conn.execute(
+        "UPDATE audit_entries SET chain = ?1 WHERE chain = ''",
+        [chain],
+    )?;
     Ok(())
 }
 

@@ -109,6 +109,8 @@ pub enum RecordKind {
     /// A post's sign-off (its id is the post's): an act or a voiding was
     /// recorded, so panels, the inbox and the board look again.
     Signoff,
+    /// The library's sign-off chain (its id is `chain`).
+    Chain,
 }
 
 impl RecordKind {
@@ -122,6 +124,7 @@ impl RecordKind {
             RecordKind::Person => "person",
             RecordKind::AuditEntry => "audit_entry",
             RecordKind::Signoff => "signoff",
+            RecordKind::Chain => "chain",
         }
     }
 
@@ -135,6 +138,7 @@ impl RecordKind {
             "person" => RecordKind::Person,
             "audit_entry" => RecordKind::AuditEntry,
             "signoff" => RecordKind::Signoff,
+            "chain" => RecordKind::Chain,
             _ => return None,
         })
     }

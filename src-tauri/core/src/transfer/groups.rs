@@ -333,7 +333,7 @@ pub(super) fn write(tx: &WriteTx, group: &Checked) -> Result<Vec<ImportedFile>> 
     };
     let row = posts::insert_new_as(
         tx,
-        &uid,
+        (&uid, &ids::new_id()),
         &group.source_lang,
         &text,
         dates(tx, group.source.created_at, group.source.updated_at),

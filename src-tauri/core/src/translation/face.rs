@@ -220,10 +220,23 @@ pub(crate) fn add_version(
     source: &VersionRow,
     lang: &str,
     text: &PostText,
+    when_how: (i64, i64, RevisionKind),
+    change: TextChange,
+) -> Result<VersionRow> {
+    let uid = crate::ids::new_id();
+    add_version_as(tx, source, (&uid, lang), text, when_how, change)
+}
+
+/// `add_version` with a given global id (sync keeps the one it was made with).
+pub(crate) fn add_version_as(
+    tx: &WriteTx,
+    source: &VersionRow,
+    (uid, lang): (&str, &str),
+    text: &PostText,
     (created, updated, kind): (i64, i64, RevisionKind),
     change: TextChange,
 ) -> Result<VersionRow> {
-    let mut row = rows::insert_version(tx, source.post_row, lang, text, created, updated)?;
+    let mut row = rows::insert_version(tx, source.post_row, uid, lang, text, created, updated)?;
     row.post.revision = revisions::insert(tx, &row, 1, text, kind)?;
     text_written(tx, &row, &PostText::default(), text, change)?;
     forget_plan(tx, source, lang)?;

@@ -28,7 +28,7 @@ use crate::store::write::{ChangeAction, RecordKind, WriteTx};
 pub use blocks::BlockKind;
 pub use diff::TextPart;
 pub use face::Translations;
-pub(crate) use face::{add_version, record_plan};
+pub(crate) use face::{add_version, add_version_as, record_plan};
 use source::Block;
 pub use units::{BlockState, BlockStatus, Unit, UnitText};
 pub(crate) use upgrade::upgrade_to_3;

@@ -55,8 +55,10 @@ pub(crate) struct History {
     pub acts: Vec<Act>,
     /// The entry id of each act, by its seq.
     pub ids: HashMap<i64, String>,
-    /// (approval seq, new hash) of each voiding recorded.
-    voids: Vec<(i64, ContentHash)>,
+    /// The entry's own sequence number in its chain, by the act's seq.
+    entry_seqs: HashMap<i64, i64>,
+    /// (approval entry id, new hash) of each voiding recorded.
+    voids: Vec<(String, ContentHash)>,
 }
 
 fn kind_of(kind: &str) -> Option<ActKind> {
@@ -91,7 +93,7 @@ impl History {
         if e.kind == "void" {
             let v: VoidPayload =
                 serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
-            self.voids.push((v.approval_seq, v.new_hash));
+            self.voids.push((v.approval_id, v.new_hash));
             return Ok(());
         }
         // Comments carry no hash and change no state; other kinds are not acts.
@@ -99,9 +101,13 @@ impl History {
             return Ok(());
         };
         let p: ActPayload = serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
-        self.ids.insert(e.seq, e.id.clone());
+        // An act's place in the post's history: entries come in the order
+        // every library shows them (`audit::entries`), whichever chain holds them.
+        let seq = self.acts.len() as i64 + 1;
+        self.ids.insert(seq, e.id.clone());
+        self.entry_seqs.insert(seq, e.seq);
         self.acts.push(Act {
-            seq: e.seq,
+            seq,
             kind,
             step: e.step.clone(),
             by: e.author_name.clone().unwrap_or_else(|| e.author.clone()),
@@ -115,13 +121,14 @@ impl History {
     }
 
     pub(crate) fn void_recorded(&self, approval_seq: i64, new_hash: &ContentHash) -> bool {
-        self.voids
-            .iter()
-            .any(|(seq, h)| *seq == approval_seq && h == new_hash)
+        let Some(id) = self.ids.get(&approval_seq) else {
+            return false;
+        };
+        self.voids.iter().any(|(v, h)| v == id && h == new_hash)
     }
 }
 
-/// The history of one post (its global id), in sequence order.
+/// The history of one post (its global id), in the order of `audit::entries`.
 pub(crate) fn history(c: &Connection, post_uid: &str) -> Result<History> {
     let mut h = History::default();
     for e in audit::entries(c, Some(post_uid))? {
@@ -226,7 +233,7 @@ pub(crate) fn record_voids(
                 continue;
             }
             let payload = VoidPayload {
-                approval_seq: a.seq,
+                approval_seq: history.entry_seqs.get(&a.seq).copied().unwrap_or(a.seq),
                 approval_id: history.ids.get(&a.seq).cloned().unwrap_or_default(),
                 signer: a.signer.clone(),
                 signed_hash: a.signed_hash,

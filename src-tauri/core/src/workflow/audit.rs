@@ -24,15 +24,26 @@
 //! the Ed25519 signature by `author_key`'s secret half over the 32 raw bytes
 //! of `entry_hash`, stored as 128 hex digits.
 //!
-//! # Entries from two desktops
+//! # Entries from several desktops (sync)
 //!
-//! Today one library file has one chain. When sync brings entries made on
-//! another desktop, each desktop's entries stay a chain of their own (they were
-//! signed over their own `prev_hash`), so the library will keep one chain per
-//! origin desktop (a `chain` column: the first entry's id) with its own `seq`,
-//! and the merged view orders entries deterministically by (`at`, `id`);
-//! verify then checks each chain alone. Entries are never re-linked, since
-//! re-linking would need every author to sign again.
+//! Each library keeps its own chain: `chain` is the library's chain id (made
+//! once, in its settings), and `seq` and `prev_hash` count and link within
+//! that chain only. Sync brings other libraries' entries whole, with the chain,
+//! sequence number, links and signatures they were made with; they are stored
+//! beside this library's own (`receive` checks that each recomputes to its
+//! hash, that it extends what this library holds of its chain, and that it
+//! does not fork it), and never re-linked, since re-linking would need every
+//! author to sign again. `verify` checks each chain alone.
+//!
+//! Every library shows and evaluates the union in one order that depends on
+//! the entries alone, (`at`, `chain`, `seq`), so two libraries holding the same
+//! entries derive the same sign-off state whatever order they received them
+//! in. Within a chain that order is the chain's own unless the signing
+//! desktop's clock went back.
+//!
+//! A library file copied and used on two desktops would sign two different
+//! entries with one (chain, seq): the second to reach the backend is refused
+//! as a fork by every other library and reported by sync, never merged.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -78,6 +89,9 @@ pub struct NewEntry {
 /// One entry of the audit trail, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AuditEntry {
+    /// The chain the entry belongs to: the id of the library that signed it.
+    pub chain: String,
+    /// Its place in that chain (1, 2, 3…), as hashed.
     #[ts(type = "number")]
     pub seq: i64,
     pub id: String,
@@ -206,9 +220,12 @@ pub fn append(tx: &WriteTx, author: &Signer, entry: NewEntry) -> Result<AuditEnt
             name: author.person.name.clone(),
         });
     }
+    let chain = own_chain(tx)?;
     let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached(
+            "SELECT seq, entry_hash FROM audit_entries WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([&chain], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -231,6 +248,7 @@ pub fn append(tx: &WriteTx, author: &Signer, entry: NewEntry) -> Result<AuditEnt
     });
     let signature = hex(&author.sign(&hash).to_bytes());
     let stored = AuditEntry {
+        chain,
         seq,
         id,
         format: FORMAT,
@@ -247,26 +265,7 @@ pub fn append(tx: &WriteTx, author: &Signer, entry: NewEntry) -> Result<AuditEnt
         entry_hash: hex(&hash),
         signature,
     };
-    tx.prepare_cached(
-        "INSERT INTO audit_entries (seq, format, uid, at, author, author_key, post, step, kind, \
-         payload, prev_hash, entry_hash, signature) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        stored.seq,
-        stored.format,
-        stored.id,
-        stored.at_ms,
-        stored.author,
-        stored.author_key,
-        stored.post,
-        stored.step,
-        stored.kind,
-        stored.payload,
-        stored.prev_hash,
-        stored.entry_hash,
-        stored.signature
-    ])?;
+    insert(tx, &stored)?;
     let belongs_to = stored.post.as_deref().unwrap_or(&stored.id);
     tx.touched(
         RecordKind::AuditEntry,
@@ -278,35 +277,182 @@ pub fn append(tx: &WriteTx, author: &Signer, entry: NewEntry) -> Result<AuditEnt
     Ok(stored)
 }
 
-const COLUMNS: &str = "e.seq, e.uid, e.format, e.at, e.author, p.name, e.author_key, e.post, \
-                       e.step, e.kind, e.payload, e.prev_hash, e.entry_hash, e.signature";
+/// Writes `e` as it is (its chain, sequence, links and signature).
+fn insert(tx: &WriteTx, e: &AuditEntry) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_entries (chain, seq, format, uid, at, author, author_key, post, step, \
+         kind, payload, prev_hash, entry_hash, signature) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        e.chain,
+        e.seq,
+        e.format,
+        e.id,
+        e.at_ms,
+        e.author,
+        e.author_key,
+        e.post,
+        e.step,
+        e.kind,
+        e.payload,
+        e.prev_hash,
+        e.entry_hash,
+        e.signature
+    ])?;
+    Ok(())
+}
+
+/// This library's chain id (made the first time it is asked for: schema 10's
+/// upgrade does, and every new library runs it).
+pub(crate) fn own_chain(conn: &Connection) -> Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'audit_chain'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    if let Some(chain) = found {
+        return Ok(chain);
+    }
+    let chain = crate::ids::new_id();
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('audit_chain', ?1)",
+        [&chain],
+    )?;
+    Ok(chain)
+}
+
+/// What became of an entry received from another library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// Stored.
+    Added,
+    /// Already here, identical.
+    Known,
+    /// Not stored yet: what it needs has not arrived (the entry before it in
+    /// its chain, or its author's key). Kept for a later sync.
+    Early(String),
+    /// Not stored, ever: the sentence says why (it does not recompute to its
+    /// hash, or it forks its chain).
+    Refused(String),
+}
+
+/// Stores an entry signed in another library, as it was signed, after the
+/// checks of the module comment and of its signature, by a key the library
+/// holds for its author: an entry that would make `verify` fail never enters.
+pub(crate) fn receive(tx: &WriteTx, e: &AuditEntry) -> Result<Received> {
+    let refuse = |why: &str| {
+        Ok(Received::Refused(format!(
+            "audit entry {} ({} {} of chain {}) {why}",
+            e.id, e.kind, e.seq, e.chain
+        )))
+    };
+    let known: Option<String> = tx
+        .prepare_cached("SELECT entry_hash FROM audit_entries WHERE uid = ?1")?
+        .query_row([&e.id], |r| r.get(0))
+        .optional()?;
+    if let Some(hash) = known {
+        return if hash == e.entry_hash {
+            Ok(Received::Known)
+        } else {
+            refuse("differs from the entry of the same id held here")
+        };
+    }
+    if e.computed_hash().map(|h| hex(&h)) != Some(e.entry_hash.clone()) {
+        return refuse("does not recompute to its hash");
+    }
+    let at: Option<String> = tx
+        .prepare_cached("SELECT uid FROM audit_entries WHERE chain = ?1 AND seq = ?2")?
+        .query_row(params![e.chain, e.seq], |r| r.get(0))
+        .optional()?;
+    if let Some(other) = at {
+        return refuse(&format!(
+            "forks its chain: entry {other} holds that place here (was a library file copied to another desktop?)"
+        ));
+    }
+    let link = if e.seq == 1 {
+        Some(GENESIS.to_string())
+    } else {
+        tx.prepare_cached("SELECT entry_hash FROM audit_entries WHERE chain = ?1 AND seq = ?2")?
+            .query_row(params![e.chain, e.seq - 1], |r| r.get(0))
+            .optional()?
+    };
+    let early = |why: &str| {
+        Ok(Received::Early(format!(
+            "audit entry {} ({} {} of chain {}) {why}",
+            e.id, e.kind, e.seq, e.chain
+        )))
+    };
+    match link {
+        None => return early("arrived before the entry it follows"),
+        Some(link) if link != e.prev_hash => {
+            return refuse("does not follow the entry before it in its chain")
+        }
+        Some(_) => {}
+    }
+    let author_known: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM person_keys k JOIN people p ON p.id = k.person_id \
+             WHERE p.uid = ?1 AND k.public_key = ?2)",
+        )?
+        .query_row(params![e.author, e.author_key], |r| r.get(0))?;
+    if !author_known {
+        return early("was signed by someone this library does not know yet");
+    }
+    let signed = super::keys::verifying_key(&e.author_key)
+        .zip(super::keys::unhex::<32>(&e.entry_hash).zip(super::keys::unhex::<64>(&e.signature)));
+    let verifies = signed.is_some_and(|(key, (hash, signature))| {
+        key.verify_strict(&hash, &ed25519_dalek::Signature::from_bytes(&signature))
+            .is_ok()
+    });
+    if !verifies {
+        return refuse("does not carry its author's signature");
+    }
+    insert(tx, e)?;
+    let belongs_to = e.post.as_deref().unwrap_or(&e.id);
+    tx.touched(
+        RecordKind::AuditEntry,
+        &e.id,
+        ChangeAction::Created,
+        belongs_to,
+        None,
+    );
+    if let Some(post) = &e.post {
+        tx.touched(RecordKind::Signoff, post, ChangeAction::Updated, post, None);
+    }
+    Ok(Received::Added)
+}
+
+const COLUMNS: &str = "e.chain, e.seq, e.uid, e.format, e.at, e.author, p.name, e.author_key, \
+                       e.post, e.step, e.kind, e.payload, e.prev_hash, e.entry_hash, e.signature";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
-    let at_ms: i64 = r.get(3)?;
+    let at_ms: i64 = r.get(4)?;
     Ok(AuditEntry {
-        seq: r.get(0)?,
-        id: r.get(1)?,
-        format: r.get(2)?,
+        chain: r.get(0)?,
+        seq: r.get(1)?,
+        id: r.get(2)?,
+        format: r.get(3)?,
         at: clock::to_text(at_ms),
         at_ms,
-        author: r.get(4)?,
-        author_name: r.get(5)?,
-        author_key: r.get(6)?,
-        post: r.get(7)?,
-        step: r.get(8)?,
-        kind: r.get(9)?,
-        payload: r.get(10)?,
-        prev_hash: r.get(11)?,
-        entry_hash: r.get(12)?,
-        signature: r.get(13)?,
+        author: r.get(5)?,
+        author_name: r.get(6)?,
+        author_key: r.get(7)?,
+        post: r.get(8)?,
+        step: r.get(9)?,
+        kind: r.get(10)?,
+        payload: r.get(11)?,
+        prev_hash: r.get(12)?,
+        entry_hash: r.get(13)?,
+        signature: r.get(14)?,
     })
 }
 
-/// Every entry in sequence order, or those of one post (its global id).
+/// Every entry, or those of one post (its global id), in the order every
+/// library shows them: (`at`, `chain`, `seq`), see the module comment.
 pub(crate) fn entries(c: &Connection, post: Option<&str>) -> Result<Vec<AuditEntry>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_entries e LEFT JOIN people p ON p.uid = e.author \
-         WHERE ?1 IS NULL OR e.post = ?1 ORDER BY e.seq"
+         WHERE ?1 IS NULL OR e.post = ?1 ORDER BY e.at, e.chain, e.seq"
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt

@@ -8,6 +8,7 @@ use super::audit::{self, NewEntry};
 use super::keys::Signer;
 use super::rules::Chain;
 use crate::error::{Error, Result};
+use crate::store::write::{ChangeAction, RecordKind};
 use crate::Library;
 
 /// The chain stored in the library, or the default one.
@@ -62,6 +63,7 @@ impl Workflow<'_> {
                  ON CONFLICT (id) DO UPDATE SET yaml = excluded.yaml, changed_at = excluded.changed_at",
             )?
             .execute(params![chain.to_yaml(), tx.now()])?;
+            tx.touched(RecordKind::Chain, "chain", ChangeAction::Updated, "chain", None);
             let payload = serde_json::to_value(&chain)
                 .map_err(|e| Error::corrupt(format!("a chain could not be written: {e}")))?;
             audit::append(

@@ -1,6 +1,7 @@
 //! Checking the audit trail, and its face `library.audit()`.
 //!
-//! `verify` walks every entry in sequence order and checks that sequence
+//! `verify` walks each chain (one per library that signs, see `audit`) in
+//! sequence order and checks that sequence
 //! numbers have no gaps, every `entry_hash` recomputes from the entry's fields,
 //! every `prev_hash` is the stored hash of the entry before, and every signature
 //! verifies with a public key the library holds for the entry's author. It does
@@ -175,6 +176,27 @@ pub fn verify_entries(
     }
 }
 
+/// Checks each chain of `entries` alone (see `audit`: one chain per library
+/// that signs), in sequence order within it, and gathers the problems, chain
+/// by chain.
+pub fn verify_chains(
+    mut entries: Vec<AuditEntry>,
+    keys_of: &HashMap<String, HashSet<String>>,
+) -> VerifyReport {
+    entries.sort_by(|a, b| a.chain.cmp(&b.chain).then(a.seq.cmp(&b.seq)));
+    let mut report = VerifyReport {
+        entries: entries.len() as u64,
+        intact: true,
+        problems: Vec::new(),
+    };
+    for chain in entries.chunk_by(|a, b| a.chain == b.chain) {
+        let one = verify_entries(chain, keys_of);
+        report.intact &= one.intact;
+        report.problems.extend(one.problems);
+    }
+    report
+}
+
 fn short(key: &str) -> &str {
     key.get(..16).unwrap_or(key)
 }
@@ -269,7 +291,7 @@ impl Audit<'_> {
             }
             Ok((entries, keys_of))
         })?;
-        Ok(verify_entries(&entries, &keys_of))
+        Ok(verify_chains(entries, &keys_of))
     }
 
     /// Records `author`'s comment on a post (a sign-off act of its own).
@@ -310,6 +332,7 @@ mod tests {
     fn signed(seq: i64, prev: &str, key: &SigningKey, author: &str) -> AuditEntry {
         let author_key = hex(key.verifying_key().as_bytes());
         let mut e = AuditEntry {
+            chain: "c".into(),
             seq,
             id: format!("00000000-0000-4000-8000-{seq:012}"),
             format: audit::FORMAT,

@@ -363,14 +363,21 @@ impl WordPress {
     }
 }
 
-/// An entry as another desktop (or the plugin's checks) sent it: `at` and the
-/// author's name are not signed, so they may be missing.
+/// An entry as another desktop (or another client) sent it: `at`, the
+/// author's name and the chain are not signed, so they may be missing. An
+/// entry without its chain is then refused by the engine, by name, rather
+/// than stopping every pull here.
 fn audit_entry(mut entry: Value) -> std::result::Result<AuditEntry, String> {
     let at_ms = entry.get("at_ms").and_then(Value::as_i64);
-    if let (Some(fields), Some(ms)) = (entry.as_object_mut(), at_ms) {
+    if let Some(fields) = entry.as_object_mut() {
+        if let Some(ms) = at_ms {
+            fields
+                .entry("at")
+                .or_insert_with(|| Value::String(clock::to_text(ms)));
+        }
         fields
-            .entry("at")
-            .or_insert_with(|| Value::String(clock::to_text(ms)));
+            .entry("chain")
+            .or_insert_with(|| Value::String(String::new()));
     }
     serde_json::from_value(entry).map_err(|e| format!("an audit entry Valise cannot read ({e})"))
 }

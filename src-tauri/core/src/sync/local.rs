@@ -1,0 +1,210 @@
+//! This library's side of sync: its records as the planner sees them, and
+//! which of them may have changed since a change set (the counters of the
+//! write path).
+
+use std::collections::BTreeSet;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::plan::Local;
+use super::record::{
+    AuditRecord, ChainRecord, PersonRecord, PlanRecord, Record, RecordKey, UnitRecord,
+    VersionRecord,
+};
+use crate::error::Result;
+use crate::posts::{rows, PostText};
+use crate::translation::sql;
+use crate::workflow::audit;
+
+/// A language version's record (or its tombstone) by global id.
+pub(crate) fn version(c: &Connection, uid: &str) -> Result<Local> {
+    let found = c
+        .prepare_cached(
+            "SELECT v.id, p.id, p.uid, p.source_lang, v.lang, v.title, v.slug, v.summary, v.body, \
+             v.place_line, v.share_text, v.author, p.deleted_at IS NOT NULL \
+             FROM language_versions v JOIN posts p ON p.id = v.post_id WHERE v.uid = ?1",
+        )?
+        .query_row([uid], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                VersionRecord {
+                    id: uid.to_string(),
+                    post: r.get(2)?,
+                    source_lang: r.get(3)?,
+                    lang: r.get(4)?,
+                    text: PostText {
+                        title: r.get(5)?,
+                        slug: r.get(6)?,
+                        summary: r.get(7)?,
+                        body: r.get(8)?,
+                        tags: Vec::new(),
+                        place_line: r.get(9)?,
+                        share_text: r.get(10)?,
+                        author: r.get(11)?,
+                    },
+                    block_ids: Vec::new(),
+                    units: Vec::new(),
+                    not_planned: Vec::new(),
+                },
+                r.get::<_, bool>(12)?,
+            ))
+        })
+        .optional()?;
+    let Some((version_id, post_row, mut v, deleted)) = found else {
+        return Ok(Local::Absent);
+    };
+    if deleted {
+        return Ok(Local::Deleted);
+    }
+    v.text.tags = rows::tags_of(c, version_id)?;
+    if v.is_source() {
+        v.block_ids = sql::stored_ids(c, version_id)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        v.not_planned = sql::plans(c, post_row)?
+            .into_iter()
+            .map(|(lang, by, reason, at)| PlanRecord {
+                lang,
+                by,
+                reason,
+                at,
+            })
+            .collect();
+    } else {
+        v.units = sql::units(c, version_id)?
+            .into_iter()
+            .map(|u| UnitRecord {
+                block: u.block,
+                text: u.text,
+                source_hash: u.source_hash,
+                source_text: u.source_text,
+            })
+            .collect();
+    }
+    Ok(Local::Live(Record::Version(Box::new(v))))
+}
+
+pub(crate) fn person(c: &Connection, uid: &str) -> Result<Local> {
+    let found = c
+        .prepare_cached(
+            "SELECT id, name, email, backend_user, created_at FROM people WHERE uid = ?1",
+        )?
+        .query_row([uid], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                PersonRecord {
+                    id: uid.to_string(),
+                    name: r.get(1)?,
+                    email: r.get(2)?,
+                    backend_user: r.get(3)?,
+                    created_at: r.get(4)?,
+                    keys: Vec::new(),
+                },
+            ))
+        })
+        .optional()?;
+    let Some((row, mut p)) = found else {
+        return Ok(Local::Absent);
+    };
+    p.keys = c
+        .prepare_cached(
+            "SELECT public_key, added_at FROM person_keys WHERE person_id = ?1 ORDER BY public_key",
+        )?
+        .query_map([row], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Local::Live(Record::Person(p)))
+}
+
+/// The chain set in this library; absent while the default is in force.
+pub(crate) fn chain(c: &Connection) -> Result<Local> {
+    let yaml: Option<String> = c
+        .prepare_cached("SELECT yaml FROM workflow_chain WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(yaml.map_or(Local::Absent, |yaml| {
+        Local::Live(Record::Chain(ChainRecord { yaml }))
+    }))
+}
+
+pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
+    match key {
+        RecordKey::Version(id) => version(c, id),
+        RecordKey::Person(id) => person(c, id),
+        RecordKey::Chain => chain(c),
+        // Entries never change: they are sent apart (`unsent_audit`).
+        RecordKey::Audit(_) => Ok(Local::Absent),
+    }
+}
+
+/// The records that may have changed here after change set `after`: language
+/// versions touched since (a post's delete and a decision not to translate
+/// name their versions), and always the people and the chain (a handful).
+pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
+    let mut keys = BTreeSet::new();
+    let mut stmt = c.prepare_cached(
+        "SELECT record_id FROM record_counters WHERE change_set > ?1 \
+           AND record_kind = 'language_version' \
+         UNION SELECT v.uid FROM record_counters r JOIN posts p ON p.uid = r.record_id \
+           JOIN language_versions v ON v.post_id = p.id \
+           WHERE r.change_set > ?1 AND r.record_kind = 'post' \
+         UNION SELECT v.uid FROM record_counters r \
+           JOIN posts p ON p.uid = substr(r.record_id, 1, instr(r.record_id, '/') - 1) \
+           JOIN language_versions v ON v.post_id = p.id AND v.lang = p.source_lang \
+           WHERE r.change_set > ?1 AND r.record_kind = 'translation_plan'",
+    )?;
+    for uid in stmt.query_map([after], |r| r.get::<_, String>(0))? {
+        keys.insert(RecordKey::Version(uid?));
+    }
+    for uid in c
+        .prepare_cached("SELECT uid FROM people")?
+        .query_map([], |r| r.get::<_, String>(0))?
+    {
+        keys.insert(RecordKey::Person(uid?));
+    }
+    keys.insert(RecordKey::Chain);
+    Ok(keys)
+}
+
+/// Audit entries the backend has not confirmed yet, in chain order (an entry
+/// never reaches it before the one it follows).
+pub(crate) fn unsent_audit(c: &Connection, backend: &str) -> Result<Vec<AuditRecord>> {
+    let ids: Vec<String> = c
+        .prepare_cached(
+            "SELECT e.uid FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
+             WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid) ORDER BY e.chain, e.seq",
+        )?
+        .query_map(params![backend], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: std::collections::HashSet<String> = ids.into_iter().collect();
+    let mut out: Vec<AuditRecord> = Vec::new();
+    for entry in audit::entries(c, None)? {
+        if wanted.contains(&entry.id) {
+            let signed_text = signed_text_of(c, &entry.payload)?;
+            out.push(AuditRecord { entry, signed_text });
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.entry.chain.as_str(), a.entry.seq).cmp(&(b.entry.chain.as_str(), b.entry.seq))
+    });
+    Ok(out)
+}
+
+/// The canonical text an act's content hash covers, when the library keeps it.
+fn signed_text_of(c: &Connection, payload: &str) -> Result<Option<String>> {
+    let hash = serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get("content_hash")?.as_str().map(str::to_string));
+    let Some(hash) = hash else {
+        return Ok(None);
+    };
+    Ok(
+        c.prepare_cached("SELECT text FROM signed_texts WHERE hash = ?1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?,
+    )
+}

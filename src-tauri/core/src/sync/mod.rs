@@ -1,0 +1,139 @@
+//! Sync with a publishing backend (`backends::Backend`): pull → plan → apply
+//! → push. Per backend the library keeps a pull cursor, the base of every
+//! record (the last state both sides agreed on), and an outbox (migration
+//! 0007; `state`). `record` says what syncs, `local` reads it here, `plan`
+//! decides per record (pure; its module comment holds the rules), `apply`
+//! writes the plan in one transaction, `engine` runs the whole.
+//!
+//! Crash safety, at any point: the plan, the applied changes, the new pull
+//! cursor and the outbox commit together; each record sent is recorded (new
+//! base, out of the outbox) in its own commit as soon as the backend
+//! confirms it. A sync killed before that confirmation sends the record again
+//! on the next run: a create is idempotent by the record's global id, an
+//! update made from the old version is refused as stale and re-planned
+//! against what the backend now holds (our own change, agreed at once).
+
+mod apply;
+mod engine;
+pub(crate) mod local;
+pub mod plan;
+pub mod record;
+mod state;
+
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clock;
+use crate::error::Result;
+use crate::store::write::Origin;
+use crate::Library;
+pub use engine::MAX_ROUNDS;
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncReport {
+    pub backend: String,
+    /// Remote changes pulled (records, tombstones and audit entries).
+    pub pulled: u32,
+    /// Remote records written here.
+    pub applied: u32,
+    /// Records whose changes on both sides were combined.
+    pub merged: u32,
+    /// Texts changed on both sides in the same place: the site's is current,
+    /// this desktop's kept as an open conflict.
+    pub conflicts: u32,
+    /// Records deleted here because they were deleted on the backend.
+    pub deleted: u32,
+    pub created_there: u32,
+    pub updated_there: u32,
+    pub deleted_there: u32,
+    pub audit_received: u32,
+    pub audit_sent: u32,
+    /// Remote records kept for a later sync, each with why.
+    pub held: Vec<String>,
+    /// Choices the rules made that people should know of, and entries refused.
+    pub notes: Vec<String>,
+    /// Records still waiting to be sent (after a stale answer, or an error).
+    pub waiting: u32,
+    /// Pull–plan–push rounds this sync took.
+    pub rounds: u32,
+}
+
+impl SyncReport {
+    /// Nothing pulled changed anything here and nothing was sent.
+    pub fn is_quiet(&self) -> bool {
+        self.applied + self.merged + self.conflicts + self.deleted == 0
+            && self.created_there + self.updated_there + self.deleted_there + self.audit_sent == 0
+            && self.audit_received == 0
+    }
+}
+
+/// One backend as the window shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BackendStatus {
+    pub name: String,
+    pub kind: String,
+    pub location: String,
+    /// Records and audit entries waiting to be sent.
+    pub waiting: u32,
+    pub last_sync: Option<String>,
+    /// What stopped the last sync, if something did.
+    pub last_error: Option<String>,
+}
+
+/// Sync's state for the window's status line and `sync status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncStatus {
+    pub backends: Vec<BackendStatus>,
+    /// Open conflicts in the library, whatever made them.
+    pub conflicts: u32,
+}
+
+/// Where each backend stands, and how many conflicts wait.
+pub fn status(library: &Library) -> Result<SyncStatus> {
+    library.read(|c| {
+        let mut backends = Vec::new();
+        for b in state::backends(c)? {
+            backends.push(BackendStatus {
+                waiting: state::waiting(c, &b)?,
+                name: b.name,
+                kind: b.kind,
+                location: b.location,
+                last_sync: b.last_sync.map(clock::to_text),
+                last_error: b.last_error,
+            });
+        }
+        let conflicts = c.query_row(
+            "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(SyncStatus {
+            backends,
+            conflicts,
+        })
+    })
+}
+
+/// Records a backend (`kind`: wordpress, git…) at `location` (an address,
+/// never a password) under `name`; its first sync sends everything.
+pub fn add_backend(library: &Library, name: &str, kind: &str, location: &str) -> Result<()> {
+    library
+        .write(Origin::Sync, |tx| {
+            state::add_backend(tx, name, kind, location)
+        })
+        .map(|_| ())
+}
+
+/// Pulls from `backend` (recorded as `name`), merges, and pushes this
+/// library's changes; see the module comment.
+pub async fn sync(
+    library: &Library,
+    name: &str,
+    backend: &dyn crate::backends::Backend,
+) -> Result<SyncReport> {
+    engine::run(library, name, backend).await
+}

@@ -1,0 +1,184 @@
+//! What syncs, as records with global ids: language versions (every text
+//! field, tags, block ids or translation units, the post's decisions not to
+//! translate), people with their public keys, the sign-off chain, and audit
+//! entries (append-only). A record is what a backend stores and what the
+//! planner compares; row ids, dates of local saves and revision numbers never
+//! leave the library.
+
+use serde::{Deserialize, Serialize};
+
+use crate::posts::PostText;
+use crate::workflow::AuditEntry;
+
+/// The key a record is known by on every side.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum RecordKey {
+    /// A language version, by its global id.
+    Version(String),
+    /// A person, by global id.
+    Person(String),
+    /// The library's one sign-off chain.
+    Chain,
+    /// An audit entry, by its id.
+    Audit(String),
+}
+
+impl RecordKey {
+    /// The key as the sync tables store it.
+    pub fn to_text(&self) -> String {
+        match self {
+            RecordKey::Version(id) => format!("version:{id}"),
+            RecordKey::Person(id) => format!("person:{id}"),
+            RecordKey::Chain => "chain".to_string(),
+            RecordKey::Audit(id) => format!("audit:{id}"),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "chain" {
+            return Some(RecordKey::Chain);
+        }
+        let (kind, id) = text.split_once(':')?;
+        Some(match kind {
+            "version" => RecordKey::Version(id.to_string()),
+            "person" => RecordKey::Person(id.to_string()),
+            "audit" => RecordKey::Audit(id.to_string()),
+            _ => return None,
+        })
+    }
+}
+
+/// One language version of a post (one WordPress post per language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionRecord {
+    /// The language version's global id (the client id of an idempotent create).
+    pub id: String,
+    /// The post's (translation group's) global id.
+    pub post: String,
+    pub lang: String,
+    pub source_lang: String,
+    pub text: PostText,
+    /// For the source version: its body blocks' ids, in order, so that the
+    /// translations made from them on any desktop keep pointing at them.
+    #[serde(default)]
+    pub block_ids: Vec<String>,
+    /// For a translation: one unit per source block it covers.
+    #[serde(default)]
+    pub units: Vec<UnitRecord>,
+    /// For the source version: the post's decisions not to translate.
+    #[serde(default)]
+    pub not_planned: Vec<PlanRecord>,
+    // The publication state (draft, ready, scheduled with its date, published)
+    // goes here as one more field when the core has it: the planner treats it
+    // like the one-line text fields (one side's change is taken, two different
+    // changes keep the site's and report it), and the WordPress adapter maps
+    // it to `status` and `date_gmt`.
+}
+
+impl VersionRecord {
+    pub fn is_source(&self) -> bool {
+        self.lang == self.source_lang
+    }
+}
+
+/// A translation unit as it travels (see `translation::units::Unit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRecord {
+    pub block: String,
+    pub text: String,
+    pub source_hash: Option<String>,
+    pub source_text: Option<String>,
+}
+
+/// A decision not to translate a post into a language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRecord {
+    pub lang: String,
+    pub by: String,
+    pub reason: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+/// A person and the public keys they sign with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub backend_user: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// (public key hex, added at unix ms), sorted by key.
+    pub keys: Vec<(String, i64)>,
+}
+
+/// The sign-off chain, as the YAML `workflow set` reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainRecord {
+    pub yaml: String,
+}
+
+/// An audit entry as it travels: the entry exactly as signed, and the
+/// canonical text its content hash covers, when it has one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub entry: AuditEntry,
+    pub signed_text: Option<String>,
+}
+
+/// A record that can change (audit entries never do: they travel apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    // Boxed: a version is several times the size of the other records.
+    Version(Box<VersionRecord>),
+    Person(PersonRecord),
+    Chain(ChainRecord),
+}
+
+impl Record {
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Record::Version(v) => RecordKey::Version(v.id.clone()),
+            Record::Person(p) => RecordKey::Person(p.id.clone()),
+            Record::Chain(_) => RecordKey::Chain,
+        }
+    }
+
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a record always serialises")
+    }
+}
+
+/// How a backend names its copy of a record and its version of it. Both are
+/// opaque to the engine (a WordPress post id and `valise_rev`; a file path and
+/// a blob hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteRef {
+    pub id: String,
+    pub rev: String,
+}
+
+/// What a pull says about one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RemoteChange {
+    /// The record as the backend holds it now.
+    Live { record: Record, at: RemoteRef },
+    /// Deleted on the backend (trashed or deleted, through Valise or not).
+    Tombstone { key: RecordKey, remote_id: String },
+    /// An audit entry the backend holds.
+    Audit(AuditRecord),
+}
+
+impl RemoteChange {
+    pub fn key(&self) -> RecordKey {
+        match self {
+            RemoteChange::Live { record, .. } => record.key(),
+            RemoteChange::Tombstone { key, .. } => key.clone(),
+            RemoteChange::Audit(a) => RecordKey::Audit(a.entry.id.clone()),
+        }
+    }
+}
