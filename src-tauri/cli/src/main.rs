@@ -11,6 +11,7 @@ mod audit;
 mod people;
 mod post;
 mod signoff;
+mod sync;
 mod translation;
 mod xliff;
 
@@ -97,6 +98,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The publishing backends of the library (a WordPress site with the Valise plugin)
+    #[command(subcommand)]
+    Backend(sync::BackendCommand),
+    /// Sync with the backends: pull, merge, push (exit 0 converged, 3 conflicts remain, 1 error)
+    Sync(sync::SyncArgs),
     /// Texts kept when two changes overlapped, waiting for someone to choose (`post resolve`)
     Conflicts {
         #[arg(long)]
@@ -202,6 +208,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(write_line(out, &format!("cursor\t{cursor}"))?)
         }
+        Command::Backend(cmd) => sync::backend(lib, cmd, out),
+        Command::Sync(args) => sync::sync(lib, args, out),
         Command::Conflicts { json } => {
             let open = lib.conflicts().open().map_err(e)?;
             if json {

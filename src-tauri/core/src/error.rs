@@ -222,6 +222,9 @@ pub enum Error {
     #[error("This library already has a backend named '{name}'.")]
     BackendExists { name: String },
 
+    #[error("'{name}' cannot be a backend's name: use letters, digits, '-', '_' or '.', no spaces, at most 64 characters.")]
+    BadBackendName { name: String },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -291,6 +294,7 @@ impl Error {
             Error::BadBackendUrl { .. } => "bad_backend_url",
             Error::BackendNotFound { .. } => "backend_not_found",
             Error::BackendExists { .. } => "backend_exists",
+            Error::BadBackendName { .. } => "bad_backend_name",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde_json::json;
 use valise_core::backends::wordpress::{Change, SiteStatus, SiteVersion, Timeouts, WordPress};
 use valise_core::clock::ManualClock;
+use valise_core::sync::record::AuditRecord;
 use valise_core::workflow::Secret;
 use valise_core::{BlockState, Desktop, Error, Library, NewPost, Origin, PostText};
 use wordpress_support::proxy::{Fault, FaultProxy};
@@ -202,11 +203,11 @@ fn expect_err<T: std::fmt::Debug>(r: valise_core::Result<T>, code: &str) -> Erro
 async fn a_retried_create_finds_the_post_it_made(site: &Site) {
     let wp = editor(site);
     let v = version("Une visite");
-    let first = wp.create(&v).await.unwrap();
+    let first = wp.create_post(&v).await.unwrap();
     assert!(!first.existing);
     assert_eq!(first.post.version, v);
     assert_eq!(first.post.rev, 1);
-    let again = wp.create(&v).await.unwrap();
+    let again = wp.create_post(&v).await.unwrap();
     assert!(again.existing, "the second create must find the first post");
     assert_eq!(again.post.id, first.post.id);
     assert_eq!(wp.find_version(&v.version_uid).await.unwrap().len(), 1);
@@ -215,9 +216,9 @@ async fn a_retried_create_finds_the_post_it_made(site: &Site) {
 async fn an_update_needs_the_rev_it_was_made_from(site: &Site) {
     let wp = editor(site);
     let mut v = version("Un accord");
-    let made = wp.create(&v).await.unwrap().post;
+    let made = wp.create_post(&v).await.unwrap().post;
     v.text.body = "Le texte de l'accord, revu.".into();
-    let updated = wp.update(made.id, made.rev, &v).await.unwrap();
+    let updated = wp.update_post(made.id, made.rev, &v).await.unwrap();
     assert!(!updated.already_there);
     assert_eq!(updated.post.rev, made.rev + 1);
     assert_eq!(updated.post.version.text.body, v.text.body);
@@ -225,7 +226,10 @@ async fn an_update_needs_the_rev_it_was_made_from(site: &Site) {
     // Made from the old rev, with another text: refused, nothing changed.
     let mut other = v.clone();
     other.text.body = "Une autre version.".into();
-    let err = expect_err(wp.update(made.id, made.rev, &other).await, "backend_stale");
+    let err = expect_err(
+        wp.update_post(made.id, made.rev, &other).await,
+        "backend_stale",
+    );
     match &err {
         Error::BackendStale {
             current, record, ..
@@ -235,7 +239,7 @@ async fn an_update_needs_the_rev_it_was_made_from(site: &Site) {
         }
         e => panic!("{e}"),
     }
-    let there = wp.get(made.id).await.unwrap().unwrap();
+    let there = wp.get_post(made.id).await.unwrap().unwrap();
     assert_eq!(there.version.text.body, v.text.body);
     assert_eq!(there.rev, updated.post.rev);
 }
@@ -243,15 +247,15 @@ async fn an_update_needs_the_rev_it_was_made_from(site: &Site) {
 async fn the_feed_pages_through_changes_and_tombstones(site: &Site) {
     let wp = editor(site);
     let (_, start) = wp.all_changes(0).await.unwrap();
-    let a = wp.create(&version("A")).await.unwrap().post;
-    let b = wp.create(&version("B")).await.unwrap().post;
+    let a = wp.create_post(&version("A")).await.unwrap().post;
+    let b = wp.create_post(&version("B")).await.unwrap().post;
     let vc = version("C");
-    let c = wp.create(&vc).await.unwrap().post;
-    wp.trash(b.id, Some(b.rev)).await.unwrap();
-    wp.trash(b.id, None).await.unwrap(); // already in the trash: done
-    wp.delete(c.id, Some(c.rev)).await.unwrap();
-    wp.delete(c.id, None).await.unwrap(); // already gone: done
-    let err = expect_err(wp.update(c.id, c.rev, &vc).await, "backend_gone");
+    let c = wp.create_post(&vc).await.unwrap().post;
+    wp.trash_post(b.id, Some(b.rev)).await.unwrap();
+    wp.trash_post(b.id, None).await.unwrap(); // already in the trash: done
+    wp.delete_post(c.id, Some(c.rev)).await.unwrap();
+    wp.delete_post(c.id, None).await.unwrap(); // already gone: done
+    let err = expect_err(wp.update_post(c.id, c.rev, &vc).await, "backend_gone");
     assert!(err.to_string().contains(&vc.post_uid), "{err}");
 
     // Two by two, each page after the last.
@@ -285,13 +289,13 @@ async fn the_feed_pages_through_changes_and_tombstones(site: &Site) {
         tombstones,
         [(b.id, "trash".to_string()), (c.id, "delete".to_string())]
     );
-    assert!(wp.get(c.id).await.unwrap().is_none());
+    assert!(wp.get_post(c.id).await.unwrap().is_none());
     // Read together, in the order asked; the deleted one left out.
-    let many = wp.get_many(&[b.id, c.id, a.id]).await.unwrap();
+    let many = wp.get_posts(&[b.id, c.id, a.id]).await.unwrap();
     assert_eq!(many.iter().map(|p| p.id).collect::<Vec<_>>(), [b.id, a.id]);
     assert_eq!(many[0].version.status, SiteStatus::Trash);
     assert_eq!(
-        wp.get(b.id).await.unwrap().unwrap().version.status,
+        wp.get_post(b.id).await.unwrap().unwrap().version.status,
         SiteStatus::Trash
     );
     // Nothing new after the last cursor.
@@ -353,24 +357,41 @@ async fn audit_entries_are_appended_once(site: &Site) {
         .signoff()
         .submit(&ed, &d.post, None, "à relire")
         .unwrap();
-    let entries = d.lib.audit().log(None).unwrap();
+    let entries: Vec<AuditRecord> = d
+        .lib
+        .audit()
+        .log(None)
+        .unwrap()
+        .into_iter()
+        .map(|entry| AuditRecord {
+            entry,
+            signed_text: Some("le texte signé".into()),
+        })
+        .collect();
     assert!(entries.len() >= 2, "the chain and the submit are signed");
     let wp = editor(site);
     let before = wp.audit(0, 1000).await.unwrap().last;
-    let first = wp.append_audit(&entries).await.unwrap();
+    let first = wp.add_audit(&entries).await.unwrap();
     assert_eq!(first.new.len(), entries.len());
-    let again = wp.append_audit(&entries).await.unwrap();
+    let again = wp.add_audit(&entries).await.unwrap();
     assert!(again.new.is_empty());
     assert_eq!(again.known.len(), entries.len());
     let page = wp.audit(before, 1000).await.unwrap();
-    let back: Vec<_> = page.entries.into_iter().map(|e| e.entry.id).collect();
-    let sent: Vec<_> = entries.iter().map(|e| e.id.clone()).collect();
-    assert_eq!(back, sent);
+    let back: Vec<_> = page
+        .entries
+        .into_iter()
+        .map(|e| (e.entry, e.signed_text))
+        .collect();
+    let sent: Vec<_> = entries
+        .iter()
+        .map(|a| (a.entry.clone(), a.signed_text.clone()))
+        .collect();
+    assert_eq!(back, sent, "read back as sent, signed text included");
 
     // One entry whose hash does not match its fields: the batch is refused.
     let mut forged = entries[0].clone();
-    forged.id = "forged".into();
-    let err = wp.append_audit(&[forged]).await.unwrap_err();
+    forged.entry.id = "forged".into();
+    let err = wp.add_audit(&[forged]).await.unwrap_err();
     assert_eq!(err.code(), "backend_refused", "{err}");
     assert!(err.to_string().contains("valise_bad_audit"), "{err}");
 }
@@ -378,7 +399,7 @@ async fn audit_entries_are_appended_once(site: &Site) {
 async fn publishing_is_refused_by_the_sites_preflight(site: &Site) {
     let wp = editor(site);
     let v = version("Pas encore signé");
-    let made = wp.create(&v).await.unwrap().post;
+    let made = wp.create_post(&v).await.unwrap().post;
     let preflight = wp.preflight(&v.post_uid).await.unwrap();
     assert!(!preflight.ready);
     assert!(!preflight.failed.is_empty());
@@ -406,10 +427,11 @@ async fn publishing_is_refused_by_the_sites_preflight(site: &Site) {
     };
     publish.text.body = "Changé.".into();
     expect_err(
-        wp.update_with_status(made.id, made.rev, &publish).await,
+        wp.update_post_with_status(made.id, made.rev, &publish)
+            .await,
         "publish_refused",
     );
-    let there = wp.get(made.id).await.unwrap().unwrap();
+    let there = wp.get_post(made.id).await.unwrap().unwrap();
     assert_eq!(there.version.status, SiteStatus::Draft);
     assert_eq!(there.rev, made.rev);
     assert_eq!(there.version.text.body, v.text.body);
@@ -438,8 +460,8 @@ async fn a_library_version_reaches_the_site_rendered_and_comes_back(site: &Site)
     assert_ne!(english.version_uid, source.version_uid);
 
     let wp = editor(site);
-    let fr = wp.create(&source).await.unwrap().post;
-    let en = wp.create(&english).await.unwrap().post;
+    let fr = wp.create_post(&source).await.unwrap().post;
+    let en = wp.create_post(&english).await.unwrap().post;
     assert_eq!(fr.version, source);
     assert_eq!(en.version, english);
     let group = wp.find_group(&source.post_uid).await.unwrap();
@@ -484,7 +506,7 @@ async fn a_wrong_password_is_said_plainly_and_changes_nothing(site: &Site) {
         Timeouts::default(),
     )
     .unwrap();
-    let err = expect_err(wp.create(&v).await, "backend_credentials");
+    let err = expect_err(wp.create_post(&v).await, "backend_credentials");
     assert!(!err.to_string().contains("wrong wrong"), "{err}");
     expect_err(wp.changes(0, 10).await, "backend_credentials");
     assert!(editor(site)
@@ -512,7 +534,7 @@ async fn an_unreachable_server_is_said_plainly(_site: &Site) {
     .unwrap();
     let err = expect_err(wp.changes(0, 10).await, "backend_unreachable");
     assert!(err.to_string().contains(&port.to_string()), "{err}");
-    let err = expect_err(wp.create(&version("x")).await, "backend_unreachable");
+    let err = expect_err(wp.create_post(&version("x")).await, "backend_unreachable");
     assert!(err.to_string().contains("outbox"), "{err}");
 }
 
@@ -531,10 +553,10 @@ async fn faults_dropped_502_and_garbage_are_said_plainly_and_make_nothing(site: 
     let wp = client_as(&proxy.url, site, "editor", Timeouts::default());
     let v = version("Par le proxy");
     proxy.script(&[Fault::Drop, Fault::BadGateway, Fault::Garbage]);
-    expect_err(wp.create(&v).await, "backend_unreachable");
-    let err = expect_err(wp.create(&v).await, "backend_server_error");
+    expect_err(wp.create_post(&v).await, "backend_unreachable");
+    let err = expect_err(wp.create_post(&v).await, "backend_server_error");
     assert!(err.to_string().contains("502"), "{err}");
-    let err = expect_err(wp.create(&v).await, "backend_garbage");
+    let err = expect_err(wp.create_post(&v).await, "backend_garbage");
     assert!(err.to_string().contains("/wp-json/wp/v2/posts"), "{err}");
     assert!(err.to_string().contains("Maintenance"), "{err}");
     assert!(editor(site)
@@ -543,7 +565,7 @@ async fn faults_dropped_502_and_garbage_are_said_plainly_and_make_nothing(site: 
         .unwrap()
         .is_empty());
     // The proxy passes the next request on: it works.
-    assert!(!wp.create(&v).await.unwrap().existing);
+    assert!(!wp.create_post(&v).await.unwrap().existing);
     assert_eq!(proxy.seen().len(), 4);
 }
 
@@ -565,7 +587,7 @@ async fn a_create_whose_answer_is_cut_is_retried_into_one_post(site: &Site) {
     for cut in [0, 300] {
         let v = version("Coupé");
         proxy.script(&[Fault::CutAfterActing(cut)]);
-        let err = wp.create(&v).await.unwrap_err();
+        let err = wp.create_post(&v).await.unwrap_err();
         assert!(
             matches!(err.code(), "backend_unreachable" | "backend_garbage"),
             "{err}"
@@ -579,7 +601,7 @@ async fn a_create_whose_answer_is_cut_is_retried_into_one_post(site: &Site) {
                 .len(),
             1
         );
-        let retried = wp.create(&v).await.unwrap();
+        let retried = wp.create_post(&v).await.unwrap();
         assert!(
             retried.existing,
             "the retry finds the post the cut request made"
@@ -599,21 +621,24 @@ async fn an_update_whose_answer_is_cut_is_recognised_on_retry(site: &Site) {
     let proxy = FaultProxy::start(site.address()).await;
     let wp = client_as(&proxy.url, site, "editor", Timeouts::default());
     let mut v = version("Mise à jour coupée");
-    let made = wp.create(&v).await.unwrap().post;
+    let made = wp.create_post(&v).await.unwrap().post;
     v.text.body = "Le nouveau texte.".into();
     proxy.script(&[Fault::CutAfterActing(0)]);
     expect_err(
-        wp.update(made.id, made.rev, &v).await,
+        wp.update_post(made.id, made.rev, &v).await,
         "backend_unreachable",
     );
     // The retry, from the old rev, is stale on the site, but the site holds
     // this very text: the update is taken as done.
-    let retried = wp.update(made.id, made.rev, &v).await.unwrap();
+    let retried = wp.update_post(made.id, made.rev, &v).await.unwrap();
     assert!(retried.already_there);
     assert_eq!(retried.post.rev, made.rev + 1);
     assert_eq!(retried.post.version.text.body, v.text.body);
     // A different text from the same old rev is still refused.
     let mut other = v.clone();
     other.text.body = "Encore autre chose.".into();
-    expect_err(wp.update(made.id, made.rev, &other).await, "backend_stale");
+    expect_err(
+        wp.update_post(made.id, made.rev, &other).await,
+        "backend_stale",
+    );
 }

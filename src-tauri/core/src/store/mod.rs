@@ -54,6 +54,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_sync.sql"),
         then: Some(upgrade_to_7),
     },
+    Migration {
+        sql: include_str!("migrations/0011_backend_login.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -78,7 +78,7 @@ pub fn connect(
 
 /// Application Passwords are shown with spaces inside, which WordPress
 /// accepts; only the line end a terminal or a pipe adds is dropped.
-fn trim_line_end(password: &[u8]) -> &[u8] {
+pub(crate) fn trim_line_end(password: &[u8]) -> &[u8] {
     let mut end = password.len();
     while end > 0 && matches!(password[end - 1], b'\n' | b'\r') {
         end -= 1;

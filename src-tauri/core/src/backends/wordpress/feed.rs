@@ -10,6 +10,7 @@ use super::http::Http;
 use super::{PreflightReason, WordPress};
 use crate::clock;
 use crate::error::{Error, Result};
+use crate::sync::record::AuditRecord;
 use crate::workflow::AuditEntry;
 
 /// One row of the change feed.
@@ -273,14 +274,17 @@ impl WordPress {
             .decode(&answer, "the stored record (kind, id, rev, body)")
     }
 
-    /// Appends audit entries, as signed; known ones are left as they are.
-    pub async fn append_audit(&self, entries: &[AuditEntry]) -> Result<AuditAppended> {
+    /// Appends audit entries, as signed, each with the text its content hash
+    /// covers beside it (kept by the site as sent); known ones are left as
+    /// they are.
+    pub async fn add_audit(&self, entries: &[AuditRecord]) -> Result<AuditAppended> {
         let url = self.http.url("/valise/v1/audit", &[]);
         let mut done = AuditAppended {
             new: Vec::new(),
             known: Vec::new(),
         };
         for batch in entries.chunks(AUDIT_BATCH) {
+            let batch: Vec<Value> = batch.iter().map(wire_entry).collect();
             let answer = self
                 .http
                 .send(
@@ -361,6 +365,15 @@ impl WordPress {
             what,
         }
     }
+}
+
+/// An entry as sent: its fields, and `signed_text` beside them.
+fn wire_entry(a: &AuditRecord) -> Value {
+    let mut entry = serde_json::to_value(&a.entry).expect("an audit entry serialises");
+    if let Some(text) = &a.signed_text {
+        entry["signed_text"] = Value::String(text.clone());
+    }
+    entry
 }
 
 /// An entry as another desktop (or another client) sent it: `at`, the

@@ -9,6 +9,7 @@
 //! `Debug` or in an error.
 
 pub mod account;
+mod backend;
 mod feed;
 mod http;
 pub mod mapping;

@@ -37,7 +37,7 @@ const ALL_STATUSES: &str = "draft,pending,future,publish,private,trash";
 
 impl WordPress {
     /// Creates the version, or answers the post an earlier try made.
-    pub async fn create(&self, version: &SiteVersion) -> Result<Created> {
+    pub async fn create_post(&self, version: &SiteVersion) -> Result<Created> {
         let url = self.http.url(POSTS, &[("context", "edit".to_string())]);
         let answer = self
             .http
@@ -54,13 +54,18 @@ impl WordPress {
     /// Replaces the text of post `id`, read at `base_rev`, with `version`'s,
     /// leaving its status as it is on the site. Stale when the post changed
     /// since, unless the site already holds this very text.
-    pub async fn update(&self, id: u64, base_rev: u64, version: &SiteVersion) -> Result<Updated> {
+    pub async fn update_post(
+        &self,
+        id: u64,
+        base_rev: u64,
+        version: &SiteVersion,
+    ) -> Result<Updated> {
         self.write(id, base_rev, version, false).await
     }
 
     /// As `update`, and moves the post to `version.status` (publishing goes
     /// through the site's preflight, judged on the text sent).
-    pub async fn update_with_status(
+    pub async fn update_post_with_status(
         &self,
         id: u64,
         base_rev: u64,
@@ -104,7 +109,7 @@ impl WordPress {
                 })
             }
             Err(Error::BackendStale { current, .. }) => {
-                let there = self.get(id).await?;
+                let there = self.get_post(id).await?;
                 match there {
                     Some(post)
                         if post.version.same_text(version)
@@ -180,7 +185,7 @@ impl WordPress {
     }
 
     /// Post `id` as the site holds it (trash included); None if there is none.
-    pub async fn get(&self, id: u64) -> Result<Option<SitePost>> {
+    pub async fn get_post(&self, id: u64) -> Result<Option<SitePost>> {
         let url = self
             .http
             .url(&format!("{POSTS}/{id}"), &[("context", "edit".to_string())]);
@@ -197,7 +202,7 @@ impl WordPress {
 
     /// The posts `ids` as the site holds them now, trash included, in the
     /// order asked; a post deleted for good is left out.
-    pub async fn get_many(&self, ids: &[u64]) -> Result<Vec<SitePost>> {
+    pub async fn get_posts(&self, ids: &[u64]) -> Result<Vec<SitePost>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
             let list = chunk
@@ -284,13 +289,13 @@ impl WordPress {
 
     /// Moves post `id` to the trash (a tombstone in the feed); with
     /// `base_rev`, only if it is still at that rev. Already trashed or gone: done.
-    pub async fn trash(&self, id: u64, base_rev: Option<u64>) -> Result<()> {
+    pub async fn trash_post(&self, id: u64, base_rev: Option<u64>) -> Result<()> {
         self.remove(id, base_rev, false).await
     }
 
     /// Deletes post `id` for good (a tombstone in the feed); with `base_rev`,
     /// only if it is still at that rev. Already gone: done.
-    pub async fn delete(&self, id: u64, base_rev: Option<u64>) -> Result<()> {
+    pub async fn delete_post(&self, id: u64, base_rev: Option<u64>) -> Result<()> {
         self.remove(id, base_rev, true).await
     }
 
