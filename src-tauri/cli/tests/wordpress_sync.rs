@@ -18,6 +18,9 @@ use serde_json::{json, Value};
 use common::{stderr, Lib};
 use wordpress_support::Site;
 
+/// A test of this file: it gets the one site.
+type Test = fn(&Site);
+
 fn main() {
     if let Some(why) = wordpress_support::missing_tools() {
         println!("wordpress sync tests skipped: {why}");
@@ -25,7 +28,7 @@ fn main() {
         return;
     }
     let site = Site::start(true);
-    let tests: [(&str, fn(&Site)); 2] = [
+    let tests: [(&str, Test); 2] = [
         (
             "a_post_and_its_translation_reach_the_site_and_an_edit_there_merges_with_one_here",
             a_post_and_its_translation_reach_the_site_and_an_edit_there_merges_with_one_here,
