@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use valise_core::backends::registry;
 use valise_core::backends::wordpress::{Change, SiteStatus, SiteVersion, Timeouts, WordPress};
 use valise_core::clock::ManualClock;
 use valise_core::sync::record::AuditRecord;
@@ -57,6 +58,8 @@ fn main() {
         a_stalled_answer_times_out,
         a_create_whose_answer_is_cut_is_retried_into_one_post,
         an_update_whose_answer_is_cut_is_recognised_on_retry,
+        two_desks_converge_through_the_site_with_people_chain_and_signoffs,
+        a_sync_through_faults_makes_nothing_twice_and_resumes,
     ];
     let (mut passed, mut failed) = (0, Vec::new());
     for (name, test) in all {
@@ -186,6 +189,36 @@ fn desk() -> Desk {
         lib,
         post,
     }
+}
+
+/// A library of its own (another desktop), empty.
+fn empty_desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open_with(
+        dir.path().join("library.sqlite3"),
+        Origin::Cli,
+        Arc::new(ManualClock::starting_at(1_795_000_100_000)),
+    )
+    .unwrap()
+    .with_desktop(Desktop::in_dir(&dir.path().join("desk")));
+    Desk {
+        _dir: dir,
+        lib,
+        post: String::new(),
+    }
+}
+
+/// Adds the site (at `url`, as `login`) to the desk's library as "site".
+async fn add_site(d: &Desk, site: &Site, url: &str, login: &str) {
+    registry::add_wordpress(
+        &d.lib,
+        "site",
+        url,
+        login,
+        site.user(login).password.as_bytes(),
+    )
+    .await
+    .unwrap();
 }
 
 fn expect_err<T: std::fmt::Debug>(r: valise_core::Result<T>, code: &str) -> Error {
@@ -641,4 +674,125 @@ async fn an_update_whose_answer_is_cut_is_recognised_on_retry(site: &Site) {
         wp.update_post(made.id, made.rev, &other).await,
         "backend_stale",
     );
+}
+
+// --- the sync engine through the site ------------------------------------------
+
+async fn two_desks_converge_through_the_site_with_people_chain_and_signoffs(site: &Site) {
+    let a = desk();
+    let ed = a.lib.people().signer("ed").unwrap();
+    a.lib
+        .signoff()
+        .submit(&ed, &a.post, None, "à relire")
+        .unwrap();
+    add_site(&a, site, &site.url, "editor").await;
+    let first = registry::sync_with(&a.lib, Some("site")).await.unwrap();
+    assert_eq!(first[0].created_there, 2 + 2 + 1, "{first:?}"); // versions, people, chain
+    assert!(first[0].audit_sent >= 2, "{first:?}");
+    let again = registry::sync_with(&a.lib, None).await.unwrap();
+    assert!(again[0].is_quiet(), "{again:?}");
+
+    // Another desktop, as a validator, receives everything.
+    let b = empty_desk();
+    add_site(&b, site, &site.url, "validator1").await;
+    let got = registry::sync_with(&b.lib, None).await.unwrap();
+    assert!(got[0].held.is_empty(), "{got:?}");
+    for lang in ["fr", "en"] {
+        let here = a.lib.posts().get(&a.post, Some(lang)).unwrap();
+        let there = b.lib.posts().get(&a.post, Some(lang)).unwrap();
+        assert_eq!(here.text, there.text, "{lang}");
+    }
+    let names = |d: &Desk| {
+        d.lib
+            .people()
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.id, p.name, p.keys.len()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&a), names(&b));
+    assert_eq!(
+        a.lib.workflow().chain().unwrap(),
+        b.lib.workflow().chain().unwrap()
+    );
+    let ids = |d: &Desk| {
+        d.lib
+            .audit()
+            .log(None)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&a), ids(&b));
+    assert!(b.lib.audit().verify().unwrap().intact);
+    let english = b.lib.translations().status(&a.post).unwrap();
+    let en = english.languages.iter().find(|l| l.lang == "en").unwrap();
+    assert!(!en.blocks.is_empty());
+    let b_again = registry::sync_with(&b.lib, None).await.unwrap();
+    assert!(b_again[0].is_quiet(), "{b_again:?}");
+}
+
+async fn a_sync_through_faults_makes_nothing_twice_and_resumes(site: &Site) {
+    let proxy = FaultProxy::start(site.address()).await;
+    let d = empty_desk();
+    let mut posts = Vec::new();
+    for i in 0..3 {
+        posts.push(
+            d.lib
+                .posts()
+                .create(NewPost {
+                    title: format!("Dépêche {i}"),
+                    body: format!("Paragraphe {i}.\n\nSuite {i}."),
+                    ..Default::default()
+                })
+                .unwrap()
+                .id,
+        );
+    }
+    add_site(&d, site, &proxy.url, "editor").await;
+    // Every kind of fault, on creates and pulls alike, several times.
+    proxy.script(&[
+        Fault::Pass,
+        Fault::CutAfterActing(0),
+        Fault::Pass,
+        Fault::BadGateway,
+        Fault::Pass,
+        Fault::Pass,
+        Fault::Drop,
+        Fault::Pass,
+        Fault::Pass,
+        Fault::CutAfterActing(200),
+        Fault::Garbage,
+    ]);
+    let mut failures = 0;
+    loop {
+        match registry::sync_with(&d.lib, None).await {
+            Ok(_) => break,
+            Err(e) => {
+                failures += 1;
+                assert!(
+                    matches!(
+                        e.code(),
+                        "backend_unreachable" | "backend_server_error" | "backend_garbage"
+                    ),
+                    "{e}"
+                );
+                assert!(failures < 20, "the sync never got through: {e}");
+            }
+        }
+    }
+    assert!(failures > 0, "the faults were met");
+    let wp = editor(site);
+    for id in &posts {
+        let there = wp.find_group(id).await.unwrap();
+        assert_eq!(there.len(), 1, "one post on the site for {id}");
+        let here = d.lib.posts().get(id, None).unwrap();
+        assert_eq!(there[0].version.text.body, here.text.body);
+    }
+    let quiet = registry::sync_with(&d.lib, None).await.unwrap();
+    assert!(quiet[0].is_quiet(), "{quiet:?}");
+    let status = valise_core::sync::status(&d.lib).unwrap();
+    assert_eq!(status.backends[0].waiting, 0);
 }
