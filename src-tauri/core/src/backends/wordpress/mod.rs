@@ -10,6 +10,7 @@
 
 pub mod account;
 mod backend;
+mod convert;
 mod feed;
 mod http;
 pub mod mapping;
