@@ -13,6 +13,7 @@ mod people;
 mod post;
 mod publication;
 mod signoff;
+mod sync;
 mod translation;
 mod xliff;
 
@@ -126,6 +127,16 @@ enum Command {
     /// Take back every publication decision on post ID (a published post is
     /// taken down at the next sync): a draft again
     Unpublish { id: String },
+    /// The publishing backends of the library (a WordPress site with the Valise plugin)
+    #[command(subcommand)]
+    Backend(sync::BackendCommand),
+    /// Sync with the backends: pull, merge, push (exit 0 converged, 3 conflicts remain, 1 error)
+    Sync(sync::SyncArgs),
+    /// Texts kept when two changes overlapped, waiting for someone to choose (`post resolve`)
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
     /// Full-text search (accents and case ignored)
     Search {
         query: String,
@@ -247,6 +258,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             Ok(write_line(out, &format!("cursor\t{cursor}"))?)
+        }
+        Command::Backend(cmd) => sync::backend(lib, cmd, out),
+        Command::Sync(args) => sync::sync(lib, args, out),
+        Command::Conflicts { json } => {
+            let open = lib.conflicts().open().map_err(e)?;
+            if json {
+                return Ok(print_json(out, &open)?);
+            }
+            for c in &open {
+                write_line(
+                    out,
+                    &format!(
+                        "{}\t{}\t{}\t{}\tfrom {}\t{}",
+                        c.conflict.id,
+                        c.post,
+                        c.lang,
+                        c.conflict.created_at,
+                        c.conflict.from,
+                        c.title
+                    ),
+                )?;
+            }
+            Ok(())
         }
         Command::Search { query, json, limit } => {
             let hits = lib.search().run(&query, limit).map_err(e)?;

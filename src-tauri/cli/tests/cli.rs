@@ -416,10 +416,18 @@ fn an_overlapping_edit_exits_3_and_keeps_both_texts() {
     assert_eq!(shown["conflict"]["origin"], "cli");
     assert!(lib.ok(&["post", "list"]).contains("CONFLICT"));
     let conflict = shown["conflict"]["id"].as_str().unwrap();
+    let open = lib.json(&["conflicts", "--json"]);
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["id"], conflict);
+    assert_eq!(open[0]["post"], id);
+    assert_eq!(open[0]["lang"], "fr");
+    assert_eq!(open[0]["other"]["body"], mine.as_str());
+    assert!(lib.ok(&["conflicts"]).contains(conflict));
     lib.ok(&["post", "resolve", conflict, "--keep", "other"]);
     let shown = lib.json(&["post", "show", id, "--json"]);
     assert_eq!(shown["body"], mine.as_str());
     assert_eq!(shown["conflict"], Value::Null);
+    assert_eq!(lib.json(&["conflicts", "--json"]), serde_json::json!([]));
 }
 
 #[test]

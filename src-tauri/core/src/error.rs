@@ -193,6 +193,38 @@ pub enum Error {
     #[error("{location} answers, but it is not a Valise site: the Valise plugin is missing there. Install it (see the README) and sync again.")]
     NotAValiseSite { location: String },
 
+    #[error("{backend} failed with a server error (HTTP {status} at {url}: {detail}). Nothing was lost: your changes wait in the outbox; sync again later, or tell the site's administrator if it goes on.")]
+    BackendServerError {
+        backend: String,
+        status: u16,
+        url: String,
+        detail: String,
+    },
+
+    #[error("{backend} refused to publish post {post}: {}. Nothing was published; fix what it names and publish again.", crate::backends::wordpress::join_reasons(.reasons))]
+    PublishRefused {
+        backend: String,
+        post: String,
+        reasons: Vec<crate::backends::wordpress::PreflightReason>,
+    },
+
+    #[error("{record} was deleted on {backend} since this library last saw it. Sync again: the deletion is pulled first, and nothing typed here is lost.")]
+    BackendGone { backend: String, record: String },
+
+    #[error("This desktop has no application password for {user} on {site}. Give it on standard input: `valise backend add NAME --wordpress {site} --user {user} --password-stdin` (make one in WordPress under Users → Profile → Application Passwords).")]
+    NoPassword { user: String, site: String },
+
+    #[error("{backend} refused what Valise sent to {url} ({code}: {message}). Nothing was changed there; this is likely a bug in Valise, please report it with this message.")]
+    BackendRefused {
+        backend: String,
+        url: String,
+        code: String,
+        message: String,
+    },
+
+    #[error("'{url}' is not a WordPress address Valise can use: {reason}.")]
+    BadBackendUrl { url: String, reason: String },
+
     #[error("There is no backend named '{name}' in this library ({known}).")]
     BackendNotFound { name: String, known: String },
 
@@ -210,6 +242,9 @@ pub enum Error {
 
     #[error("The asset file {path} is missing from the library's asset folder: copy the library together with its folder ({path} should be inside it), or restore that folder from a backup.")]
     AssetFileMissing { path: PathBuf },
+
+    #[error("'{name}' cannot be a backend's name: use letters, digits, '-', '_' or '.', no spaces, at most 64 characters.")]
+    BadBackendName { name: String },
 
     #[error("{path}: {source}")]
     Io {
@@ -275,12 +310,19 @@ impl Error {
             Error::BackendStale { .. } => "backend_stale",
             Error::BackendGarbage { .. } => "backend_garbage",
             Error::NotAValiseSite { .. } => "not_a_valise_site",
+            Error::BackendServerError { .. } => "backend_server_error",
+            Error::PublishRefused { .. } => "publish_refused",
+            Error::BackendRefused { .. } => "backend_refused",
+            Error::BackendGone { .. } => "backend_gone",
+            Error::NoPassword { .. } => "no_password",
+            Error::BadBackendUrl { .. } => "bad_backend_url",
             Error::BackendNotFound { .. } => "backend_not_found",
             Error::BackendExists { .. } => "backend_exists",
             Error::AssetNotFound { .. } => "asset_not_found",
             Error::BadAsset { .. } => "bad_asset",
             Error::AssetNoVariant { .. } => "asset_no_variant",
             Error::AssetFileMissing { .. } => "asset_file_missing",
+            Error::BadBackendName { .. } => "bad_backend_name",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
         }

@@ -27,6 +27,9 @@
 //! - `append_audit` stores entries exactly as sent, idempotent by entry id,
 //!   and never changes or removes one.
 
+pub mod registry;
+pub mod wordpress;
+
 use std::future::Future;
 use std::pin::Pin;
 

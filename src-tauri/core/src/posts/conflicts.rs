@@ -179,7 +179,44 @@ impl Library {
     }
 }
 
+/// An open conflict with the post and language it belongs to (`conflicts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenConflict {
+    pub post: String,
+    pub lang: String,
+    /// The current title, to recognise the post by.
+    pub title: String,
+    #[serde(flatten)]
+    pub conflict: Conflict,
+}
+
 impl Conflicts<'_> {
+    /// Every open conflict of the library's live posts, oldest first.
+    pub fn open(&self) -> Result<Vec<OpenConflict>> {
+        self.lib.read(|c| {
+            let found: Vec<(i64, i64, String)> = c
+                .prepare_cached(
+                    "SELECT k.id, v.post_id, v.lang FROM conflicts k \
+                     JOIN language_versions v ON v.id = k.version_id \
+                     JOIN posts p ON p.id = v.post_id \
+                     WHERE k.resolved_at IS NULL AND p.deleted_at IS NULL ORDER BY k.id",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut out = Vec::with_capacity(found.len());
+            for (row, post_row, lang) in found {
+                let version = rows::load(c, post_row, Some(&lang))?;
+                out.push(OpenConflict {
+                    conflict: read(c, row, &version.post.text)?,
+                    post: version.post.id,
+                    title: version.post.text.title,
+                    lang,
+                });
+            }
+            Ok(out)
+        })
+    }
+
     /// Ends conflict `id` (or an unambiguous prefix of it) as chosen.
     pub fn resolve(&self, id: &str, resolution: Resolution) -> Result<Post> {
         self.lib.change(|tx| resolve(tx, id, resolution))

@@ -62,6 +62,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0009_assets.sql"),
         then: Some(crate::assets::usage::upgrade_to_assets),
     },
+    Migration {
+        sql: include_str!("migrations/0010_backend_login.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

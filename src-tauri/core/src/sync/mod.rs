@@ -18,7 +18,7 @@ mod engine;
 pub(crate) mod local;
 pub mod plan;
 pub mod record;
-mod state;
+pub(crate) mod state;
 
 #[cfg(test)]
 mod tests;

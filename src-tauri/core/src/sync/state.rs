@@ -19,12 +19,14 @@ pub(crate) struct BackendRow {
     pub local_cursor: i64,
     pub last_sync: Option<i64>,
     pub last_error: Option<String>,
+    /// The user the library logs in as there (a WordPress login), if any.
+    pub login: Option<String>,
 }
 
 pub(crate) fn backends(c: &Connection) -> Result<Vec<BackendRow>> {
     let rows = c
         .prepare_cached(
-            "SELECT name, kind, location, cursor, local_cursor, last_sync, last_error \
+            "SELECT name, kind, location, cursor, local_cursor, last_sync, last_error, login \
              FROM sync_backends ORDER BY name",
         )?
         .query_map([], |r| {
@@ -36,6 +38,7 @@ pub(crate) fn backends(c: &Connection) -> Result<Vec<BackendRow>> {
                 local_cursor: r.get(4)?,
                 last_sync: r.get(5)?,
                 last_error: r.get(6)?,
+                login: r.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -74,6 +77,13 @@ pub(crate) fn add_backend(tx: &WriteTx, name: &str, kind: &str, location: &str) 
             name: name.to_string(),
         });
     }
+    Ok(())
+}
+
+/// Records the user the library logs in as on backend `name`.
+pub(crate) fn set_login(tx: &WriteTx, name: &str, login: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE sync_backends SET login = ?2 WHERE name = ?1")?
+        .execute(params![name, login])?;
     Ok(())
 }
 

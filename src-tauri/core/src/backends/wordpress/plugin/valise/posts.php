@@ -19,6 +19,7 @@ const VALISE_META = [
     'valise_summary' => 'string',
     'valise_share_text' => 'string',
     'valise_place_line' => 'string',
+    'valise_author' => 'string',
     'valise_tags' => 'string',
     'valise_units' => 'string',
     'valise_rev' => 'integer',

@@ -1,0 +1,5 @@
+//! The tests of `wordpress.rs`, by subject.
+
+pub mod client;
+pub mod errors;
+pub mod sync;

@@ -1,0 +1,95 @@
+//! A real private WordPress for the tests (`tests/wordpress/start`), stopped
+//! when dropped, and the fault proxy (`proxy`).
+
+pub mod proxy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Started {
+    url: String,
+    users: Vec<User>,
+    stop: String,
+}
+
+/// A running site; stopped (everything it started) when dropped.
+pub struct Site {
+    pub url: String,
+    pub users: Vec<User>,
+    stop: String,
+    _dir: tempfile::TempDir,
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Why the WordPress tests cannot run here, if they cannot.
+pub fn missing_tools() -> Option<String> {
+    let has = |p: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {p} || test -x /usr/sbin/{p}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has("php") {
+        return Some(
+            "php is not installed (`make test` installs it, with WordPress and MariaDB)".into(),
+        );
+    }
+    None
+}
+
+impl Site {
+    /// Starts a site (`--without-plugin` when `plugin` is false).
+    pub fn start(plugin: bool) -> Site {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut cmd = Command::new(repo().join("tests/wordpress/start"));
+        cmd.arg(dir.path().join("wp"));
+        if !plugin {
+            cmd.arg("--without-plugin");
+        }
+        let out = cmd.output().expect("tests/wordpress/start runs");
+        assert!(
+            out.status.success(),
+            "tests/wordpress/start failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let line = String::from_utf8_lossy(&out.stdout);
+        let started: Started = serde_json::from_str(line.trim().lines().last().unwrap_or(""))
+            .unwrap_or_else(|e| panic!("tests/wordpress/start printed {line:?}: {e}"));
+        Site {
+            url: started.url,
+            users: started.users,
+            stop: started.stop,
+            _dir: dir,
+        }
+    }
+
+    pub fn user(&self, login: &str) -> &User {
+        self.users
+            .iter()
+            .find(|u| u.login == login)
+            .unwrap_or_else(|| panic!("the test site has no user {login}"))
+    }
+
+    /// host:port, for the proxy.
+    pub fn address(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = Command::new(&self.stop).status();
+    }
+}
