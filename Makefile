@@ -12,11 +12,12 @@ SHELL := /bin/bash
 # `make wordpress`: Debian's WordPress and a theme, MariaDB, PHP's CLI with
 # mysqli, intl (NFC for the content hash), curl (the checks); apt also brings
 # apache2, the package's declared web server, which these targets do not use.
+# The keyring test: GNOME Keyring's Secret Service on a private D-Bus session.
 SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev pkg-config curl fonts-noto-core \
 	xvfb xauth webkit2gtk-driver imagemagick cmark python3-translate libxml2-utils \
 	wordpress wordpress-theme-twentytwentythree mariadb-server php-cli php-mysql \
-	php-intl php-curl
+	php-intl php-curl gnome-keyring dbus-daemon
 
 APP := target/debug/valise-app
 CLI := target/debug/valise
