@@ -2,31 +2,15 @@
 //! library records, and what `verify` finds when someone edits the file behind
 //! the core's back (an attacker with SQLite drops the triggers first).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::Connection;
 use valise_core::workflow::keys::SIGNING_SERVICE;
-use valise_core::{Desktop, Error, Library, NewPost, ProblemKind, RecordKind, VerifyReport};
+use valise_core::{Desktop, Error, NewPost, ProblemKind, RecordKind, VerifyReport};
 
-struct Setup {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
+mod desks;
 
-impl Setup {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("library.sqlite3");
-        Setup { dir, path }
-    }
-
-    /// The library as seen from desktop `name` (its own secrets and whoami).
-    fn open(&self, desktop: &str) -> Library {
-        Library::open(&self.path)
-            .unwrap()
-            .with_desktop(Desktop::in_dir(&self.dir.path().join(desktop)))
-    }
-}
+use desks::Setup;
 
 /// A library founded by alice, with bob invited and enrolled on the same
 /// desktop, a post, and five comments on it (entries 4–8 after alice's

@@ -9,24 +9,11 @@ use rusqlite::{params, Connection};
 use valise_core::workflow::keys::{hex, SIGNING_SERVICE};
 use valise_core::{AuditEntry, Desktop, Error, Library, ProblemKind};
 
-struct Setup {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
+mod desks;
+
+use desks::Setup;
 
 impl Setup {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("library.sqlite3");
-        Setup { dir, path }
-    }
-
-    fn open(&self, desktop: &str) -> Library {
-        Library::open(&self.path)
-            .unwrap()
-            .with_desktop(Desktop::in_dir(&self.dir.path().join(desktop)))
-    }
-
     /// Alice founds the library on "alice-desk"; returns that library.
     fn founded(&self) -> Library {
         let lib = self.open("alice-desk");

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::http::Http;
+use super::http::{naming, Http};
 use super::{PreflightReason, WordPress};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -260,16 +260,7 @@ impl WordPress {
                 &format!("change the site's {kind} record"),
             )
             .await
-            .map_err(|e| match e {
-                Error::BackendStale {
-                    backend, current, ..
-                } => Error::BackendStale {
-                    backend,
-                    record: format!("The {kind} record {id}"),
-                    current,
-                },
-                e => e,
-            })?;
+            .map_err(naming(format!("The {kind} record {id}")))?;
         self.http
             .decode(&answer, "the stored record (kind, id, rev, body)")
     }

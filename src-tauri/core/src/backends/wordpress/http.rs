@@ -51,6 +51,28 @@ struct WpError {
     data: serde_json::Value,
 }
 
+/// Names the record an answer was about in the errors that name one (a stale
+/// version, a refused publication): the generic request code cannot know it.
+pub(crate) fn naming(record: String) -> impl FnOnce(Error) -> Error {
+    move |e| match e {
+        Error::BackendStale {
+            backend, current, ..
+        } => Error::BackendStale {
+            backend,
+            record,
+            current,
+        },
+        Error::PublishRefused {
+            backend, reasons, ..
+        } => Error::PublishRefused {
+            backend,
+            post: record,
+            reasons,
+        },
+        e => e,
+    }
+}
+
 pub(crate) struct Http {
     client: reqwest::Client,
     /// The site's address without a trailing slash.

@@ -9,7 +9,7 @@
 
 use reqwest::Method;
 
-use super::http::{Answer, Http};
+use super::http::{naming, Answer, Http};
 use super::mapping::{status_fields, SitePost, SiteStatus, SiteVersion, WpPost};
 use super::WordPress;
 use crate::error::{Error, Result};
@@ -146,23 +146,7 @@ impl WordPress {
             .http
             .send_allowing(Method::POST, &url, Some(&body), "publish posts", &[404])
             .await
-            .map_err(|e| match e {
-                Error::PublishRefused {
-                    backend, reasons, ..
-                } => Error::PublishRefused {
-                    backend,
-                    post: format!("WordPress post {id}"),
-                    reasons,
-                },
-                Error::BackendStale {
-                    backend, current, ..
-                } => Error::BackendStale {
-                    backend,
-                    record: format!("WordPress post {id}"),
-                    current,
-                },
-                e => e,
-            })?;
+            .map_err(naming(format!("WordPress post {id}")))?;
         if answer.status.as_u16() == 404 {
             return Err(self.gone(&answer, &url, || format!("WordPress post {id}")));
         }
@@ -312,16 +296,7 @@ impl WordPress {
             .http
             .send_allowing(Method::DELETE, &url, None, "delete this post", &[404, 410])
             .await
-            .map_err(|e| match e {
-                Error::BackendStale {
-                    backend, current, ..
-                } => Error::BackendStale {
-                    backend,
-                    record: format!("WordPress post {id}"),
-                    current,
-                },
-                e => e,
-            })?;
+            .map_err(naming(format!("WordPress post {id}")))?;
         match (answer.status.as_u16(), Http::error_code(&answer).as_str()) {
             (404, "rest_post_invalid_id") | (410, "rest_already_trashed") => Ok(()),
             (404 | 410, code) => Err(Error::BackendGarbage {
