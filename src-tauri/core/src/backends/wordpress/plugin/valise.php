@@ -1,7 +1,7 @@
 <?php
 /**
  * Plugin Name: Valise companion
- * Description: What Valise needs from WordPress and WordPress lacks: the Markdown source and translation group of each post, idempotent creates, optimistic concurrency (412 on a stale revision), a change feed with tombstones, sign-off records and an append-only audit trail, and a publishing gate that runs the sign-off preflight on the server. A must-use plugin: copy this file and the valise/ folder into wp-content/mu-plugins/. The contract is in README.md beside it.
+ * Description: What Valise needs from WordPress and WordPress lacks: the Markdown source and translation group of each post, idempotent creates, optimistic concurrency (412 on a stale revision), a change feed with tombstones, sign-off records and an append-only audit trail, media uploads made once per checksum, and a publishing gate that runs the sign-off preflight on the server. A must-use plugin: copy this file and the valise/ folder into wp-content/mu-plugins/. The contract is in README.md beside it.
  * Version: 1
  * License: MIT
  */
@@ -19,6 +19,7 @@ require_once __DIR__ . '/valise/records.php';
 require_once __DIR__ . '/valise/audit.php';
 require_once __DIR__ . '/valise/preflight.php';
 require_once __DIR__ . '/valise/rest-guard.php';
+require_once __DIR__ . '/valise/media.php';
 require_once __DIR__ . '/valise/admin-gate.php';
 
 add_action('init', 'valise_ensure_schema', 1);

@@ -22,6 +22,7 @@ const VALISE_META = [
     'valise_author' => 'string',
     'valise_tags' => 'string',
     'valise_units' => 'string',
+    'valise_assets' => 'string',
     'valise_rev' => 'integer',
 ];
 

@@ -55,6 +55,8 @@ function valise_group_versions(string $post_uid, array $override = []): array
             'tags' => json_decode($meta('valise_tags'), true) ?: [],
             'place_line' => $meta('valise_place_line'),
             'units' => $meta('valise_units'),
+            'content' => (string) get_post_field('post_content', (int) $id, 'raw'),
+            'assets' => json_decode($meta('valise_assets'), true) ?: [],
         ];
     }
     foreach ($override as $uid => $fields) {
@@ -183,6 +185,7 @@ function valise_preflight(string $post_uid, array $override = []): array
         $fail('unhashable', 'The content cannot be hashed on the server: ' . $e->getMessage() . '.');
     }
     valise_check_languages($post_uid, $versions, $fail);
+    valise_check_images($versions, $fail);
     foreach ($versions as $v) {
         $n = mb_strlen(valise_trim((string) ($v['share_text'] ?? '')), 'UTF-8');
         if ($n > VALISE_SHARE_LIMIT) {
@@ -190,6 +193,35 @@ function valise_preflight(string $post_uid, array $override = []): array
         }
     }
     return $failed;
+}
+
+/**
+ * The published HTML of every version: each image has alt text, and no asset
+ * reference was left unresolved (the core's placeholder figure). The desktop's
+ * preflight fails first on both; this keeps a page without them off the site
+ * whoever writes it.
+ */
+function valise_check_images(array $versions, callable $fail): void
+{
+    foreach ($versions as $v) {
+        $html = (string) ($v['content'] ?? '');
+        $lang = (string) ($v['lang'] ?? '');
+        $without = 0;
+        if (preg_match_all('/<img\b[^>]*>/i', $html, $m)) {
+            foreach ($m[0] as $tag) {
+                if (!preg_match('/\balt\s*=\s*("([^"]*)"|\'([^\']*)\')/i', $tag, $alt)
+                    || trim(html_entity_decode(($alt[2] ?? '') . ($alt[3] ?? ''))) === '') {
+                    $without++;
+                }
+            }
+        }
+        if ($without > 0) {
+            $fail('missing_alt', sprintf('The %s version shows %d image(s) without alt text: write the alt text in %s.', $lang, $without, $lang), ['lang' => $lang]);
+        }
+        if (strpos($html, 'class="asset-missing"') !== false) {
+            $fail('missing_asset', sprintf('The %s version refers to an asset it cannot show: fix the reference.', $lang), ['lang' => $lang]);
+        }
+    }
 }
 
 /** One step, as valise-core's `evaluate` judges it. */

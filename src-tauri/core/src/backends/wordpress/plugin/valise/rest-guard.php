@@ -164,6 +164,16 @@ function valise_request_fields(WP_REST_Request $request, array $meta): array
     if (is_string($meta['valise_tags'] ?? null)) {
         $fields['tags'] = json_decode($meta['valise_tags'], true) ?: [];
     }
+    if (is_string($meta['valise_assets'] ?? null)) {
+        $fields['assets'] = json_decode($meta['valise_assets'], true) ?: [];
+    }
+    $content = $request->get_param('content');
+    if (is_array($content)) {
+        $content = $content['raw'] ?? null;
+    }
+    if (is_string($content)) {
+        $fields['content'] = $content;
+    }
     return $fields;
 }
 
