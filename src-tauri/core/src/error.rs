@@ -243,6 +243,14 @@ pub enum Error {
     #[error("The asset file {path} is missing from the library's asset folder: copy the library together with its folder ({path} should be inside it), or restore that folder from a backup.")]
     AssetFileMissing { path: PathBuf },
 
+    #[error("The stored file of asset '{name}' ({id}) at {path} {reason}, so it was not published and the posts that show it stay in the outbox: add the designer's file again (`valise asset add FILE`) or restore the asset folder from a backup, then sync.")]
+    AssetFileDamaged {
+        id: String,
+        name: String,
+        path: PathBuf,
+        reason: String,
+    },
+
     #[error("'{name}' cannot be a backend's name: use letters, digits, '-', '_' or '.', no spaces, at most 64 characters.")]
     BadBackendName { name: String },
 
@@ -322,6 +330,7 @@ impl Error {
             Error::BadAsset { .. } => "bad_asset",
             Error::AssetNoVariant { .. } => "asset_no_variant",
             Error::AssetFileMissing { .. } => "asset_file_missing",
+            Error::AssetFileDamaged { .. } => "asset_file_damaged",
             Error::BadBackendName { .. } => "bad_backend_name",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",

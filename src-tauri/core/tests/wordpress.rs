@@ -20,7 +20,7 @@ use valise_core::clock::ManualClock;
 use valise_core::secrets::Secret;
 use valise_core::sync::record::AuditRecord;
 use valise_core::{BlockState, Desktop, Error, Library, NewPost, Origin, PostText};
-use wordpress_cases::{client::*, errors::*, sync::*};
+use wordpress_cases::{client::*, errors::*, media::*, sync::*};
 use wordpress_support::proxy::{Fault, FaultProxy};
 use wordpress_support::Site;
 
@@ -62,6 +62,10 @@ fn main() {
         an_update_whose_answer_is_cut_is_recognised_on_retry,
         two_desks_converge_through_the_site_with_people_chain_and_signoffs,
         a_sync_through_faults_makes_nothing_twice_and_resumes,
+        media_go_up_once_per_language_and_the_html_points_at_them,
+        an_upload_whose_answer_is_cut_is_stored_once,
+        a_sync_whose_upload_answer_is_cut_uploads_once,
+        a_damaged_stored_file_stops_its_post_and_publishes_nothing,
     ];
     let (mut passed, mut failed) = (0, Vec::new());
     for (name, test) in all {
@@ -134,6 +138,7 @@ fn version(title: &str) -> SiteVersion {
         unit_texts: Vec::new(),
         block_ids: Vec::new(),
         status: SiteStatus::Draft,
+        figures: None,
     }
 }
 

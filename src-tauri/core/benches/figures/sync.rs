@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use valise_core::backends::{Backend, Page, Reply};
+use valise_core::backends::{Backend, Figures, Page, Reply};
 use valise_core::sync::record::{AuditRecord, Record, RecordKey, RemoteChange, RemoteRef};
 use valise_core::Library;
 
@@ -71,7 +71,7 @@ impl Backend for InMemory {
         })
     }
 
-    fn create<'a>(&'a self, record: &'a Record) -> Reply<'a, RemoteRef> {
+    fn create<'a>(&'a self, record: &'a Record, _: &'a Figures) -> Reply<'a, RemoteRef> {
         Box::pin(async move {
             let mut h = self.0.lock().unwrap();
             let key = record.key();
@@ -86,7 +86,12 @@ impl Backend for InMemory {
         })
     }
 
-    fn update<'a>(&'a self, base: &'a RemoteRef, record: &'a Record) -> Reply<'a, RemoteRef> {
+    fn update<'a>(
+        &'a self,
+        base: &'a RemoteRef,
+        record: &'a Record,
+        _: &'a Figures,
+    ) -> Reply<'a, RemoteRef> {
         Box::pin(async move {
             let mut h = self.0.lock().unwrap();
             let key = record.key();

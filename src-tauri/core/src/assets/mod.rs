@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::{Library, Origin};
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
-pub(crate) use resolve::{check as check_ref, shown_in};
+pub(crate) use resolve::{check as check_ref, published, shown_in, Shown};
 pub use resolve::{FileLink, RefState};
 pub use store::AddOutcome;
 pub(crate) use usage::posts_using;
@@ -146,7 +146,7 @@ impl Library {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for b in digest {

@@ -34,7 +34,11 @@ pub enum RefState {
 }
 
 struct Row {
+    asset_row: i64,
     asset_id: String,
+    name: String,
+    variant_lang: String,
+    byte_size: u64,
     sha256: String,
     format: String,
     width: Option<u32>,
@@ -66,7 +70,7 @@ fn look_up(
     let found = c
         .prepare_cached(
             "SELECT a.uid, f.sha256, f.format, f.width, f.height, \
-               coalesce(t.alt, ''), coalesce(t.caption, '') \
+               coalesce(t.alt, ''), coalesce(t.caption, ''), a.id, a.name, v.lang, f.byte_size \
              FROM assets a JOIN asset_variants v ON v.asset_id = a.id \
              JOIN asset_files f ON f.variant_id = v.id \
              LEFT JOIN asset_texts t ON t.asset_id = a.id AND t.lang = ?2 \
@@ -82,6 +86,10 @@ fn look_up(
                 height: r.get(4)?,
                 alt: r.get(5)?,
                 caption: r.get(6)?,
+                asset_row: r.get(7)?,
+                name: r.get(8)?,
+                variant_lang: r.get(9)?,
+                byte_size: r.get::<_, i64>(10)? as u64,
             })
         })
         .optional()?;
@@ -128,6 +136,88 @@ pub(crate) fn shown_in(c: &Connection, body: &str, lang: &str) -> Result<Vec<Ass
         }
     }
     Ok(out)
+}
+
+/// One figure a body shows in a language, with what publishing it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Shown {
+    /// As written after `asset:`.
+    pub reference: String,
+    pub asset_id: String,
+    pub name: String,
+    /// The variant's language; `None` for the file of every language.
+    pub variant_lang: Option<String>,
+    pub sha256: String,
+    pub format: Format,
+    pub byte_size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// In the body's language.
+    pub alt: String,
+    pub caption: String,
+    /// What the file itself carries on a backend, where one file has one alt
+    /// text: its own language's for a language's variant; for the file of
+    /// every language, the source language's when it has one, else this one's.
+    pub file_alt: String,
+    pub file_caption: String,
+}
+
+/// The figures `body` shows in `lang`, in order, each once; references that
+/// resolve to nothing are left out (they render as placeholders, and
+/// preflight reports them). Answers whether any was left out.
+pub(crate) fn published(
+    c: &Connection,
+    body: &str,
+    lang: &str,
+    source_lang: &str,
+) -> Result<(Vec<Shown>, bool)> {
+    let mut out = Vec::new();
+    let mut unresolved = false;
+    for r in usage::asset_refs(body) {
+        let row = if r.is_empty() {
+            None
+        } else {
+            look_up(c, &r, lang)?.ok()
+        };
+        let Some(row) = row else {
+            unresolved = true;
+            continue;
+        };
+        let format = Format::parse(&row.format)
+            .ok_or_else(|| Error::corrupt(format!("asset file format '{}'", row.format)))?;
+        let (file_alt, file_caption) = if row.variant_lang.is_empty() && lang != source_lang {
+            let source: Option<(String, String)> = c
+                .prepare_cached(
+                    "SELECT alt, caption FROM asset_texts WHERE asset_id = ?1 AND lang = ?2",
+                )?
+                .query_row(rusqlite::params![row.asset_row, source_lang], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            match source {
+                Some((alt, caption)) if !alt.trim().is_empty() => (alt, caption),
+                _ => (row.alt.clone(), row.caption.clone()),
+            }
+        } else {
+            (row.alt.clone(), row.caption.clone())
+        };
+        out.push(Shown {
+            reference: r,
+            variant_lang: (!row.variant_lang.is_empty()).then_some(row.variant_lang),
+            asset_id: row.asset_id,
+            name: row.name,
+            sha256: row.sha256,
+            format,
+            byte_size: row.byte_size,
+            width: row.width,
+            height: row.height,
+            alt: row.alt,
+            caption: row.caption,
+            file_alt,
+            file_caption,
+        });
+    }
+    Ok((out, unresolved))
 }
 
 /// Every reference of one body, resolved for one language.

@@ -2,10 +2,13 @@
 //! DCT (1/2, 1/4 or 1/8, the smallest that still covers the thumbnail) then
 //! resized with fast_image_resize; other rasters are decoded whole under
 //! allocation limits; an SVG (already sanitised) is drawn by resvg. Out comes
-//! a PNG that fits in `size` × `size`. A batch runs on every core (rayon).
+//! a PNG that fits in `size` × `size`, a JPEG's turned upright by its EXIF
+//! orientation (cameras store a portrait photo sideways and say so there).
+//! A batch runs on every core (rayon).
 
 use std::io::Cursor;
 
+use image::metadata::Orientation;
 use image::ImageEncoder;
 
 use fast_image_resize::images::Image;
@@ -31,14 +34,24 @@ struct Pixels {
 /// fitting in `size` × `size`. The error is the reason, without the file name.
 pub fn thumbnail(bytes: &[u8], format: Format, size: u32) -> Result<Vec<u8>, String> {
     let size = size.clamp(16, MAX_SIZE);
+    let mut orientation = None;
     let pixels = match format {
-        Format::Jpeg => decode_jpeg(bytes, size)?,
+        Format::Jpeg => {
+            let (pixels, found) = decode_jpeg(bytes, size)?;
+            orientation = found;
+            pixels
+        }
         Format::Png | Format::Gif | Format::Webp => decode_raster(bytes, format)?,
         Format::Svg => draw_svg(bytes, size)?,
         Format::Pdf => return Err("Valise makes no thumbnail of a PDF yet".into()),
     };
     let fitted = fit(pixels, size)?;
-    encode_png(&fitted)
+    // Turned after the resize: the same work on a few thousand pixels, not millions.
+    let upright = match orientation {
+        Some(o) if o != Orientation::NoTransforms => turn(fitted, o)?,
+        _ => fitted,
+    };
+    encode_png(&upright)
 }
 
 /// Thumbnails of many files at once, in parallel on every core; each result
@@ -50,7 +63,8 @@ pub fn batch(files: &[(Vec<u8>, Format)], size: u32) -> Vec<Result<Vec<u8>, Stri
         .collect()
 }
 
-fn decode_jpeg(bytes: &[u8], size: u32) -> Result<Pixels, String> {
+/// The decoded pixels and the EXIF orientation, when the file has one.
+fn decode_jpeg(bytes: &[u8], size: u32) -> Result<(Pixels, Option<Orientation>), String> {
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder.read_info().map_err(damaged)?;
     let info = decoder.info().ok_or("the JPEG has no image header")?;
@@ -79,11 +93,36 @@ fn decode_jpeg(bytes: &[u8], size: u32) -> Result<Pixels, String> {
     if data.len() != (width * height * 3) as usize {
         return Err("the JPEG decoded to fewer pixels than its header says".into());
     }
+    let orientation = decoder.exif_data().and_then(Orientation::from_exif_chunk);
+    Ok((
+        Pixels {
+            width,
+            height,
+            alpha: false,
+            data,
+        },
+        orientation,
+    ))
+}
+
+/// The pixels as they are meant to be seen, by an EXIF orientation.
+fn turn(p: Pixels, orientation: Orientation) -> Result<Pixels, String> {
+    let short = || "the thumbnail's pixels do not fill it".to_string();
+    let mut img = if p.alpha {
+        image::DynamicImage::ImageRgba8(
+            image::RgbaImage::from_raw(p.width, p.height, p.data).ok_or_else(short)?,
+        )
+    } else {
+        image::DynamicImage::ImageRgb8(
+            image::RgbImage::from_raw(p.width, p.height, p.data).ok_or_else(short)?,
+        )
+    };
+    img.apply_orientation(orientation);
     Ok(Pixels {
-        width,
-        height,
-        alpha: false,
-        data,
+        width: img.width(),
+        height: img.height(),
+        alpha: p.alpha,
+        data: img.into_bytes(),
     })
 }
 
@@ -223,6 +262,60 @@ mod tests {
         assert_eq!(
             dims(&thumbnail(&jpeg(100, 50), Format::Jpeg, 256).unwrap()),
             (100, 50)
+        );
+    }
+
+    /// `jpeg` with an EXIF APP1 segment saying `orientation`, as a camera writes it.
+    fn with_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+        let mut tiff = b"II*\0".to_vec();
+        tiff.extend(8u32.to_le_bytes()); // the first IFD follows the header
+        tiff.extend(1u16.to_le_bytes()); // one entry
+        tiff.extend(0x0112u16.to_le_bytes()); // Orientation
+        tiff.extend(3u16.to_le_bytes()); // SHORT
+        tiff.extend(1u32.to_le_bytes());
+        tiff.extend(orientation.to_le_bytes());
+        tiff.extend([0, 0]);
+        tiff.extend(0u32.to_le_bytes()); // no next IFD
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend(tiff);
+        let mut out = jpeg[..2].to_vec(); // SOI
+        out.extend([0xFF, 0xE1]);
+        out.extend(((app1.len() + 2) as u16).to_be_bytes());
+        out.extend(app1);
+        out.extend(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_jpeg_stored_sideways_gives_an_upright_thumbnail() {
+        // A landscape sensor image whose left edge is red: orientation 6
+        // means "turn 90° clockwise to view", so the red edge goes on top.
+        let img = image::RgbImage::from_fn(400, 300, |x, _| {
+            if x < 40 {
+                image::Rgb([220, 0, 0])
+            } else {
+                image::Rgb([0, 0, 220])
+            }
+        });
+        let mut plain = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+            .encode_image(&img)
+            .unwrap();
+        let sideways = with_orientation(&plain, 6);
+        let t = image::load_from_memory(&thumbnail(&sideways, Format::Jpeg, 100).unwrap())
+            .unwrap()
+            .to_rgb8();
+        assert_eq!(t.dimensions(), (75, 100), "portrait");
+        let top = t.get_pixel(37, 2).0;
+        let bottom = t.get_pixel(37, 97).0;
+        assert!(top[0] > 150 && top[2] < 80, "red on top: {top:?}");
+        assert!(bottom[2] > 150 && bottom[0] < 80, "blue below: {bottom:?}");
+        // Orientation 1 (or none) leaves it as stored.
+        let t = thumbnail(&with_orientation(&plain, 1), Format::Jpeg, 100).unwrap();
+        assert_eq!(dims(&t), (100, 75));
+        assert_eq!(
+            dims(&thumbnail(&plain, Format::Jpeg, 100).unwrap()),
+            (100, 75)
         );
     }
 

@@ -26,15 +26,23 @@
 //!   deleted succeeds.
 //! - `append_audit` stores entries exactly as sent, idempotent by entry id,
 //!   and never changes or removes one.
+//! - `upload_media` is idempotent by the file's checksum: a retried upload,
+//!   after a lost answer, answers the file stored the first time. A version
+//!   is created or updated with the `Figures` its body shows (each asset
+//!   reference's URL on the backend, alt text and caption), so that what it
+//!   publishes shows the backend's copies of the files.
 
 pub mod registry;
 pub mod wordpress;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::render::{AssetResolver, Figure, Resolved};
 use crate::sync::record::{AuditRecord, Record, RecordKey, RemoteChange, RemoteRef};
+use crate::workflow::rules::AssetRef;
 
 /// A backend's answer, later.
 pub type Reply<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
@@ -49,6 +57,51 @@ pub struct Page {
     pub more: bool,
 }
 
+/// The figures a version's body shows, as the backend serves them: per asset
+/// reference (as written after `asset:`), the file's URL there with the alt
+/// text and caption of the version's language. A reference missing from it is
+/// drawn as the visible placeholder, as in the preview.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Per reference, the figure as the backend serves it.
+    pub by_ref: BTreeMap<String, Figure>,
+    /// The assets shown, each with the checksum of its file: part of what a
+    /// validator signs, so a backend that checks sign-offs hashes them too.
+    pub signed: Vec<AssetRef>,
+}
+
+impl AssetResolver for Figures {
+    fn resolve(&self, reference: &str) -> Resolved {
+        match self.by_ref.get(reference) {
+            Some(f) => Resolved::Figure(f.clone()),
+            None => Resolved::Missing(
+                "the library that sent this has no file of it for this language".into(),
+            ),
+        }
+    }
+}
+
+/// A file for the backend's media library, known by its checksum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    /// The checksum the library knows the file by (an SVG's is that of the
+    /// file as added; `bytes` are the sanitised file).
+    pub sha256: String,
+    /// A name with the extension of its type, e.g. `carte-reseau.ar.png`.
+    pub file_name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+    pub alt: String,
+    pub caption: String,
+}
+
+/// How the backend names a stored file, and where it serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRef {
+    pub id: String,
+    pub url: String,
+}
+
 /// A place that holds a copy of the library's records.
 pub trait Backend: Send + Sync {
     /// How people call it in messages ("the site example.org").
@@ -58,16 +111,49 @@ pub trait Backend: Send + Sync {
     fn pull<'a>(&'a self, cursor: &'a str, limit: u32) -> Reply<'a, Page>;
 
     /// Stores a new record, idempotently by its global id (see the module
-    /// comment); answers how the backend names it and its version.
-    fn create<'a>(&'a self, record: &'a Record) -> Reply<'a, RemoteRef>;
+    /// comment), showing `figures`; answers how the backend names it and its
+    /// version.
+    fn create<'a>(&'a self, record: &'a Record, figures: &'a Figures) -> Reply<'a, RemoteRef>;
 
-    /// Replaces the record made from version `base`; `BackendStale` if it has
-    /// changed since.
-    fn update<'a>(&'a self, base: &'a RemoteRef, record: &'a Record) -> Reply<'a, RemoteRef>;
+    /// Replaces the record made from version `base`, showing `figures`;
+    /// `BackendStale` if it has changed since.
+    fn update<'a>(
+        &'a self,
+        base: &'a RemoteRef,
+        record: &'a Record,
+        figures: &'a Figures,
+    ) -> Reply<'a, RemoteRef>;
+
+    /// Puts a file in the backend's media library, once per checksum (a file
+    /// it holds already is answered, not stored again).
+    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, MediaRef> {
+        Box::pin(async move { Err(no_media(self.name(), &file.file_name)) })
+    }
+
+    /// Sets the alt text and caption the backend keeps with a file.
+    fn set_media_text<'a>(
+        &'a self,
+        media: &'a MediaRef,
+        alt: &'a str,
+        caption: &'a str,
+    ) -> Reply<'a, ()> {
+        let _ = (alt, caption);
+        Box::pin(async move { Err(no_media(self.name(), &media.id)) })
+    }
 
     /// Deletes the record, leaving a tombstone.
     fn delete<'a>(&'a self, key: &'a RecordKey, remote_id: &'a str) -> Reply<'a, ()>;
 
     /// Appends audit entries (idempotent by id); answers the ids that were new.
     fn append_audit<'a>(&'a self, entries: &'a [AuditRecord]) -> Reply<'a, Vec<String>>;
+}
+
+/// The refusal of a backend that keeps no media files.
+fn no_media(backend: &str, what: &str) -> Error {
+    Error::BackendRefused {
+        backend: backend.to_string(),
+        url: String::new(),
+        code: "valise_no_media".into(),
+        message: format!("it keeps no media files, so {what} cannot be published there"),
+    }
 }

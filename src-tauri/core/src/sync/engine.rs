@@ -189,7 +189,10 @@ fn plan_and_apply(
             }
             // The plan decides afresh for records already in the outbox: one
             // whose change the backend now holds (a lost answer) leaves it.
-            if plan.send || reads_back_otherwise(tx, &key, &plan)? {
+            if plan.send
+                || reads_back_otherwise(tx, &key, &plan)?
+                || super::media::shows_new_figures(tx, name, &key, &plan)?
+            {
                 state::queue(tx, name, &key)?;
             } else {
                 state::unqueue(tx, name, &key)?;
@@ -283,15 +286,28 @@ async fn push(
             .as_ref()
             .filter(|b| b.body.is_some())
             .and_then(|b| b.remote.clone());
+        // The files a version shows go first; a damaged one stops it here.
+        let outgoing = match &here {
+            Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
+                Ok(out) => out,
+                Err(e) => {
+                    let why = e.to_string();
+                    lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
+                    return Err(e);
+                }
+            },
+            _ => super::media::Outgoing::default(),
+        };
+        let figures = &outgoing.figures;
         let sent: Result<Base> = match (&here, &there) {
-            (Local::Live(r), Some(at)) => backend.update(at, r).await.map(|at| {
+            (Local::Live(r), Some(at)) => backend.update(at, r, figures).await.map(|at| {
                 report.updated_there += 1;
                 Base {
                     body: Some(r.clone()),
                     remote: Some(at),
                 }
             }),
-            (Local::Live(r), None) => backend.create(r).await.map(|at| {
+            (Local::Live(r), None) => backend.create(r, figures).await.map(|at| {
                 report.created_there += 1;
                 Base {
                     body: Some(r.clone()),
@@ -319,6 +335,7 @@ async fn push(
                 lib.write(Origin::Sync, |tx| {
                     let latest = latest_change(tx)?;
                     state::set_base(tx, name, &key, &new_base, latest)?;
+                    super::media::sent(tx, name, &key, &outgoing)?;
                     state::unqueue(tx, name, &key)
                 })?;
             }

@@ -140,7 +140,8 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
 
 /// The records that may have changed here after change set `after`: language
 /// versions touched since (a post's delete and a decision not to translate
-/// name their versions), and always the people and the chain (a handful).
+/// name their versions), those showing an asset changed since (their
+/// figures), and always the people and the chain (a handful).
 pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
     let mut keys = BTreeSet::new();
     let mut stmt = c.prepare_cached(
@@ -157,6 +158,7 @@ pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<Recor
     for uid in stmt.query_map([after], |r| r.get::<_, String>(0))? {
         keys.insert(RecordKey::Version(uid?));
     }
+    keys.extend(super::media::versions_with_changed_assets(c, after)?);
     for uid in c
         .prepare_cached("SELECT uid FROM people")?
         .query_map([], |r| r.get::<_, String>(0))?

@@ -3,7 +3,8 @@
 //! record (the last state both sides agreed on), and an outbox (migration
 //! 0007; `state`). `record` says what syncs, `local` reads it here, `plan`
 //! decides per record (pure; its module comment holds the rules), `apply`
-//! writes the plan in one transaction, `engine` runs the whole.
+//! writes the plan in one transaction, `engine` runs the whole, and `media`
+//! puts the files a version shows on the backend before it is sent.
 //!
 //! Crash safety, at any point: the plan, the applied changes, the new pull
 //! cursor and the outbox commit together; each record sent is recorded (new
@@ -16,6 +17,7 @@
 mod apply;
 mod engine;
 pub(crate) mod local;
+mod media;
 pub mod plan;
 pub mod record;
 pub(crate) mod state;

@@ -275,7 +275,14 @@ pub(crate) fn waiting(c: &Connection, backend: &BackendRow) -> Result<u32> {
             _ => None,
         };
         let differs = match base(c, &backend.name, &key)? {
-            Some(b) => b.body != here,
+            Some(b) if b.body != here => true,
+            // Its text is as agreed; its figures may not be.
+            Some(b) => match (&here, b.remote.is_some()) {
+                (Some(super::record::Record::Version(v)), true) => {
+                    super::media::figures_differ(c, &backend.name, &key, v)?
+                }
+                _ => false,
+            },
             None => here.is_some(),
         };
         if differs {

@@ -2,4 +2,5 @@
 
 pub mod client;
 pub mod errors;
+pub mod media;
 pub mod sync;

@@ -1,6 +1,7 @@
 //! A fault proxy of our own between the client and a real WordPress: one
 //! request per connection, each answered as the next scripted `Fault` says
-//! (passed on unchanged when nothing is scripted).
+//! (passed on unchanged when nothing is scripted), or, for a request whose
+//! line holds a given text, as set for it (`on_request`).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -27,9 +28,13 @@ pub enum Fault {
     CutAfterActing(usize),
 }
 
+type Targeted = Arc<Mutex<Vec<(String, Fault)>>>;
+
 pub struct FaultProxy {
     pub url: String,
     script: Arc<Mutex<VecDeque<Fault>>>,
+    /// (text of a request line, fault), each played once, before the script.
+    targeted: Targeted,
     /// (request line, fault applied), in order of arrival.
     log: Arc<Mutex<Vec<(String, Fault)>>>,
     task: tokio::task::JoinHandle<()>,
@@ -41,26 +46,37 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let script = Arc::new(Mutex::new(VecDeque::new()));
+        let targeted: Targeted = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::new(Mutex::new(Vec::new()));
-        let (s, l) = (script.clone(), log.clone());
+        let (s, t, l) = (script.clone(), targeted.clone(), log.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else {
                     return;
                 };
-                let fault = s.lock().unwrap().pop_front().unwrap_or(Fault::Pass);
-                let (upstream, log) = (upstream.clone(), l.clone());
+                let (upstream, script, targeted, log) =
+                    (upstream.clone(), s.clone(), t.clone(), l.clone());
                 tokio::spawn(async move {
-                    let _ = serve(client, &upstream, fault, &log).await;
+                    let _ = serve(client, &upstream, &script, &targeted, &log).await;
                 });
             }
         });
         FaultProxy {
             url,
             script,
+            targeted,
             log,
             task,
         }
+    }
+
+    /// The next request whose line holds `text` (e.g. `POST /wp-json/wp/v2/media`)
+    /// gets `fault`, whatever the script says.
+    pub fn on_request(&self, text: &str, fault: Fault) {
+        self.targeted
+            .lock()
+            .unwrap()
+            .push((text.to_string(), fault));
     }
 
     /// The next requests get these faults, in order.
@@ -83,13 +99,24 @@ impl Drop for FaultProxy {
 async fn serve(
     mut client: TcpStream,
     upstream: &str,
-    fault: Fault,
+    script: &Mutex<VecDeque<Fault>>,
+    targeted: &Mutex<Vec<(String, Fault)>>,
     log: &Mutex<Vec<(String, Fault)>>,
 ) -> std::io::Result<()> {
     let request = read_request(&mut client).await?;
     let line =
         String::from_utf8_lossy(&request[..request.iter().position(|&b| b == b'\r').unwrap_or(0)])
             .to_string();
+    let fault = {
+        let mut targeted = targeted.lock().unwrap();
+        match targeted
+            .iter()
+            .position(|(text, _)| line.contains(text.as_str()))
+        {
+            Some(i) => targeted.remove(i).1,
+            None => script.lock().unwrap().pop_front().unwrap_or(Fault::Pass),
+        }
+    };
     log.lock().unwrap().push((line, fault));
     match fault {
         Fault::Drop => return Ok(()),

@@ -23,7 +23,7 @@ use super::convert::{
 };
 use super::mapping::{states, SitePost, SiteStatus, SiteVersion, UnitText};
 use super::WordPress;
-use crate::backends::{Backend, Page, Reply};
+use crate::backends::{Backend, Figures, MediaFile, MediaRef, Page, Reply};
 use crate::error::{Error, Result};
 use crate::sync::record::{AuditRecord, Record, RecordKey, RemoteChange, RemoteRef, VersionRecord};
 
@@ -36,12 +36,30 @@ impl Backend for WordPress {
         Box::pin(self.pull_page(cursor, limit))
     }
 
-    fn create<'a>(&'a self, record: &'a Record) -> Reply<'a, RemoteRef> {
-        Box::pin(self.create_record(record))
+    fn create<'a>(&'a self, record: &'a Record, figures: &'a Figures) -> Reply<'a, RemoteRef> {
+        Box::pin(self.create_record(record, figures))
     }
 
-    fn update<'a>(&'a self, base: &'a RemoteRef, record: &'a Record) -> Reply<'a, RemoteRef> {
-        Box::pin(self.update_record(base, record))
+    fn update<'a>(
+        &'a self,
+        base: &'a RemoteRef,
+        record: &'a Record,
+        figures: &'a Figures,
+    ) -> Reply<'a, RemoteRef> {
+        Box::pin(self.update_record(base, record, figures))
+    }
+
+    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, MediaRef> {
+        Box::pin(async move { self.upload(file).await.map(|m| m.media) })
+    }
+
+    fn set_media_text<'a>(
+        &'a self,
+        media: &'a MediaRef,
+        alt: &'a str,
+        caption: &'a str,
+    ) -> Reply<'a, ()> {
+        Box::pin(self.set_media_texts(media, alt, caption))
     }
 
     fn delete<'a>(&'a self, key: &'a RecordKey, remote_id: &'a str) -> Reply<'a, ()> {
@@ -231,10 +249,10 @@ impl WordPress {
         })
     }
 
-    async fn create_record(&self, record: &Record) -> Result<RemoteRef> {
+    async fn create_record(&self, record: &Record, figures: &Figures) -> Result<RemoteRef> {
         match record {
             Record::Version(v) => {
-                let site = self.site_version(v).await?;
+                let site = self.site_version(v, figures).await?;
                 let made = self.create_post(&site).await?;
                 let mut post = made.post;
                 if made.existing {
@@ -269,7 +287,12 @@ impl WordPress {
         }
     }
 
-    async fn update_record(&self, base: &RemoteRef, record: &Record) -> Result<RemoteRef> {
+    async fn update_record(
+        &self,
+        base: &RemoteRef,
+        record: &Record,
+        figures: &Figures,
+    ) -> Result<RemoteRef> {
         let rev: u64 = base.rev.parse().map_err(|_| {
             Error::corrupt(format!(
                 "the WordPress version {:?} of {}",
@@ -282,7 +305,7 @@ impl WordPress {
                     .id
                     .parse()
                     .map_err(|_| Error::corrupt(format!("the WordPress post id {:?}", base.id)))?;
-                let site = self.site_version(v).await?;
+                let site = self.site_version(v, figures).await?;
                 let post = match self.update_post(id, rev, &site).await {
                     Ok(updated) => updated.post,
                     // Deleted there for good: pulled as a tombstone next round.
@@ -358,7 +381,7 @@ impl WordPress {
     /// A version as the site stores it, with block states worked out from the
     /// source the site holds (all orphaned while it holds none: refreshed when
     /// the source arrives).
-    async fn site_version(&self, v: &VersionRecord) -> Result<SiteVersion> {
+    async fn site_version(&self, v: &VersionRecord, figures: &Figures) -> Result<SiteVersion> {
         let unit_texts: Vec<UnitText> = v
             .units
             .iter()
@@ -389,6 +412,7 @@ impl WordPress {
             unit_texts,
             block_ids: v.block_ids.clone(),
             status: SiteStatus::Draft,
+            figures: Some(figures.clone()),
         })
     }
 

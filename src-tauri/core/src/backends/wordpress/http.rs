@@ -166,6 +166,44 @@ impl Http {
                 .header("Content-Type", "application/json")
                 .body(serde_json::to_vec(body).expect("a JSON value always serialises"));
         }
+        self.answer(request, url, what, allowed).await
+    }
+
+    /// Sends a file as the raw body of a POST (a media upload): `mime` its
+    /// type, `file_name` (ASCII) the name the site keeps it under.
+    pub async fn send_file(
+        &self,
+        url: &str,
+        bytes: &[u8],
+        mime: &str,
+        file_name: &str,
+        what: &str,
+    ) -> Result<Answer> {
+        let password =
+            std::str::from_utf8(self.password.expose()).map_err(|_| Error::BackendCredentials {
+                backend: self.label.clone(),
+            })?;
+        let request = self
+            .client
+            .post(url)
+            .basic_auth(&self.user, Some(password))
+            .header("Accept", "application/json")
+            .header("Content-Type", mime)
+            .header(
+                "Content-Disposition",
+                format!("attachment; filename=\"{file_name}\""),
+            )
+            .body(bytes.to_vec());
+        self.answer(request, url, what, &[]).await
+    }
+
+    async fn answer(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &str,
+        what: &str,
+        allowed: &[u16],
+    ) -> Result<Answer> {
         let response = request
             .send()
             .await

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::backends::Figures;
 use crate::error::{Error, Result};
 use crate::posts::rows;
 use crate::posts::PostText;
@@ -37,6 +38,11 @@ pub struct SiteVersion {
     /// every translation point at).
     pub block_ids: Vec<String>,
     pub status: SiteStatus,
+    /// The figures its body shows, at the site's media URLs. `None`: not
+    /// known here (a version read back from the site): a create renders its
+    /// asset references as placeholders, an update leaves the site's HTML as
+    /// the last sender rendered it.
+    pub figures: Option<Figures>,
 }
 
 /// One source block's state in a translation, as the site's preflight reads it.
@@ -152,6 +158,7 @@ impl SiteVersion {
                 unit_texts,
                 block_ids,
                 status: SiteStatus::Draft,
+                figures: None,
             })
         })
     }
@@ -162,7 +169,10 @@ impl SiteVersion {
         let mut body = json!({
             "title": t.title,
             "slug": t.slug,
-            "content": render::document(&t.body, &self.lang),
+            "content": match &self.figures {
+                Some(figures) => render::document_with_assets(&t.body, &self.lang, figures),
+                None => render::document(&t.body, &self.lang),
+            },
             "excerpt": t.summary,
             "meta": {
                 "valise_version_uid": self.version_uid,
@@ -178,6 +188,11 @@ impl SiteVersion {
                 "valise_units": self.units_meta(),
             },
         });
+        if let Some(figures) = &self.figures {
+            // What the site's preflight hashes with the text (see the plugin's README).
+            body["meta"]["valise_assets"] =
+                Value::String(serde_json::to_string(&figures.signed).expect("strings serialise"));
+        }
         let fields = body.as_object_mut().expect("a JSON object");
         fields.extend(status_fields(self.status));
         body
@@ -190,6 +205,9 @@ impl SiteVersion {
         let fields = body.as_object_mut().expect("a JSON object");
         fields.remove("status");
         fields.remove("date_gmt");
+        if self.figures.is_none() {
+            fields.remove("content");
+        }
         body
     }
 
@@ -400,6 +418,7 @@ impl WpPost {
                 unit_texts: units.units,
                 block_ids: units.block_ids,
                 status,
+                figures: None,
             },
         })
     }
@@ -437,6 +456,7 @@ mod tests {
             status: SiteStatus::Scheduled {
                 at_ms: 1_795_000_000_000,
             },
+            figures: None,
         }
     }
 

@@ -1,8 +1,8 @@
 //! The WordPress adapter: a client for every route of the companion plugin's
 //! contract (`plugin/README.md`), the mapping of a language version to a
 //! WordPress post (`mapping`), and the site's answers as the core's errors in
-//! plain words (`http`). Posts are in `posts`; the change feed, records, the
-//! audit trail and the preflight in `feed`.
+//! plain words (`http`). Posts are in `posts`; media uploads in `media`; the
+//! change feed, records, the audit trail and the preflight in `feed`.
 //!
 //! Credentials: the Application Password is held as a `Secret` (wiped when
 //! dropped), sent only in the Basic `Authorization` header, and never shown by
@@ -14,6 +14,7 @@ mod convert;
 mod feed;
 mod http;
 pub mod mapping;
+mod media;
 mod posts;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,7 @@ pub use feed::{
 };
 pub use http::Timeouts;
 pub use mapping::{SitePost, SiteStatus, SiteUnit, SiteVersion, UnitText};
+pub use media::{SiteMedia, Uploaded};
 pub use posts::{Created, Updated};
 
 /// The secret store's service name for Application Passwords (account: the

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use crate::backends::{Backend, Page, Reply};
+use crate::backends::{Backend, Figures, MediaFile, MediaRef, Page, Reply};
 use crate::error::{Error, Result};
 use crate::sync::record::{AuditRecord, Record, RecordKey, RemoteChange, RemoteRef};
 
@@ -41,6 +41,12 @@ struct State {
     random: Option<(u64, u64)>,
     calls: u64,
     creates: u64,
+    /// The figures each record was last written with.
+    figures: BTreeMap<RecordKey, Figures>,
+    /// Files by checksum: (id, alt, caption).
+    media: BTreeMap<String, (String, String, String)>,
+    /// Uploads that stored a file (answers of a known checksum excluded).
+    uploads: u64,
 }
 
 pub struct Memory {
@@ -82,6 +88,24 @@ impl Memory {
     /// Creates that made a record (idempotent answers excluded).
     pub fn creates(&self) -> u64 {
         self.lock().creates
+    }
+
+    /// Uploads that stored a file.
+    pub fn uploads(&self) -> u64 {
+        self.lock().uploads
+    }
+
+    /// The figures record `key` was last written with.
+    pub fn figures_of(&self, key: &RecordKey) -> Figures {
+        self.lock().figures.get(key).cloned().unwrap_or_default()
+    }
+
+    /// The alt text and caption kept with the file of checksum `sha256`.
+    pub fn media_text(&self, sha256: &str) -> Option<(String, String)> {
+        self.lock()
+            .media
+            .get(sha256)
+            .map(|(_, alt, caption)| (alt.clone(), caption.clone()))
     }
 
     /// The live records, by key.
@@ -255,10 +279,11 @@ impl Backend for Memory {
         })
     }
 
-    fn create<'a>(&'a self, record: &'a Record) -> Reply<'a, RemoteRef> {
+    fn create<'a>(&'a self, record: &'a Record, figures: &'a Figures) -> Reply<'a, RemoteRef> {
         Box::pin(async move {
             self.call(|s| {
                 let key = record.key();
+                s.figures.insert(key.clone(), figures.clone());
                 if let Some(stored) = s.records.get_mut(&key) {
                     if stored.body.is_none() {
                         stored.body = Some(record.clone());
@@ -284,7 +309,12 @@ impl Backend for Memory {
         })
     }
 
-    fn update<'a>(&'a self, base: &'a RemoteRef, record: &'a Record) -> Reply<'a, RemoteRef> {
+    fn update<'a>(
+        &'a self,
+        base: &'a RemoteRef,
+        record: &'a Record,
+        figures: &'a Figures,
+    ) -> Reply<'a, RemoteRef> {
         Box::pin(async move {
             self.call(|s| {
                 let key = record.key();
@@ -306,8 +336,53 @@ impl Backend for Memory {
                 stored.body = Some(record.clone());
                 stored.rev += 1;
                 let answer = at(stored);
+                s.figures.insert(key.clone(), figures.clone());
                 s.touch(&key);
                 Ok(answer)
+            })
+        })
+    }
+
+    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, MediaRef> {
+        Box::pin(async move {
+            self.call(|s| {
+                let url = |id: &str| format!("memory://media/{id}/{}", file.file_name);
+                if let Some((id, _, _)) = s.media.get(&file.sha256) {
+                    return Ok(MediaRef {
+                        id: id.clone(),
+                        url: url(id),
+                    });
+                }
+                s.uploads += 1;
+                let id = format!("media{}", s.uploads);
+                s.media.insert(
+                    file.sha256.clone(),
+                    (id.clone(), file.alt.clone(), file.caption.clone()),
+                );
+                Ok(MediaRef { url: url(&id), id })
+            })
+        })
+    }
+
+    fn set_media_text<'a>(
+        &'a self,
+        media: &'a MediaRef,
+        alt: &'a str,
+        caption: &'a str,
+    ) -> Reply<'a, ()> {
+        Box::pin(async move {
+            self.call(|s| {
+                let file = s
+                    .media
+                    .values_mut()
+                    .find(|(id, _, _)| *id == media.id)
+                    .ok_or_else(|| Error::BackendGarbage {
+                        backend: "memory".into(),
+                        what: format!("no media {}", media.id),
+                    })?;
+                file.1 = alt.to_string();
+                file.2 = caption.to_string();
+                Ok(())
             })
         })
     }

@@ -5,6 +5,7 @@
 
 mod convergence;
 mod engine_tests;
+mod media_tests;
 pub(crate) mod memory;
 mod plan_props;
 

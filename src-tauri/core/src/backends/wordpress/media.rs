@@ -1,0 +1,166 @@
+//! Media on the site: an upload made once per checksum (the plugin answers the
+//! attachment that already carries it, `X-Valise-Existing`), and the alt text
+//! and caption WordPress keeps with each attachment.
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::http::naming;
+use super::WordPress;
+use crate::backends::{MediaFile, MediaRef};
+use crate::error::{Error, Result};
+
+const MEDIA: &str = "/wp/v2/media";
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    pub media: MediaRef,
+    /// The site already had a file of this checksum: nothing was stored.
+    pub existing: bool,
+}
+
+/// An attachment as the site holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteMedia {
+    pub id: u64,
+    pub url: String,
+    pub alt: String,
+    pub caption: String,
+    pub mime: String,
+    /// The checksum Valise uploaded it under ("" for other uploads).
+    pub sha256: String,
+}
+
+#[derive(Deserialize)]
+struct WpMedia {
+    id: u64,
+    #[serde(default)]
+    source_url: String,
+    #[serde(default)]
+    alt_text: String,
+    #[serde(default)]
+    caption: Option<WpRaw>,
+    #[serde(default)]
+    mime_type: String,
+    #[serde(default)]
+    meta: Option<WpMediaMeta>,
+}
+
+#[derive(Deserialize)]
+struct WpRaw {
+    #[serde(default)]
+    raw: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct WpMediaMeta {
+    #[serde(default)]
+    valise_sha256: String,
+}
+
+impl WpMedia {
+    fn into_site(self) -> SiteMedia {
+        SiteMedia {
+            id: self.id,
+            url: self.source_url,
+            alt: self.alt_text,
+            caption: self.caption.and_then(|c| c.raw).unwrap_or_default(),
+            mime: self.mime_type,
+            sha256: self.meta.unwrap_or_default().valise_sha256,
+        }
+    }
+}
+
+impl WordPress {
+    /// Puts `file` in the site's media library with its alt text and
+    /// caption, or answers the attachment an earlier upload of the same
+    /// checksum made.
+    pub async fn upload(&self, file: &MediaFile) -> Result<Uploaded> {
+        let url = self.http.url(
+            MEDIA,
+            &[
+                ("context", "edit".to_string()),
+                ("valise_sha256", file.sha256.clone()),
+                ("alt_text", file.alt.clone()),
+                ("caption", file.caption.clone()),
+            ],
+        );
+        let answer = self
+            .http
+            .send_file(
+                &url,
+                &file.bytes,
+                &file.mime,
+                &file.file_name,
+                "upload files",
+            )
+            .await
+            .map_err(naming(format!("the file {}", file.file_name)))?;
+        let media: WpMedia = self.http.decode(&answer, "the media it stored (JSON)")?;
+        let media = media.into_site();
+        if media.url.is_empty() {
+            return Err(Error::BackendGarbage {
+                backend: self.http.label().to_string(),
+                what: format!("{url}: media {} has no source_url", media.id),
+            });
+        }
+        Ok(Uploaded {
+            existing: answer.existing || answer.status.as_u16() == 200,
+            media: MediaRef {
+                id: media.id.to_string(),
+                url: media.url,
+            },
+        })
+    }
+
+    /// Sets the alt text and caption of attachment `media`.
+    pub async fn set_media_texts(&self, media: &MediaRef, alt: &str, caption: &str) -> Result<()> {
+        let url = self.http.url(
+            &format!("{MEDIA}/{}", media.id),
+            &[("context", "edit".to_string())],
+        );
+        let body = json!({ "alt_text": alt, "caption": caption });
+        self.http
+            .send(Method::POST, &url, Some(&body), "edit media")
+            .await
+            .map_err(naming(format!("WordPress media {}", media.id)))?;
+        Ok(())
+    }
+
+    /// Attachment `id` as the site holds it; None if there is none.
+    pub async fn get_media(&self, id: u64) -> Result<Option<SiteMedia>> {
+        let url = self
+            .http
+            .url(&format!("{MEDIA}/{id}"), &[("context", "edit".to_string())]);
+        let answer = self
+            .http
+            .send_allowing(Method::GET, &url, None, "read media", &[404])
+            .await?;
+        if answer.status.as_u16() == 404 {
+            return Ok(None);
+        }
+        let media: WpMedia = self.http.decode(&answer, "an attachment (JSON)")?;
+        Ok(Some(media.into_site()))
+    }
+
+    /// Every attachment Valise uploaded under checksum `sha256` (one, unless
+    /// something other than Valise copied it).
+    pub async fn find_media(&self, sha256: &str) -> Result<Vec<SiteMedia>> {
+        let url = self.http.url(
+            MEDIA,
+            &[
+                ("context", "edit".to_string()),
+                ("per_page", "100".to_string()),
+                ("valise_sha256", sha256.to_string()),
+            ],
+        );
+        let answer = self
+            .http
+            .send(Method::GET, &url, None, "list media")
+            .await?;
+        let found: Vec<WpMedia> = self.http.decode(&answer, "a list of media (JSON)")?;
+        Ok(found.into_iter().map(WpMedia::into_site).collect())
+    }
+}
