@@ -154,6 +154,8 @@ function valise_preflight(string $post_uid, array $override = []): array
         $fail('no_versions', "Post $post_uid has no language version on this site.");
         return $failed;
     }
+    // Judged on the HTML alone: whatever the sign-offs, such a page stays off the site.
+    valise_check_images($versions, $fail);
     $chain_record = valise_record('chain', 'current');
     $chain = is_array($chain_record['body'] ?? null) ? $chain_record['body'] : null;
     if ($chain === null || !is_array($chain['steps'] ?? null) || !$chain['steps']) {
@@ -185,7 +187,6 @@ function valise_preflight(string $post_uid, array $override = []): array
         $fail('unhashable', 'The content cannot be hashed on the server: ' . $e->getMessage() . '.');
     }
     valise_check_languages($post_uid, $versions, $fail);
-    valise_check_images($versions, $fail);
     foreach ($versions as $v) {
         $n = mb_strlen(valise_trim((string) ($v['share_text'] ?? '')), 'UTF-8');
         if ($n > VALISE_SHARE_LIMIT) {
