@@ -305,6 +305,8 @@ fn a_wrong_password_is_refused_at_backend_add_and_nothing_is_kept(site: &Site) {
 fn publish_says_the_next_sync_publishes_it_and_the_sync_does(site: &Site) {
     let lib = Lib::new();
     lib.add_people(&["alice", "ed"]);
+    // The sync records what the site confirms, signed by whoever is "me" here.
+    lib.ok(&["whoami", "--set", "ed"]);
     let chain = lib.dir.path().join("chain.yaml");
     std::fs::write(
         &chain,

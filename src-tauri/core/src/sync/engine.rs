@@ -355,9 +355,10 @@ async fn push(
             Err(e @ Error::BackendNotAllowed { .. }) => {
                 let why = e.to_string();
                 lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                report
-                    .skipped
-                    .push(format!("{}: {why}", local::describe(&key, &here)));
+                let line = format!("{}: {why}", local::describe(&key, &here));
+                if !report.skipped.contains(&line) {
+                    report.skipped.push(line);
+                }
             }
             Err(e) => {
                 let why = e.to_string();

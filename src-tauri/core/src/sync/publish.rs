@@ -194,10 +194,10 @@ pub(super) async fn push_statuses(
             Err(e @ Error::BackendNotAllowed { .. }) => {
                 let why = e.to_string();
                 lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                report.skipped.push(format!(
-                    "the status of {} ({}): {why}",
-                    v.text.title, v.lang
-                ));
+                let line = format!("the status of {} ({}): {why}", v.text.title, v.lang);
+                if !report.skipped.contains(&line) {
+                    report.skipped.push(line);
+                }
             }
             Err(e) => {
                 let why = e.to_string();
@@ -221,14 +221,13 @@ fn confirm(
     let signer: Result<Signer> = lib.people().acting(None);
     let title = title_of(tx, post_uid)?;
     match signer {
-        Ok(me) => match workflow::confirm_published(tx, &me, post_uid, by_on_site)? {
-            Some(_) => {
+        Ok(me) => {
+            if workflow::confirm_published(tx, &me, post_uid, by_on_site)?.is_some() {
                 report
                     .notes
                     .push(format!("{title} (post {post_uid}) is public on the site"));
             }
-            None => {}
-        },
+        }
         Err(e) => {
             report.notes.push(format!(
                 "{title} (post {post_uid}) is public on the site, but this desktop cannot record it: {e}"
