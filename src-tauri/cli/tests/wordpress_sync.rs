@@ -313,26 +313,62 @@ fn publish_says_the_next_sync_publishes_it_and_the_sync_does(site: &Site) {
         "steps:\n  - {name: proofreading, signers: [alice]}\n",
     )
     .unwrap();
-    lib.ok(&["--as", "ed", "workflow", "set", "--file", chain.to_str().unwrap()]);
+    lib.ok(&[
+        "--as",
+        "ed",
+        "workflow",
+        "set",
+        "--file",
+        chain.to_str().unwrap(),
+    ]);
     let id = lib
         .with_stdin(
-            &["post", "new", "--title", "Le communiqué final", "--body-file", "-"],
+            &[
+                "post",
+                "new",
+                "--title",
+                "Le communiqué final",
+                "--body-file",
+                "-",
+            ],
             SOURCE,
         )
         .trim()
         .to_string();
     for lang in ["en", "es", "ar"] {
         lib.ok(&[
-            "translation", "not-planned", &id, "--lang", lang, "--reason", "non", "--by", "ed",
+            "translation",
+            "not-planned",
+            &id,
+            "--lang",
+            lang,
+            "--reason",
+            "non",
+            "--by",
+            "ed",
         ]);
     }
     lib.ok(&["--as", "ed", "signoff", "submit", &id]);
-    lib.ok(&["--as", "alice", "signoff", "approve", &id, "--step", "proofreading"]);
+    lib.ok(&[
+        "--as",
+        "alice",
+        "signoff",
+        "approve",
+        &id,
+        "--step",
+        "proofreading",
+    ]);
     let password = &site.user("editor").password;
     let added = run_with_stdin(
         &lib,
         &[
-            "backend", "add", "site", "--wordpress", &site.url, "--user", "editor",
+            "backend",
+            "add",
+            "site",
+            "--wordpress",
+            &site.url,
+            "--user",
+            "editor",
             "--password-stdin",
         ],
         &format!("{password}\n"),

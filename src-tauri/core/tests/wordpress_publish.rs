@@ -338,7 +338,9 @@ async fn publishing_through_sync_makes_the_post_public_with_the_cores_html(site:
     d.sync().await.unwrap();
     let group = there(site, &id).await;
     assert!(
-        statuses(&group).iter().all(|(_, s)| *s == SiteStatus::Draft),
+        statuses(&group)
+            .iter()
+            .all(|(_, s)| *s == SiteStatus::Draft),
         "{:?}",
         statuses(&group)
     );
@@ -353,7 +355,9 @@ async fn publishing_through_sync_makes_the_post_public_with_the_cores_html(site:
     d.decide(&id, PublicationMove::Unpublish);
     d.sync().await.unwrap();
     let group = there(site, &id).await;
-    assert!(statuses(&group).iter().all(|(_, s)| *s == SiteStatus::Draft));
+    assert!(statuses(&group)
+        .iter()
+        .all(|(_, s)| *s == SiteStatus::Draft));
     assert_eq!(d.state(&id), PublicationState::Draft);
     assert_ne!(public_view(site, group[1].id).await.0, 200);
 }
@@ -430,7 +434,9 @@ async fn a_post_without_its_signoff_is_refused_by_the_library_and_by_the_sites_g
     d.add_site(site, "editor").await;
     d.sync().await.unwrap();
     let group = there(site, &id).await;
-    assert!(statuses(&group).iter().all(|(_, s)| *s == SiteStatus::Draft));
+    assert!(statuses(&group)
+        .iter()
+        .all(|(_, s)| *s == SiteStatus::Draft));
     // Forced with the adapter itself: the site's gate refuses, naming why.
     let wp = client(site, "editor");
     let fr = &group[1];
@@ -446,10 +452,7 @@ async fn a_post_without_its_signoff_is_refused_by_the_library_and_by_the_sites_g
         reasons.iter().any(|r| r.code == "not_submitted"),
         "{reasons:?}"
     );
-    assert_eq!(
-        there(site, &id).await[1].version.status,
-        SiteStatus::Draft
-    );
+    assert_eq!(there(site, &id).await[1].version.status, SiteStatus::Draft);
     assert_ne!(public_view(site, fr.id).await.0, 200);
 }
 
@@ -481,7 +484,10 @@ async fn a_validators_forbidden_records_are_skipped_and_the_rest_syncs(site: &Si
     let me = b.lib.people().signer("alice").unwrap();
     b.lib
         .workflow()
-        .set_chain(&me, "steps:\n  - name: proofreading\n    signers: [alice, ed]\n")
+        .set_chain(
+            &me,
+            "steps:\n  - name: proofreading\n    signers: [alice, ed]\n",
+        )
         .unwrap();
     let hers = b
         .lib
@@ -533,7 +539,11 @@ async fn a_refusal_by_the_sites_gate_is_a_plain_error_and_the_decision_stands(si
     d.sync().await.unwrap();
     // The site wants a language this library does not have.
     let wp = client(site, "editor");
-    let rev = wp.record("site", "languages").await.unwrap().map_or(0, |r| r.rev);
+    let rev = wp
+        .record("site", "languages")
+        .await
+        .unwrap()
+        .map_or(0, |r| r.rev);
     wp.put_record(
         "site",
         "languages",

@@ -239,14 +239,13 @@ fn confirm(
 
 fn title_of(c: &rusqlite::Connection, post_uid: &str) -> Result<String> {
     use rusqlite::OptionalExtension;
-    Ok(c
-        .prepare_cached(
-            "SELECT v.title FROM posts p JOIN language_versions v \
+    Ok(c.prepare_cached(
+        "SELECT v.title FROM posts p JOIN language_versions v \
              ON v.post_id = p.id AND v.lang = p.source_lang WHERE p.uid = ?1",
-        )?
-        .query_row([post_uid], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| post_uid.to_string()))
+    )?
+    .query_row([post_uid], |r| r.get(0))
+    .optional()?
+    .unwrap_or_else(|| post_uid.to_string()))
 }
 
 /// After a pull is applied and its audit entries stored (in that same
@@ -275,7 +274,9 @@ pub(super) fn confirm_pulled<'a>(
     }
     for post in posts {
         let live: bool = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM posts WHERE uid = ?1 AND deleted_at IS NULL)")?
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM posts WHERE uid = ?1 AND deleted_at IS NULL)",
+            )?
             .query_row([&post], |r| r.get(0))?;
         if !live {
             continue;

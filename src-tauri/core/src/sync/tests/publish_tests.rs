@@ -148,7 +148,10 @@ fn the_first_push_never_makes_a_text_public_by_itself() {
     // A new text over a public one: off the public side first.
     let public = base("Texte.", Status::Published);
     assert_eq!(
-        first(live("Nouveau.", Status::Scheduled { at: T0 }), Some(&public)),
+        first(
+            live("Nouveau.", Status::Scheduled { at: T0 }),
+            Some(&public)
+        ),
         (Status::Draft, "Nouveau.".into(), false)
     );
     // Never there: created as a draft.
@@ -223,7 +226,10 @@ fn signed() -> Signed {
     let ed = people.signer("ed").unwrap();
     desk.lib
         .workflow()
-        .set_chain(&ed, "steps:\n  - name: proofreading\n    signers: [alice]\n")
+        .set_chain(
+            &ed,
+            "steps:\n  - name: proofreading\n    signers: [alice]\n",
+        )
         .unwrap();
     let post = desk.new_post("Le sommet", "La délégation part lundi.");
     sign(&desk, &dir, &post, code.as_str());
@@ -243,7 +249,10 @@ fn sign(desk: &Desk, dir: &tempfile::TempDir, post: &str, code: &str) {
             .not_planned(post, lang, "ed", "pas pour ce public")
             .unwrap();
     }
-    desk.lib.signoff().submit(&ed, post, None, "à relire").unwrap();
+    desk.lib
+        .signoff()
+        .submit(&ed, post, None, "à relire")
+        .unwrap();
     let alice = Library::open_with(
         dir.path().join("a.sqlite3"),
         Origin::Window,
@@ -313,7 +322,10 @@ fn publishing_goes_out_with_the_next_sync_and_is_recorded_once_the_site_holds_it
         "{:?}",
         state(&s.desk, &s.post)
     );
-    assert!(report.notes.iter().any(|n| n.contains("is public")), "{report:?}");
+    assert!(
+        report.notes.iter().any(|n| n.contains("is public")),
+        "{report:?}"
+    );
     assert!(s.desk.lib.audit().verify().unwrap().intact);
     // The "published" entry reached the site in the same sync.
     let published: Vec<String> = s
@@ -330,7 +342,10 @@ fn publishing_goes_out_with_the_next_sync_and_is_recorded_once_the_site_holds_it
     assert!(site.audit_ids().contains(&published[0]));
     let again = s.desk.sync(&site).unwrap();
     assert!(again.is_quiet(), "{again:?}");
-    assert_eq!(crate::sync::status(&s.desk.lib).unwrap().backends[0].waiting, 0);
+    assert_eq!(
+        crate::sync::status(&s.desk.lib).unwrap().backends[0].waiting,
+        0
+    );
 
     // Taken back: a draft on the site.
     decide(&s.desk, &s.post, PublicationMove::Unpublish);
@@ -355,7 +370,11 @@ fn a_schedule_the_site_carried_out_is_pulled_back_as_published() {
     );
     assert!(s.desk.sync(&site).unwrap().is_quiet());
     // The site's cron publishes it.
-    for key in site.live().into_keys().filter(|k| matches!(k, RecordKey::Version(_))) {
+    for key in site
+        .live()
+        .into_keys()
+        .filter(|k| matches!(k, RecordKey::Version(_)))
+    {
         site.edit_there(&key, |r| {
             if let Record::Version(v) = r {
                 v.status = Status::Published;
@@ -377,7 +396,11 @@ fn a_post_made_public_on_the_site_without_a_decision_goes_back_and_is_not_record
     let s = signed();
     let site = Memory::new();
     s.desk.sync(&site).unwrap();
-    for key in site.live().into_keys().filter(|k| matches!(k, RecordKey::Version(_))) {
+    for key in site
+        .live()
+        .into_keys()
+        .filter(|k| matches!(k, RecordKey::Version(_)))
+    {
         site.edit_there(&key, |r| {
             if let Record::Version(v) = r {
                 v.status = Status::Published;
@@ -411,8 +434,7 @@ fn a_text_changed_after_publishing_goes_back_to_draft_on_the_site_with_it() {
     decide(&s.desk, &s.post, PublicationMove::PublishNow);
     s.desk.sync(&site).unwrap();
     assert_eq!(on_site(&site, &s.desk, &s.post), Status::Published);
-    s.desk
-        .save_body(&s.post, "fr", "La délégation part mardi.");
+    s.desk.save_body(&s.post, "fr", "La délégation part mardi.");
     s.desk.sync(&site).unwrap();
     assert_eq!(on_site(&site, &s.desk, &s.post), Status::Draft);
     let uid = match site.live().into_values().next() {
