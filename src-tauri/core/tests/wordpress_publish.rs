@@ -244,7 +244,10 @@ async fn public_view(site: &Site, wp_id: u64) -> (u16, Value) {
         .unwrap();
     let status = answer.status().as_u16();
     let bytes = answer.bytes().await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn expect_code<T: std::fmt::Debug>(r: valise_core::Result<T>, code: &str) -> valise_core::Error {

@@ -160,6 +160,7 @@ fn plan_and_apply(
                 }
             }
         }
+        let newly_public = super::publish::newly_public(tx, name, remote.values())?;
         let mut keys: BTreeSet<RecordKey> = local::changed_since(tx, row.local_cursor)?;
         keys.extend(remote.keys().cloned());
         keys.extend(state::outbox(tx, name)?);
@@ -209,7 +210,7 @@ fn plan_and_apply(
             }
         }
         receive_audit(tx, name, &mut audit, latest, report)?;
-        super::publish::confirm_pulled(lib, tx, remote.values(), name, report)?;
+        super::publish::confirm_pulled(lib, tx, newly_public, name, report)?;
         state::set_cursor(tx, name, cursor)?;
         Ok(latest)
     })?;

@@ -248,30 +248,47 @@ fn title_of(c: &rusqlite::Connection, post_uid: &str) -> Result<String> {
     .unwrap_or_else(|| post_uid.to_string()))
 }
 
+/// The posts a pull shows newly public: a version public there that the base
+/// (read before the pull is applied) did not hold as public. Our own push
+/// coming back is not news.
+pub(super) fn newly_public<'a>(
+    c: &rusqlite::Connection,
+    backend: &str,
+    pulled: impl Iterator<Item = &'a RemoteChange>,
+) -> Result<BTreeSet<String>> {
+    let mut posts = BTreeSet::new();
+    for change in pulled {
+        let RemoteChange::Live {
+            record: Record::Version(v),
+            ..
+        } = change
+        else {
+            continue;
+        };
+        if v.status != Status::Published || posts.contains(&v.post) {
+            continue;
+        }
+        let base = state::base(c, backend, &RecordKey::Version(v.id.clone()))?;
+        let was = version_of(base.as_ref().and_then(|b| b.body.as_ref())).map(|b| b.status);
+        if was != Some(Status::Published) {
+            posts.insert(v.post.clone());
+        }
+    }
+    Ok(posts)
+}
+
 /// After a pull is applied and its audit entries stored (in that same
 /// transaction): each post the site now shows as public is recorded as
 /// published when a decision here asked for it (a schedule the site's cron
 /// carried out); otherwise it is reported, and the push that follows sends
 /// the library's status back over the site's.
-pub(super) fn confirm_pulled<'a>(
+pub(super) fn confirm_pulled(
     lib: &Library,
     tx: &WriteTx,
-    pulled: impl Iterator<Item = &'a RemoteChange>,
+    posts: BTreeSet<String>,
     site: &str,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let mut posts = BTreeSet::new();
-    for change in pulled {
-        if let RemoteChange::Live {
-            record: Record::Version(v),
-            ..
-        } = change
-        {
-            if v.status == Status::Published {
-                posts.insert(v.post.clone());
-            }
-        }
-    }
     for post in posts {
         let live: bool = tx
             .prepare_cached(

@@ -471,3 +471,24 @@ fn a_decision_whose_preflight_fails_now_is_held_back_by_the_library() {
     ));
     assert!(crate::sync::status(&s.desk.lib).unwrap().backends[0].waiting >= 1);
 }
+
+#[test]
+fn a_published_post_taken_back_and_scheduled_again_before_a_sync_goes_out_at_its_date() {
+    let s = signed();
+    let site = Memory::new();
+    decide(&s.desk, &s.post, PublicationMove::PublishNow);
+    s.desk.sync(&site).unwrap();
+    assert_eq!(on_site(&site, &s.desk, &s.post), Status::Published);
+    decide(&s.desk, &s.post, PublicationMove::Unpublish);
+    decide(
+        &s.desk,
+        &s.post,
+        PublicationMove::Schedule { at: T0 + 2 * DAY },
+    );
+    let report = s.desk.sync(&site).unwrap();
+    assert_eq!(
+        on_site(&site, &s.desk, &s.post),
+        Status::Scheduled { at: T0 + 2 * DAY },
+        "{report:?}"
+    );
+}
