@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use valise_core::backends::registry;
 use valise_core::workflow::rules::{PublicationMove, PublicationRefusal, PublicationState};
 use valise_core::{clock, workflow, Error, Library};
 
@@ -22,7 +23,8 @@ pub fn run(
         Ok(entry) => {
             write_line(out, &format!("{}\t{}\t{}", entry.seq, entry.kind, entry.id))?;
             let status = lib.publication().status(id)?;
-            Ok(write_line(out, &said(&status.publication.state))?)
+            let sites: Vec<String> = registry::list(lib)?.into_iter().map(|b| b.name).collect();
+            Ok(write_line(out, &said(&status.publication.state, &sites))?)
         }
         Err(Error::PublicationRefused(PublicationRefusal::PreflightFailed(failed))) => {
             for f in &failed {
@@ -41,22 +43,29 @@ pub fn run(
     }
 }
 
-/// What the move left, in words: until sync exists, publishing is a decision
-/// recorded here that the next sync carries out.
-fn said(state: &PublicationState) -> String {
+/// What the move left, in words: publishing is a decision recorded here that
+/// the next sync with `sites` (the library's backends) carries out.
+fn said(state: &PublicationState, sites: &[String]) -> String {
+    let next_sync = if sites.is_empty() {
+        "at the next sync, once a site is set up (`valise backend add`)".to_string()
+    } else {
+        format!("at the next sync with {} (`valise sync`)", sites.join(", "))
+    };
     match state {
         PublicationState::Draft => "draft".into(),
-        PublicationState::Ready { .. } => "ready to publish".into(),
+        PublicationState::Ready { .. } => {
+            format!("ready to publish: pending on the site (its editors see it, the public does not) {next_sync}")
+        }
         PublicationState::Scheduled {
             publish_at,
             now: true,
             ..
         } => format!(
-            "to publish now (decided {}): the next sync publishes it",
+            "to publish now (decided {}): published {next_sync}",
             clock::to_text(*publish_at)
         ),
         PublicationState::Scheduled { publish_at, .. } => format!(
-            "scheduled for {}: the next sync hands it to the site, which publishes it then",
+            "scheduled for {}: handed to the site {next_sync}, which publishes it then",
             clock::to_text(*publish_at)
         ),
         PublicationState::Published { by, at } => {

@@ -158,6 +158,12 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
             for note in r.notes.iter().chain(&r.held) {
                 eprintln!("valise: {}: {note}", r.backend);
             }
+            for skipped in &r.skipped {
+                eprintln!(
+                    "valise: {}: not sent (kept in the outbox): {skipped}",
+                    r.backend
+                );
+            }
         }
     }
     if conflicts > 0 {

@@ -28,7 +28,7 @@ fn main() {
         return;
     }
     let site = Site::start(true);
-    let tests: [(&str, Test); 2] = [
+    let tests: [(&str, Test); 3] = [
         (
             "a_post_and_its_translation_reach_the_site_and_an_edit_there_merges_with_one_here",
             a_post_and_its_translation_reach_the_site_and_an_edit_there_merges_with_one_here,
@@ -36,6 +36,10 @@ fn main() {
         (
             "a_wrong_password_is_refused_at_backend_add_and_nothing_is_kept",
             a_wrong_password_is_refused_at_backend_add_and_nothing_is_kept,
+        ),
+        (
+            "publish_says_the_next_sync_publishes_it_and_the_sync_does",
+            publish_says_the_next_sync_publishes_it_and_the_sync_does,
         ),
     ];
     let mut failed = Vec::new();
@@ -296,4 +300,122 @@ fn a_wrong_password_is_refused_at_backend_add_and_nothing_is_kept(site: &Site) {
     assert_eq!(lib.json(&["backend", "list", "--json"]), json!([]));
     let out = lib.run(&["sync"]);
     assert_eq!(out.status.code(), Some(0), "no backend: nothing to do");
+}
+
+fn publish_says_the_next_sync_publishes_it_and_the_sync_does(site: &Site) {
+    let lib = Lib::new();
+    lib.add_people(&["alice", "ed"]);
+    // The sync records what the site confirms, signed by whoever is "me" here.
+    lib.ok(&["whoami", "--set", "ed"]);
+    let chain = lib.dir.path().join("chain.yaml");
+    std::fs::write(
+        &chain,
+        "steps:\n  - {name: proofreading, signers: [alice]}\n",
+    )
+    .unwrap();
+    lib.ok(&[
+        "--as",
+        "ed",
+        "workflow",
+        "set",
+        "--file",
+        chain.to_str().unwrap(),
+    ]);
+    let id = lib
+        .with_stdin(
+            &[
+                "post",
+                "new",
+                "--title",
+                "Le communiqué final",
+                "--body-file",
+                "-",
+            ],
+            SOURCE,
+        )
+        .trim()
+        .to_string();
+    for lang in ["en", "es", "ar"] {
+        lib.ok(&[
+            "translation",
+            "not-planned",
+            &id,
+            "--lang",
+            lang,
+            "--reason",
+            "non",
+            "--by",
+            "ed",
+        ]);
+    }
+    lib.ok(&["--as", "ed", "signoff", "submit", &id]);
+    lib.ok(&[
+        "--as",
+        "alice",
+        "signoff",
+        "approve",
+        &id,
+        "--step",
+        "proofreading",
+    ]);
+    let password = &site.user("editor").password;
+    let added = run_with_stdin(
+        &lib,
+        &[
+            "backend",
+            "add",
+            "site",
+            "--wordpress",
+            &site.url,
+            "--user",
+            "editor",
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+
+    let said = lib.ok(&["--as", "ed", "publish", &id]);
+    assert!(
+        said.contains("published at the next sync with site (`valise sync`)"),
+        "{said}"
+    );
+    let (code, report) = sync(&lib);
+    assert_eq!(code, 0, "{report}");
+    let there = rest(
+        site,
+        "editor",
+        "GET",
+        &format!("/wp/v2/posts?status=any&context=edit&valise_post_uid={id}"),
+        None,
+    );
+    assert_eq!(there[0]["status"], "publish", "{there}");
+    let board = lib.json(&["board", "--json"]);
+    let item = board
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["post_id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(item["column"]["column"], "published", "{item}");
+    let log = lib.ok(&["audit", "log", &id]);
+    assert!(log.contains("published"), "{log}");
+    lib.ok(&["audit", "verify"]);
+
+    // Scheduled: the site holds it as future at that date.
+    lib.ok(&["--as", "ed", "unpublish", &id]);
+    let said = lib.ok(&["--as", "ed", "publish", &id, "--at", "2099-01-01T09:00:00Z"]);
+    assert!(said.contains("scheduled for 2099-01-01"), "{said}");
+    let (code, report) = sync(&lib);
+    assert_eq!(code, 0, "{report}");
+    let there = rest(
+        site,
+        "editor",
+        "GET",
+        &format!("/wp/v2/posts?status=any&context=edit&valise_post_uid={id}"),
+        None,
+    );
+    assert_eq!(there[0]["status"], "future", "{there}");
+    assert_eq!(there[0]["date_gmt"], "2099-01-01T09:00:00", "{there}");
 }

@@ -208,6 +208,13 @@ pub enum Error {
         reasons: Vec<crate::backends::wordpress::PreflightReason>,
     },
 
+    #[error("Post {post} was not sent to {backend} to be made public: its preflight fails in this library: {checks}. Its publication decision stands; fix what it names and sync again.")]
+    PublishHeldBack {
+        backend: String,
+        post: String,
+        checks: String,
+    },
+
     #[error("{record} was deleted on {backend} since this library last saw it. Sync again: the deletion is pulled first, and nothing typed here is lost.")]
     BackendGone { backend: String, record: String },
 
@@ -320,6 +327,7 @@ impl Error {
             Error::NotAValiseSite { .. } => "not_a_valise_site",
             Error::BackendServerError { .. } => "backend_server_error",
             Error::PublishRefused { .. } => "publish_refused",
+            Error::PublishHeldBack { .. } => "publish_held_back",
             Error::BackendRefused { .. } => "backend_refused",
             Error::BackendGone { .. } => "backend_gone",
             Error::NoPassword { .. } => "no_password",

@@ -465,6 +465,12 @@ held: Array<string>,
  */
 notes: Array<string>, 
 /**
+ * Records this user may not write on the backend (its answer was 403:
+ * a validator and the chain, another person's record), each with why;
+ * they stay in the outbox and the rest of the sync went on.
+ */
+skipped: Array<string>, 
+/**
  * Records still waiting to be sent (after a stale answer, or an error).
  */
 waiting: number, 

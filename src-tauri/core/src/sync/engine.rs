@@ -49,16 +49,29 @@ async fn rounds(
     backend: &dyn Backend,
     report: &mut SyncReport,
 ) -> Result<()> {
+    let mut refused = Vec::new();
     for round in 1..=MAX_ROUNDS {
         report.rounds = round;
         let from = lib.read(|c| state::backend(c, name))?.cursor;
         let (changes, audit, cursor) = pull_all(backend, &from, report).await?;
         plan_and_apply(lib, name, changes, audit, &cursor, report)?;
-        if !push(lib, name, backend, report).await? {
+        let mut stale = push(lib, name, backend, report).await?;
+        push_audit(lib, name, backend, report).await?;
+        // Public statuses go once the texts and the sign-offs are there.
+        let statuses = super::publish::push_statuses(lib, name, backend, report).await?;
+        stale |= statuses.stale;
+        refused = statuses.refused;
+        // The "published" entries the site's confirmations made.
+        push_audit(lib, name, backend, report).await?;
+        if !stale {
             break;
         }
     }
-    Ok(())
+    // Everything else went through; a refusal to publish is said plainly.
+    match refused.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Every change after `cursor`: the last state of each record, the audit
@@ -95,7 +108,7 @@ async fn pull_all(
     }
 }
 
-fn latest_change(c: &Connection) -> Result<i64> {
+pub(super) fn latest_change(c: &Connection) -> Result<i64> {
     Ok(
         c.query_row("SELECT coalesce(max(id), 0) FROM change_sets", [], |r| {
             r.get(0)
@@ -147,6 +160,7 @@ fn plan_and_apply(
                 }
             }
         }
+        let newly_public = super::publish::newly_public(tx, name, remote.values())?;
         let mut keys: BTreeSet<RecordKey> = local::changed_since(tx, row.local_cursor)?;
         keys.extend(remote.keys().cloned());
         keys.extend(state::outbox(tx, name)?);
@@ -199,6 +213,7 @@ fn plan_and_apply(
             }
         }
         receive_audit(tx, name, &mut audit, latest, report)?;
+        super::publish::confirm_pulled(lib, tx, newly_public, name, report)?;
         state::set_cursor(tx, name, cursor)?;
         Ok(latest)
     })?;
@@ -270,8 +285,9 @@ fn receive_audit(
     state::audit_sent(tx, name, &held_there, latest)
 }
 
-/// Sends the outbox, then the audit entries the backend lacks. Answers
-/// whether some record was refused as stale (another round is needed).
+/// Sends the outbox (a public status held back for `publish::push_statuses`).
+/// Answers whether some record was refused as stale (another round is
+/// needed). A record this user may not write there is skipped and reported.
 async fn push(
     lib: &Library,
     name: &str,
@@ -279,9 +295,16 @@ async fn push(
     report: &mut SyncReport,
 ) -> Result<bool> {
     let mut stale = false;
-    for key in lib.read(|c| state::outbox(c, name))? {
+    for key in lib.read(|c| super::order::for_push(c, state::outbox(c, name)?))? {
         let (here, base) =
             lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
+        let (here, whole) = super::publish::text_first(here, base.as_ref());
+        if super::publish::agreed(&here, base.as_ref()) {
+            if whole {
+                lib.write(Origin::Sync, |tx| state::unqueue(tx, name, &key))?;
+            }
+            continue;
+        }
         let there = base
             .as_ref()
             .filter(|b| b.body.is_some())
@@ -336,13 +359,24 @@ async fn push(
                     let latest = latest_change(tx)?;
                     state::set_base(tx, name, &key, &new_base, latest)?;
                     super::media::sent(tx, name, &key, &outgoing)?;
-                    state::unqueue(tx, name, &key)
+                    if whole {
+                        state::unqueue(tx, name, &key)?;
+                    }
+                    Ok(())
                 })?;
             }
             Err(e @ Error::BackendStale { .. }) => {
                 stale = true;
                 let why = e.to_string();
                 lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
+            }
+            Err(e @ Error::BackendNotAllowed { .. }) => {
+                let why = e.to_string();
+                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
+                let line = format!("{}: {why}", local::describe(&key, &here));
+                if !report.skipped.contains(&line) {
+                    report.skipped.push(line);
+                }
             }
             Err(e) => {
                 let why = e.to_string();
@@ -351,6 +385,16 @@ async fn push(
             }
         }
     }
+    Ok(stale)
+}
+
+/// Sends the audit entries the backend lacks.
+async fn push_audit(
+    lib: &Library,
+    name: &str,
+    backend: &dyn Backend,
+    report: &mut SyncReport,
+) -> Result<()> {
     let unsent = lib.read(|c| local::unsent_audit(c, name))?;
     for batch in unsent.chunks(AUDIT_BATCH) {
         let new = backend.append_audit(batch).await?;
@@ -361,5 +405,5 @@ async fn push(
             state::audit_sent(tx, name, &ids, latest)
         })?;
     }
-    Ok(stale)
+    Ok(())
 }

@@ -46,6 +46,7 @@ pub(crate) fn version(c: &Connection, uid: &str) -> Result<Local> {
                     block_ids: Vec::new(),
                     units: Vec::new(),
                     not_planned: Vec::new(),
+                    status: Default::default(),
                 },
                 r.get::<_, bool>(12)?,
             ))
@@ -58,6 +59,7 @@ pub(crate) fn version(c: &Connection, uid: &str) -> Result<Local> {
         return Ok(Local::Deleted);
     }
     v.text.tags = rows::tags_of(c, version_id)?;
+    v.status = super::publish::wanted(c, &v.post)?;
     if v.is_source() {
         v.block_ids = sql::stored_ids(c, version_id)?
             .into_iter()
@@ -140,16 +142,21 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
 
 /// The records that may have changed here after change set `after`: language
 /// versions touched since (a post's delete and a decision not to translate
-/// name their versions), those showing an asset changed since (their
-/// figures), and always the people and the chain (a handful).
+/// name their versions), every version of a post whose text, sign-off or
+/// publication changed (its status on the backend is the whole post's), those
+/// showing an asset changed since (their figures), and always the people and
+/// the chain (a handful).
 pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
     let mut keys = BTreeSet::new();
     let mut stmt = c.prepare_cached(
         "SELECT record_id FROM record_counters WHERE change_set > ?1 \
            AND record_kind = 'language_version' \
+         UNION SELECT o.uid FROM record_counters r JOIN language_versions v ON v.uid = r.record_id \
+           JOIN language_versions o ON o.post_id = v.post_id \
+           WHERE r.change_set > ?1 AND r.record_kind = 'language_version' \
          UNION SELECT v.uid FROM record_counters r JOIN posts p ON p.uid = r.record_id \
            JOIN language_versions v ON v.post_id = p.id \
-           WHERE r.change_set > ?1 AND r.record_kind = 'post' \
+           WHERE r.change_set > ?1 AND r.record_kind IN ('post', 'publication', 'signoff') \
          UNION SELECT v.uid FROM record_counters r \
            JOIN posts p ON p.uid = substr(r.record_id, 1, instr(r.record_id, '/') - 1) \
            JOIN language_versions v ON v.post_id = p.id AND v.lang = p.source_lang \
@@ -209,4 +216,16 @@ fn signed_text_of(c: &Connection, payload: &str) -> Result<Option<String>> {
             .query_row([hash], |r| r.get(0))
             .optional()?,
     )
+}
+
+/// How a report names a record, in the users' words.
+pub(crate) fn describe(key: &RecordKey, here: &Local) -> String {
+    match (key, here) {
+        (_, Local::Live(Record::Version(v))) => {
+            format!("{} ({}, post {})", v.text.title, v.lang, v.post)
+        }
+        (_, Local::Live(Record::Person(p))) => format!("the person {}", p.name),
+        (RecordKey::Chain, _) => "the sign-off chain".to_string(),
+        (key, _) => key.to_text(),
+    }
 }

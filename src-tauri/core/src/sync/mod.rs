@@ -3,8 +3,10 @@
 //! record (the last state both sides agreed on), and an outbox (migration
 //! 0007; `state`). `record` says what syncs, `local` reads it here, `plan`
 //! decides per record (pure; its module comment holds the rules), `apply`
-//! writes the plan in one transaction, `engine` runs the whole, and `media`
-//! puts the files a version shows on the backend before it is sent.
+//! writes the plan in one transaction, `engine` runs the whole; `order` is
+//! the order the outbox goes in, `publish` the publication status each
+//! language version has on the backend (decided here, confirmed there), and
+//! `media` puts the files a version shows on the backend before it is sent.
 //!
 //! Crash safety, at any point: the plan, the applied changes, the new pull
 //! cursor and the outbox commit together; each record sent is recorded (new
@@ -18,7 +20,9 @@ mod apply;
 mod engine;
 pub(crate) mod local;
 mod media;
+mod order;
 pub mod plan;
+mod publish;
 pub mod record;
 pub(crate) mod state;
 
@@ -58,6 +62,10 @@ pub struct SyncReport {
     pub held: Vec<String>,
     /// Choices the rules made that people should know of, and entries refused.
     pub notes: Vec<String>,
+    /// Records this user may not write on the backend (its answer was 403:
+    /// a validator and the chain, another person's record), each with why;
+    /// they stay in the outbox and the rest of the sync went on.
+    pub skipped: Vec<String>,
     /// Records still waiting to be sent (after a stale answer, or an error).
     pub waiting: u32,
     /// Pull–plan–push rounds this sync took.

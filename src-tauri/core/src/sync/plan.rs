@@ -18,9 +18,14 @@
 //! - a person's fields and the chain, changed differently on both sides, take
 //!   the backend's (the first to reach it); the chain change that lost is
 //!   still in the audit trail as its `chain_changed` entry, and the report
-//!   names it. A person's keys are a union: none is ever dropped.
+//!   names it. A person's keys are a union: none is ever dropped;
+//! - a language version's publication status is this side's: it is decided
+//!   here from signed audit entries (`sync::publish`), so the backend's is
+//!   only recorded in the base, and a different one here is sent.
 
-use super::record::{ChainRecord, PersonRecord, PlanRecord, Record, RemoteRef, VersionRecord};
+use super::record::{
+    ChainRecord, PersonRecord, PlanRecord, Record, RemoteRef, Status, VersionRecord,
+};
 use crate::posts::merge::{merge_post_text, PostMerge};
 use crate::posts::PostText;
 
@@ -117,7 +122,79 @@ impl Plan {
 }
 
 /// The plan for one record.
+///
+/// A language version's publication status is decided here, never taken
+/// from the backend (`sync::publish`): the text is planned without it; the
+/// base holds the status the backend holds; and the record is sent whenever
+/// this side's status is another.
 pub fn plan(local: &Local, base: Option<&Base>, remote: &Remote) -> Plan {
+    let text_local = match local {
+        Local::Live(r) => Local::Live(textual(r)),
+        other => other.clone(),
+    };
+    let text_base = base.map(|b| Base {
+        body: b.body.as_ref().map(textual),
+        remote: b.remote.clone(),
+    });
+    let text_remote = match remote {
+        Remote::Live(r, at) => Remote::Live(textual(r), at.clone()),
+        other => other.clone(),
+    };
+    let mut p = plan_text(&text_local, text_base.as_ref(), &text_remote);
+    let base_status = base.and_then(|b| status_of(b.body.as_ref()));
+    let site = match remote {
+        Remote::Live(r, _) => status_of(Some(r)),
+        _ => base_status,
+    };
+    if let Remote::Live(_, at) = remote {
+        if p.base.is_none() && site != base_status {
+            // Only the status moved there (its rev moves with it).
+            p.base = base.map(|b| Base {
+                body: b.body.clone(),
+                remote: Some(at.clone()),
+            });
+        }
+    }
+    if let Some(Base {
+        body: Some(Record::Version(v)),
+        ..
+    }) = p.base.as_mut()
+    {
+        v.status = site.unwrap_or_default();
+    }
+    let agreed = match &p.base {
+        Some(b) => status_of(b.body.as_ref()),
+        None => base_status,
+    };
+    if let (Local::Live(Record::Version(mine)), Some(agreed)) = (local, agreed) {
+        if mine.status != agreed && p.here != Here::Delete {
+            p.send = true;
+        }
+    }
+    p
+}
+
+/// A record without its publication status.
+fn textual(r: &Record) -> Record {
+    match r {
+        Record::Version(v) if v.status != Status::default() => {
+            let mut v = v.clone();
+            v.status = Status::default();
+            Record::Version(v)
+        }
+        other => other.clone(),
+    }
+}
+
+fn status_of(r: Option<&Record>) -> Option<Status> {
+    match r {
+        Some(Record::Version(v)) => Some(v.status),
+        _ => None,
+    }
+}
+
+/// The plan for one record's text (everything but its status).
+fn plan_text(local: &Local, base: Option<&Base>, remote: &Remote) -> Plan {
     let base_body = base.and_then(|b| b.body.as_ref());
     let here = match local {
         Local::Live(r) => Some(r),

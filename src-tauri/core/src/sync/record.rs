@@ -69,11 +69,35 @@ pub struct VersionRecord {
     /// For the source version: the post's decisions not to translate.
     #[serde(default)]
     pub not_planned: Vec<PlanRecord>,
-    // The publication state (draft, ready, scheduled with its date, published)
-    // goes here as one more field when the core has it: the planner treats it
-    // like the one-line text fields (one side's change is taken, two different
-    // changes keep the site's and report it), and the WordPress adapter maps
-    // it to `status` and `date_gmt`.
+    /// Where the version stands on the backend: decided here, from the post's
+    /// publication (see `sync::publish`); pulled, as the backend holds it.
+    #[serde(default)]
+    pub status: Status,
+}
+
+/// A language version's place on the public side, as a record carries it.
+/// The whole post (every language) has one; WordPress calls them `draft`,
+/// `pending`, `future` (with its date) and `publish`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Status {
+    /// Not on the public side, and not waiting to be.
+    #[default]
+    Draft,
+    /// Ready to publish: the site's editors see what is coming, the public
+    /// does not.
+    Pending,
+    /// Goes public at `at` (UTC unix ms, whole seconds: what a site keeps).
+    Scheduled { at: i64 },
+    /// Public.
+    Published,
+}
+
+impl Status {
+    /// Whether the site's publishing gate judges a move to this status.
+    pub fn is_public(self) -> bool {
+        matches!(self, Status::Scheduled { .. } | Status::Published)
+    }
 }
 
 impl VersionRecord {

@@ -40,6 +40,7 @@ pub use chain_store::Workflow;
 pub use identity::Desktop;
 pub use keys::Signer;
 pub use people::{Added, Chosen, Invited, NewPerson, People, Person, PersonKey};
+pub(crate) use publication::{confirm_published, of_post as publication_of_post};
 pub use publication::{
     publish_time_from_text, PublicationOffer, PublicationRequest, PublicationStatus, Publishing,
 };

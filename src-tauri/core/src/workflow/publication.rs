@@ -220,6 +220,62 @@ impl Publishing<'_> {
     }
 }
 
+/// Post `uid`'s publication now, for sync: its publication acts against the
+/// hash of its text now. A post with no publication act is a draft, found
+/// without hashing anything (most posts, in a large library).
+pub(crate) fn of_post(c: &rusqlite::Connection, uid: &str) -> Result<Publication> {
+    let decided: bool = c
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM audit_entries WHERE post = ?1 AND kind IN \
+             ('ready', 'schedule', 'publish', 'unschedule', 'unpublish', 'published'))",
+        )?
+        .query_row([uid], |r| r.get(0))?;
+    if !decided {
+        return Ok(Publication::default());
+    }
+    let (row, uid) = acts::post_ref(c, uid)?;
+    let history = acts::history(c, &uid)?;
+    let current = content_hash(&acts::versions(c, row)?);
+    Ok(rules::evaluate_publication(&history.publication, &current))
+}
+
+/// Records, in a sync's own transaction, that the site made post `uid`
+/// public, when a decision in force here asked for it (scheduled, or to
+/// publish at the next sync): signed by `author` (the person syncing), with
+/// the site's user `by_on_site`. Answers None, recording nothing, when no
+/// decision asks for it (already recorded, never decided, or voided by a
+/// later change): a site's status alone never makes a post published here.
+pub(crate) fn confirm_published(
+    tx: &WriteTx,
+    author: &Signer,
+    uid: &str,
+    by_on_site: &str,
+) -> Result<Option<AuditEntry>> {
+    let (row, uid) = acts::post_ref(tx, uid)?;
+    let history = acts::history(tx, &uid)?;
+    let current = content_hash(&acts::versions(tx, row)?);
+    let publication = rules::evaluate_publication(&history.publication, &current);
+    let rules::PublicationState::Scheduled {
+        publish_at, now, ..
+    } = publication.state
+    else {
+        return Ok(None);
+    };
+    // A schedule went out at its date (or earlier, if published by hand);
+    // "publish now" went out now.
+    let at = if now {
+        tx.now()
+    } else {
+        publish_at.min(tx.now())
+    };
+    let payload = PublicationPayload {
+        content_hash: current,
+        publish_at: Some(at),
+        by_on_site: Some(by_on_site.to_string()),
+    };
+    append(tx, author, &uid, PublicationKind::Published, &payload).map(Some)
+}
+
 fn append(
     tx: &WriteTx,
     author: &Signer,

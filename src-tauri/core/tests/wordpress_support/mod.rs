@@ -19,6 +19,10 @@ struct Started {
     url: String,
     users: Vec<User>,
     stop: String,
+    #[serde(default)]
+    cron: String,
+    #[serde(default)]
+    dir: String,
 }
 
 /// A running site; stopped (everything it started) when dropped.
@@ -26,6 +30,12 @@ pub struct Site {
     pub url: String,
     pub users: Vec<User>,
     stop: String,
+    /// A shell command that runs the site's wp-cron once.
+    #[allow(dead_code)] // read by the publication tests only
+    cron: String,
+    /// Where `start` put everything (the site itself in `site/`).
+    #[allow(dead_code)]
+    dir: String,
     _dir: tempfile::TempDir,
 }
 
@@ -71,6 +81,8 @@ impl Site {
             url: started.url,
             users: started.users,
             stop: started.stop,
+            cron: started.cron,
+            dir: started.dir,
             _dir: dir,
         }
     }
@@ -80,6 +92,30 @@ impl Site {
             .iter()
             .find(|u| u.login == login)
             .unwrap_or_else(|| panic!("the test site has no user {login}"))
+    }
+
+    /// Makes the scheduled posts `ids` due now (`tests/wordpress/due.php`)
+    /// and runs the site's cron, which publishes them as it would at their
+    /// date.
+    #[allow(dead_code)] // used by the publication tests only
+    pub fn run_cron_now(&self, ids: &[u64]) {
+        let mut due = Command::new("php");
+        due.arg(repo().join("tests/wordpress/due.php"))
+            .arg(Path::new(&self.dir).join("site"))
+            .arg(&self.url)
+            .args(ids.iter().map(u64::to_string));
+        let out = due.output().expect("php runs due.php");
+        assert!(
+            out.status.success(),
+            "due.php failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cron = Command::new("sh")
+            .args(["-c", &self.cron])
+            .status()
+            .expect("the cron command runs");
+        assert!(cron.success(), "the site's cron failed: {}", self.cron);
     }
 
     /// host:port, for the proxy.

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::convert::{
     as_units, blocks_of, chain_body, chain_from, person_body, person_from, plan_body,
-    version_record,
+    status_to_site, version_record,
 };
 use super::mapping::{states, SitePost, SiteStatus, SiteVersion, UnitText};
 use super::WordPress;
@@ -259,7 +259,9 @@ impl WordPress {
                     if post.version.status == SiteStatus::Trash {
                         // A local edit outlives a delete on the site: back from the trash.
                         let mut back = site.clone();
-                        back.status = SiteStatus::Draft;
+                        if back.status.is_public() {
+                            back.status = SiteStatus::Draft;
+                        }
                         post = self
                             .update_post_with_status(post.id, post.rev, &back)
                             .await?
@@ -306,7 +308,9 @@ impl WordPress {
                     .parse()
                     .map_err(|_| Error::corrupt(format!("the WordPress post id {:?}", base.id)))?;
                 let site = self.site_version(v, figures).await?;
-                let post = match self.update_post(id, rev, &site).await {
+                // The status goes with the text: a move to a public one is
+                // judged by the site's gate on this very text.
+                let post = match self.update_post_with_status(id, rev, &site).await {
                     Ok(updated) => updated.post,
                     // Deleted there for good: pulled as a tombstone next round.
                     Err(Error::BackendGone { backend, record }) => {
@@ -411,7 +415,7 @@ impl WordPress {
             units,
             unit_texts,
             block_ids: v.block_ids.clone(),
-            status: SiteStatus::Draft,
+            status: status_to_site(v.status),
             figures: Some(figures.clone()),
         })
     }

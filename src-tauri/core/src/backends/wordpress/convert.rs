@@ -4,10 +4,12 @@
 
 use serde_json::{json, Value};
 
-use super::mapping::{SiteVersion, UnitText};
+use super::mapping::{SiteStatus, SiteVersion, UnitText};
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::sync::record::{ChainRecord, PersonRecord, PlanRecord, UnitRecord, VersionRecord};
+use crate::sync::record::{
+    ChainRecord, PersonRecord, PlanRecord, Status, UnitRecord, VersionRecord,
+};
 use crate::translation::source::{self, Block};
 use crate::translation::units::Unit;
 
@@ -31,7 +33,29 @@ pub(super) fn as_units(texts: &[UnitText]) -> Vec<Unit> {
         .collect()
 }
 
+/// The site's status as a record carries it. Private is not public: to the
+/// library it is a draft (Valise never sets it). The trash is a tombstone.
+pub(super) fn status_from_site(s: SiteStatus) -> Status {
+    match s {
+        SiteStatus::Draft | SiteStatus::Private | SiteStatus::Trash => Status::Draft,
+        SiteStatus::Pending => Status::Pending,
+        SiteStatus::Scheduled { at_ms } => Status::Scheduled { at: at_ms },
+        SiteStatus::Published { .. } => Status::Published,
+    }
+}
+
+/// The status to send for a record's: publishing is "now" (the site dates it).
+pub(super) fn status_to_site(s: Status) -> SiteStatus {
+    match s {
+        Status::Draft => SiteStatus::Draft,
+        Status::Pending => SiteStatus::Pending,
+        Status::Scheduled { at } => SiteStatus::Scheduled { at_ms: at },
+        Status::Published => SiteStatus::Published { at_ms: None },
+    }
+}
+
 pub(super) fn version_record(v: SiteVersion, plan: Option<&Value>) -> VersionRecord {
+    let status = status_from_site(v.status);
     let not_planned = if v.lang == v.source_lang {
         plan.map(plans_from).unwrap_or_default()
     } else {
@@ -55,6 +79,7 @@ pub(super) fn version_record(v: SiteVersion, plan: Option<&Value>) -> VersionRec
             })
             .collect(),
         not_planned,
+        status,
     }
 }
 

@@ -248,6 +248,13 @@ pub(crate) fn status_fields(status: SiteStatus) -> serde_json::Map<String, Value
     fields.insert("status".into(), Value::String(status.wire().into()));
     if let Some(ms) = status.date_ms() {
         fields.insert("date_gmt".into(), Value::String(wp_date(ms)));
+    } else if status == (SiteStatus::Published { at_ms: None }) {
+        // Published now: dated now. A post scheduled before keeps its future
+        // date otherwise, and WordPress would schedule it again.
+        fields.insert(
+            "date_gmt".into(),
+            Value::String(wp_date(Utc::now().timestamp_millis())),
+        );
     }
     fields
 }

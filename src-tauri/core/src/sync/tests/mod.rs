@@ -1,13 +1,14 @@
 //! The engine's tests, without network: an in-memory backend (`memory`), the
 //! planner on random triples (`plan_props`), one library against it
 //! (`engine_tests`), and three libraries converging through it
-//! (`convergence`).
+//! (`convergence`); publication through sync (`publish_tests`).
 
 mod convergence;
 mod engine_tests;
 mod media_tests;
 pub(crate) mod memory;
 mod plan_props;
+mod publish_tests;
 
 use std::path::Path;
 use std::sync::Arc;

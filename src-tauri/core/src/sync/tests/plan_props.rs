@@ -30,6 +30,7 @@ fn version(title: u8, paragraphs: [u8; 3]) -> Record {
         block_ids: Vec::new(),
         units: Vec::new(),
         not_planned: Vec::new(),
+        status: Default::default(),
     }))
 }
 
