@@ -248,7 +248,6 @@ fn libraries_from_schema_7_on_keep_people_audit_sync_assets_and_logins() {
             "audit_entries",
             "sync_backends",
             "sync_base",
-            "sync_outbox",
         ] {
             assert!(before[table] > 0, "v{version} holds {table}");
         }

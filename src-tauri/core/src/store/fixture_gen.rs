@@ -22,7 +22,7 @@ use crate::{Library, NewPost, Origin, PostText, RevisionKind, SaveRequest};
 /// A library with every kind of row the schemas up to 10 hold, written by this
 /// code: the demo posts and a deleted one, people (a founder, two invited and
 /// enrolled), a chain, sign-off acts and a comment (audit entries), a sync with a
-/// backend (its cursor, base and one record waiting in the outbox), a
+/// backend (its cursor and base; one edit made after it), a
 /// WordPress backend with its login, and an asset a post shows.
 fn write_source(dir: &Path) -> PathBuf {
     let path = dir.join("source.sqlite3");
@@ -113,7 +113,7 @@ fn write_source(dir: &Path) -> PathBuf {
     let site = Memory::new();
     clock.advance(1000);
     block_on(crate::sync::sync(&lib, "site", &site)).unwrap();
-    // One change made after the sync waits in the outbox.
+    // One change made after the sync, not yet sent.
     let current = lib.posts().get(&gone.id, None).ok();
     assert!(current.is_none());
     let later = lib.posts().get(&post, None).unwrap();
