@@ -116,6 +116,8 @@ impl Library {
             crate::workflow::record_voids_of_write(self, tx)?;
             // Which assets each touched body uses, for "used by".
             crate::assets::usage::record_uses_of_write(tx)?;
+            // The content hashes the board reads, kept with the text they cover.
+            crate::workflow::stored_hashes::keep_of_write(tx)?;
             Ok(value)
         })?;
         if !written.1.changes.is_empty() && self.feed.has_listeners() {

@@ -248,6 +248,33 @@ pub fn stored(dir: &std::path::Path) {
         ms(s.median()),
         ms(s.pct(0.99))
     );
+    // The same library with its stored content hashes taken away: the cold
+    // board then reads and hashes every post's text, as it did before they
+    // were stored (migration 0011). Same run, same machine load.
+    let bare = path.with_file_name("signoff-board-10k-unhashed.sqlite3");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", bare.display()));
+    }
+    // A copy with what the WAL holds too.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("VACUUM INTO ?1", [bare.display().to_string()])
+        .unwrap();
+    rusqlite::Connection::open(&bare)
+        .unwrap()
+        .execute_batch("DELETE FROM content_hashes")
+        .unwrap();
+    let s = Sample::take(10, || {
+        let fresh = valise_core::Library::open(&bare)
+            .unwrap()
+            .with_desktop(desktop.clone());
+        black_box(fresh.signoff().board().unwrap());
+    });
+    println!(
+        "cold board() of the same posts without stored hashes (every text read and hashed): median {}, p99 {} (10 runs)",
+        ms(s.median()),
+        ms(s.pct(0.99))
+    );
     lib.signoff().board().unwrap();
     let s = Sample::take(30, || {
         black_box(lib.signoff().board().unwrap());

@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 
 pub mod checkpoint;
 pub mod feed;
+#[cfg(test)]
+mod fixture_gen;
 pub(crate) mod readers;
 mod ticker;
 pub mod write;
@@ -69,6 +71,10 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("migrations/0016_media.sql"),
         then: None,
+    },
+    Migration {
+        sql: include_str!("migrations/0011_content_hashes.sql"),
+        then: Some(crate::workflow::stored_hashes::upgrade_to_11),
     },
 ];
 

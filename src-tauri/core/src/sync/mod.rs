@@ -27,7 +27,7 @@ pub mod record;
 pub(crate) mod state;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

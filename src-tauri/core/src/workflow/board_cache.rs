@@ -1,8 +1,9 @@
 //! Every post's sign-off and publication, evaluated once and kept in memory
 //! by the library between board and inbox reads.
 //!
-//! Reading and hashing every post's text is most of a cold board (12 MB for
-//! 10,000 posts). The cache remembers the change feed's cursor; each read asks
+//! A cold board reads each post's stored content hashes (`stored_hashes`)
+//! rather than its text (12 MB for 10,000 posts), and hashes the text only
+//! of a post whose hashes are missing. The cache remembers the change feed's cursor; each read asks
 //! the feed what changed since (any process's commits land there) and reads
 //! and evaluates again only the posts it names. The chain changing, or a feed
 //! too long to be worth walking, starts over. Evaluation depends on the time
@@ -19,8 +20,8 @@ use super::board::BoardItem;
 use super::chain_store;
 use super::rules::{
     self, content_hash, scope_hashes_given, Chain, ContentHash, PostSignoff, Publication,
-    VersionContent,
 };
+use super::stored_hashes::{self, Stored};
 use crate::error::Result;
 use crate::store::feed;
 use crate::store::write::RecordKind;
@@ -46,21 +47,15 @@ pub(crate) struct BoardPost {
 
 impl BoardPost {
     fn new(chain: &Chain, head: Head, history: History, now: i64) -> Result<BoardPost> {
-        let whole = content_hash(&head.versions);
-        let hashes = scope_hashes_given(chain, &head.versions, whole);
-        let title = head
-            .versions
-            .iter()
-            .find(|v| v.lang == head.source_lang)
-            .or(head.versions.first())
-            .map(|v| v.title.clone())
-            .unwrap_or_default();
-        let mut languages: Vec<String> = head.versions.into_iter().map(|v| v.lang).collect();
-        languages.sort_by_key(|l| *l != head.source_lang);
         let mut post = BoardPost {
-            item: Arc::new(BoardItem::new(head.uid, title, head.source_lang, languages)),
-            hashes,
-            whole,
+            item: Arc::new(BoardItem::new(
+                head.uid,
+                head.title,
+                head.source_lang,
+                head.languages,
+            )),
+            hashes: head.hashes,
+            whole: head.whole,
             history,
             signoff: PostSignoff {
                 state: rules::OverallState::Draft,
@@ -91,12 +86,62 @@ impl BoardPost {
     }
 }
 
-/// A post's row, read before it is evaluated.
+/// A post as the board shows it, with the hashes its evaluation compares.
 struct Head {
     row: i64,
     uid: String,
     source_lang: String,
-    versions: Vec<VersionContent>,
+    /// The source version's title.
+    title: String,
+    /// The languages it has a version in, the source first.
+    languages: Vec<String>,
+    whole: ContentHash,
+    /// What each step of the chain covers.
+    hashes: Vec<ContentHash>,
+}
+
+/// A post's row and its versions' titles, before its hashes are known.
+struct Listed {
+    row: i64,
+    uid: String,
+    source_lang: String,
+    /// (language, title) of each version, in language order.
+    versions: Vec<(String, String)>,
+}
+
+impl Listed {
+    /// The post with its hashes: the stored ones when they tell every step's
+    /// scope, else hashed from its text.
+    fn head(self, c: &Connection, chain: &Chain, stored: Option<&Stored>) -> Result<Head> {
+        let langs: Vec<String> = self.versions.iter().map(|(l, _)| l.clone()).collect();
+        let kept = stored.and_then(|s| Some((s.whole()?, s.scope_hashes(chain, &langs)?)));
+        let (whole, hashes) = match kept {
+            Some(kept) => kept,
+            None => {
+                let versions = acts::versions(c, self.row)?;
+                let whole = content_hash(&versions);
+                (whole, scope_hashes_given(chain, &versions, whole))
+            }
+        };
+        let title = self
+            .versions
+            .iter()
+            .find(|(l, _)| *l == self.source_lang)
+            .or(self.versions.first())
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        let mut languages = langs;
+        languages.sort_by_key(|l| *l != self.source_lang);
+        Ok(Head {
+            row: self.row,
+            uid: self.uid,
+            source_lang: self.source_lang,
+            title,
+            languages,
+            whole,
+            hashes,
+        })
+    }
 }
 
 struct Cached {
@@ -189,12 +234,20 @@ fn refresh(c: &Connection, kept: &mut Cached, uid: &str, now: i64) -> Result<()>
         }
         return Ok(());
     };
-    let head = Head {
+    let versions = c
+        .prepare_cached(
+            "SELECT lang, title FROM language_versions WHERE post_id = ?1 ORDER BY lang",
+        )?
+        .query_map([row], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let found = Listed {
         row,
         uid: uid.to_string(),
         source_lang,
-        versions: acts::versions(c, row)?,
+        versions,
     };
+    let stored = stored_hashes::load(c, row)?;
+    let head = found.head(c, &kept.chain, Some(&stored))?;
     let post = BoardPost::new(&kept.chain, head, acts::history(c, uid)?, now)?;
     kept.rows.insert(uid.to_string(), row);
     kept.posts.insert(row, post);
@@ -205,7 +258,10 @@ fn read_all(c: &Connection, chain: Chain, cursor: i64, now: i64) -> Result<Cache
     let mut histories = acts::histories(c)?;
     let mut posts = BTreeMap::new();
     let mut rows = HashMap::new();
-    for head in heads(c)? {
+    let mut stored = stored_hashes::load_all(c)?;
+    for found in listed(c)? {
+        let kept = stored.remove(&found.row);
+        let head = found.head(c, &chain, kept.as_ref())?;
         let history = histories.remove(&head.uid).unwrap_or_default();
         rows.insert(head.uid.clone(), head.row);
         posts.insert(head.row, BoardPost::new(&chain, head, history, now)?);
@@ -218,49 +274,26 @@ fn read_all(c: &Connection, chain: Chain, cursor: i64, now: i64) -> Result<Cache
     })
 }
 
-/// Every live post with its versions, in creation order, in two queries.
-fn heads(c: &Connection) -> Result<Vec<Head>> {
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt =
-        c.prepare_cached("SELECT version_id, tag FROM version_tags ORDER BY version_id, position")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (v, t) = row?;
-        tags.entry(v).or_default().push(t);
-    }
+/// Every live post with its versions' titles, in creation order, in one
+/// query that reads no body.
+fn listed(c: &Connection) -> Result<Vec<Listed>> {
     let mut stmt = c.prepare_cached(
-        "SELECT p.id, p.uid, p.source_lang, v.id, v.lang, v.title, v.summary, v.body, \
-         v.share_text, v.place_line FROM posts p JOIN language_versions v ON v.post_id = p.id \
+        "SELECT p.id, p.uid, p.source_lang, v.lang, v.title \
+         FROM posts p JOIN language_versions v ON v.post_id = p.id \
          WHERE p.deleted_at IS NULL ORDER BY p.id, v.lang",
     )?;
-    let mut out: Vec<Head> = Vec::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            VersionContent {
-                lang: r.get(4)?,
-                title: r.get(5)?,
-                summary: r.get(6)?,
-                body: r.get(7)?,
-                share_text: r.get(8)?,
-                place_line: r.get(9)?,
-                ..VersionContent::default()
-            },
-        ))
-    })?;
-    for row in rows {
-        let (post_row, uid, source_lang, version, mut v) = row?;
-        v.tags = tags.remove(&version).unwrap_or_default();
-        v.assets = crate::assets::shown_in(c, &v.body, &v.lang)?;
+    let mut out: Vec<Listed> = Vec::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let post_row: i64 = r.get(0)?;
+        let version = (r.get(3)?, r.get(4)?);
         match out.last_mut() {
-            Some(h) if h.row == post_row => h.versions.push(v),
-            _ => out.push(Head {
+            Some(last) if last.row == post_row => last.versions.push(version),
+            _ => out.push(Listed {
                 row: post_row,
-                uid,
-                source_lang,
-                versions: vec![v],
+                uid: r.get(1)?,
+                source_lang: r.get(2)?,
+                versions: vec![version],
             }),
         }
     }

@@ -5,7 +5,8 @@
 //! pure rules of the chain, content hashes and preflight (`rules`); and their
 //! wiring: the stored chain (`chain_store`), acts and voidings as audit entries
 //! (`acts`), a post's sign-off (`signoff`) and publication (`publication`),
-//! the board and inbox (`board`, kept evaluated by `board_cache`) and
+//! the board and inbox (`board`, kept evaluated by `board_cache` from the
+//! content hashes stored with each post, `stored_hashes`) and
 //! the preflight's facts (`checks`), and acts as the window sends them
 //! (`request`).
 //!
@@ -27,6 +28,7 @@ mod publication;
 mod request;
 pub mod rules;
 mod signoff;
+pub(crate) mod stored_hashes;
 pub mod trust;
 pub mod verify;
 #[cfg(test)]
