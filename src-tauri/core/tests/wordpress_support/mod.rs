@@ -29,7 +29,7 @@ pub struct Site {
     _dir: tempfile::TempDir,
 }
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -80,6 +80,12 @@ impl Site {
             .iter()
             .find(|u| u.login == login)
             .unwrap_or_else(|| panic!("the test site has no user {login}"))
+    }
+
+    /// The WordPress directory (`wp-load.php`), for PHP run beside the site.
+    #[allow(dead_code)] // the benches' seeding; not every test file
+    pub fn root(&self) -> PathBuf {
+        self._dir.path().join("wp/site")
     }
 
     /// host:port, for the proxy.
