@@ -26,6 +26,11 @@ if (!$user) {
 }
 wp_set_current_user($user->ID);
 $server = rest_get_server();
+// What a bulk import does: term counts once at the end, not per post (each
+// recount reads every post of the tag), and no object cache growing with
+// every post this one process writes.
+wp_defer_term_counting(true);
+wp_suspend_cache_addition(true);
 
 $made = 0;
 $existing = 0;
@@ -52,4 +57,5 @@ while (($line = fgets(STDIN)) !== false) {
         exit(1);
     }
 }
+wp_defer_term_counting(false);
 echo wp_json_encode(['made' => $made, 'existing' => $existing]), "\n";

@@ -186,8 +186,7 @@ impl<'s> World<'s> {
             .people()
             .add(None, "alice", "alice@example.org", Some(PEOPLE[0].1))
             .unwrap();
-        for i in 1..3 {
-            let (name, login) = PEOPLE[i];
+        for (i, &(name, login)) in PEOPLE.iter().enumerate().skip(1) {
             let code = world.desks[0]
                 .lib
                 .people()
