@@ -76,6 +76,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0011_content_hashes.sql"),
         then: Some(crate::workflow::stored_hashes::upgrade_to_11),
     },
+    Migration {
+        sql: include_str!("migrations/0014_sync_staging.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -3,7 +3,7 @@
 //! confirmation at once. A stale answer (the record changed there meanwhile)
 //! starts another round, at most `MAX_ROUNDS`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection};
 
@@ -11,6 +11,7 @@ use super::apply::{self, Applied};
 use super::local;
 use super::plan::{self, Base, Here, Local, Remote};
 use super::record::{AuditRecord, RecordKey, RemoteChange, RemoteRef};
+use super::staging;
 use super::state;
 use super::SyncReport;
 use crate::backends::Backend;
@@ -25,6 +26,10 @@ pub const MAX_ROUNDS: u32 = 4;
 const PAGE: u32 = 500;
 /// Audit entries sent per call.
 const AUDIT_BATCH: usize = 200;
+/// Records planned and applied per commit, and audit entries received per
+/// commit: what a sync holds in memory at once, whatever the library's size.
+const CHUNK: usize = 500;
+const AUDIT_CHUNK: usize = 1000;
 
 pub(super) async fn run(lib: &Library, name: &str, backend: &dyn Backend) -> Result<SyncReport> {
     let mut report = SyncReport {
@@ -53,8 +58,8 @@ async fn rounds(
     for round in 1..=MAX_ROUNDS {
         report.rounds = round;
         let from = lib.read(|c| state::backend(c, name))?.cursor;
-        let (changes, audit, cursor) = pull_all(backend, &from, report).await?;
-        plan_and_apply(lib, name, changes, audit, &cursor, report)?;
+        let cursor = pull_all(lib, name, backend, &from, report).await?;
+        plan_and_apply(lib, name, &cursor, report)?;
         let mut stale = push(lib, name, backend, report).await?;
         push_audit(lib, name, backend, report).await?;
         // Public statuses go once the texts and the sign-offs are there.
@@ -74,15 +79,16 @@ async fn rounds(
     }
 }
 
-/// Every change after `cursor`: the last state of each record, the audit
-/// entries, and the cursor after them.
+/// Every change after `cursor`, written down page by page (`staging`): the
+/// last state of each record and the audit entries. Answers the cursor after
+/// them.
 async fn pull_all(
+    lib: &Library,
+    name: &str,
     backend: &dyn Backend,
     cursor: &str,
     report: &mut SyncReport,
-) -> Result<(BTreeMap<RecordKey, RemoteChange>, Vec<AuditRecord>, String)> {
-    let mut records = BTreeMap::new();
-    let mut audit = Vec::new();
+) -> Result<String> {
     let mut cursor = cursor.to_string();
     loop {
         let page = backend.pull(&cursor, PAGE).await?;
@@ -93,17 +99,10 @@ async fn pull_all(
             });
         }
         report.pulled += page.changes.len() as u32;
-        for change in page.changes {
-            match change {
-                RemoteChange::Audit(a) => audit.push(a),
-                other => {
-                    records.insert(other.key(), other);
-                }
-            }
-        }
+        lib.write(Origin::Sync, |tx| staging::stage(tx, name, page.changes))?;
         cursor = page.cursor;
         if !page.more {
-            return Ok((records, audit, cursor));
+            return Ok(cursor);
         }
     }
 }
@@ -116,106 +115,77 @@ pub(super) fn latest_change(c: &Connection) -> Result<i64> {
     )
 }
 
-/// The order plans are applied in: people and the chain before what names
-/// them, a post's source before its translations.
-fn rank(local: &Local, remote: Option<&RemoteChange>, key: &RecordKey) -> u8 {
-    let version = |l: &Local| match l {
+/// The rank (`staging::rank_of`) of a record nothing pulled ranks: by the
+/// record here.
+fn local_rank(c: &Connection, key: &RecordKey) -> Result<u8> {
+    let source = match local::record(c, key)? {
         Local::Live(super::record::Record::Version(v)) => Some(v.is_source()),
         _ => None,
     };
-    let remote_source = match remote {
-        Some(RemoteChange::Live {
-            record: super::record::Record::Version(v),
-            ..
-        }) => Some(v.is_source()),
-        _ => None,
-    };
-    match key {
-        RecordKey::Person(_) => 0,
-        RecordKey::Chain => 1,
-        RecordKey::Version(_) => match remote_source.or(version(local)) {
-            Some(true) => 2,
-            _ => 3,
-        },
-        RecordKey::Audit(_) => 4,
-    }
+    Ok(staging::rank_of(key, source))
 }
 
-fn plan_and_apply(
-    lib: &Library,
-    name: &str,
-    mut remote: BTreeMap<RecordKey, RemoteChange>,
-    mut audit: Vec<AuditRecord>,
-    cursor: &str,
-    report: &mut SyncReport,
-) -> Result<()> {
-    let (latest, _) = lib.write(Origin::Sync, |tx| {
-        let row = state::backend(tx, name)?;
-        let latest = latest_change(tx)?;
-        for (change, _) in state::held(tx, name)? {
-            match change {
-                RemoteChange::Audit(a) => audit.push(a),
-                change => {
-                    remote.entry(change.key()).or_insert(change);
-                }
+/// Plans and applies every record pulled, changed here, waiting in the
+/// outbox or held back, `CHUNK` records a commit in rank order, so that
+/// memory stays flat however many were pulled; then the audit entries, then
+/// the new cursor. Killed midway, the cursor has not moved: the next sync
+/// pulls again and finds what was applied already agreed.
+fn plan_and_apply(lib: &Library, name: &str, cursor: &str, report: &mut SyncReport) -> Result<()> {
+    let (latest, held, ordered) = lib.read(|c| {
+        let row = state::backend(c, name)?;
+        let latest = latest_change(c)?;
+        let mut ranked: BTreeMap<RecordKey, Option<u8>> = staging::keys(c, name)?
+            .into_iter()
+            .map(|(rank, key)| (key, rank))
+            .collect();
+        let mut held = BTreeMap::new();
+        for (change, _) in state::held(c, name)? {
+            if !matches!(change, RemoteChange::Audit(_)) {
+                let key = change.key();
+                let rank = staging::remote_rank(&change);
+                ranked.entry(key.clone()).or_insert(rank);
+                held.insert(key, change);
             }
         }
-        let newly_public = super::publish::newly_public(tx, name, remote.values())?;
-        let mut keys: BTreeSet<RecordKey> = local::changed_since(tx, row.local_cursor)?;
-        keys.extend(remote.keys().cloned());
-        keys.extend(state::outbox(tx, name)?);
-        let mut plans = Vec::with_capacity(keys.len());
-        for key in keys {
-            let here = local::record(tx, &key)?;
-            let base = state::base(tx, name, &key)?;
-            let there = match remote.get(&key) {
-                Some(RemoteChange::Live { record, at }) => Remote::Live(record.clone(), at.clone()),
-                Some(RemoteChange::Tombstone { remote_id, .. }) => {
-                    Remote::Tombstone(remote_id.clone())
-                }
-                Some(RemoteChange::Audit(_)) | None => Remote::Unchanged,
+        let here = local::changed_since(c, row.local_cursor)?;
+        for key in here.into_iter().chain(state::outbox(c, name)?) {
+            ranked.entry(key).or_insert(None);
+        }
+        let mut ordered = Vec::with_capacity(ranked.len());
+        for (key, rank) in ranked {
+            let rank = match rank {
+                Some(r) => r,
+                None => local_rank(c, &key)?,
             };
-            let plan = plan::plan(&here, base.as_ref(), &there);
-            plans.push((rank(&here, remote.get(&key), &key), key, plan));
+            ordered.push((rank, key));
         }
-        plans.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        for (_, key, plan) in plans {
-            if let Applied::Held(why) = apply::apply(tx, &key, &plan.here)? {
-                if let Some(change) = remote.get(&key) {
-                    state::hold(tx, name, change, &why)?;
+        ordered.sort();
+        Ok((latest, held, ordered))
+    })?;
+    // Posts the site made public (its cron ran a schedule), judged against
+    // the base before the plan moves it.
+    let mut newly_public = std::collections::BTreeSet::new();
+    for chunk in ordered.chunks(CHUNK) {
+        lib.write(Origin::Sync, |tx| {
+            for (_, key) in chunk {
+                let staged = staging::get(tx, name, key)?;
+                let remote = staged.as_ref().or_else(|| held.get(key));
+                newly_public.extend(super::publish::newly_public(tx, name, remote.into_iter())?);
+                apply_one(tx, name, key, remote, latest, report)?;
+                if staged.is_some() {
+                    staging::remove(tx, name, key)?;
                 }
-                report.held.push(format!("{}: {why}", key.to_text()));
-                continue;
             }
-            if remote.contains_key(&key) {
-                state::release(tx, name, &key)?;
-            }
-            match &plan.here {
-                Here::Keep => {}
-                Here::Write(_) => report.applied += 1,
-                Here::Merge(_) => report.merged += 1,
-                Here::Delete => report.deleted += 1,
-                Here::Conflict { .. } => report.conflicts += 1,
-            }
-            report.notes.extend(plan.note.clone());
-            if let Some(base) = &plan.base {
-                state::set_base(tx, name, &key, base, latest)?;
-            }
-            // The plan decides afresh for records already in the outbox: one
-            // whose change the backend now holds (a lost answer) leaves it.
-            if plan.send
-                || reads_back_otherwise(tx, &key, &plan)?
-                || super::media::shows_new_figures(tx, name, &key, &plan)?
-            {
-                state::queue(tx, name, &key)?;
-            } else {
-                state::unqueue(tx, name, &key)?;
-            }
-        }
-        receive_audit(tx, name, &mut audit, latest, report)?;
+            Ok(())
+        })?;
+    }
+    receive_staged_audit(lib, name, latest, report)?;
+    lib.write(Origin::Sync, |tx| {
+        // After the audit entries: a "published" another desk recorded is
+        // there, and is not recorded twice.
         super::publish::confirm_pulled(lib, tx, newly_public, name, report)?;
-        state::set_cursor(tx, name, cursor)?;
-        Ok(latest)
+        staging::clear(tx, name)?;
+        state::set_cursor(tx, name, cursor)
     })?;
     // Change sets up to `latest` were planned. This sync's own is planned
     // again by the next: what it wrote agrees with the base and sends
@@ -223,6 +193,95 @@ fn plan_and_apply(
     // too (kept here while it was deleted), and those must be sent.
     lib.write(Origin::Sync, |tx| state::set_local_cursor(tx, name, latest))?;
     Ok(())
+}
+
+/// Plans one record from here, its base and what the backend said, and
+/// applies the plan.
+fn apply_one(
+    tx: &WriteTx,
+    name: &str,
+    key: &RecordKey,
+    remote: Option<&RemoteChange>,
+    latest: i64,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let here = local::record(tx, key)?;
+    let base = state::base(tx, name, key)?;
+    let there = match remote {
+        Some(RemoteChange::Live { record, at }) => Remote::Live(record.clone(), at.clone()),
+        Some(RemoteChange::Tombstone { remote_id, .. }) => Remote::Tombstone(remote_id.clone()),
+        Some(RemoteChange::Audit(_)) | None => Remote::Unchanged,
+    };
+    let plan = plan::plan(&here, base.as_ref(), &there);
+    if let Applied::Held(why) = apply::apply(tx, key, &plan.here)? {
+        if let Some(change) = remote {
+            state::hold(tx, name, change, &why)?;
+        }
+        report.held.push(format!("{}: {why}", key.to_text()));
+        return Ok(());
+    }
+    if remote.is_some() {
+        state::release(tx, name, key)?;
+    }
+    match &plan.here {
+        Here::Keep => {}
+        Here::Write(_) => report.applied += 1,
+        Here::Merge(_) => report.merged += 1,
+        Here::Delete => report.deleted += 1,
+        Here::Conflict { .. } => report.conflicts += 1,
+    }
+    report.notes.extend(plan.note.clone());
+    if let Some(base) = &plan.base {
+        state::set_base(tx, name, key, base, latest)?;
+    }
+    // The plan decides afresh for records already in the outbox: one
+    // whose change the backend now holds (a lost answer) leaves it.
+    if plan.send
+        || reads_back_otherwise(tx, key, &plan)?
+        || super::media::shows_new_figures(tx, name, key, &plan)?
+    {
+        state::queue(tx, name, key)?;
+    } else {
+        state::unqueue(tx, name, key)?;
+    }
+    Ok(())
+}
+
+/// Receives the audit entries pulled (and those held back before), each
+/// chain in order, `AUDIT_CHUNK` a commit.
+fn receive_staged_audit(
+    lib: &Library,
+    name: &str,
+    latest: i64,
+    report: &mut SyncReport,
+) -> Result<()> {
+    lib.write(Origin::Sync, |tx| {
+        let held: Vec<RemoteChange> = state::held(tx, name)?
+            .into_iter()
+            .map(|(change, _)| change)
+            .filter(|change| matches!(change, RemoteChange::Audit(_)))
+            .collect();
+        staging::stage(tx, name, held)
+    })?;
+    let mut after: Option<staging::AuditPlace> = None;
+    loop {
+        let (done, _) = lib.write(Origin::Sync, |tx| {
+            let mut page = staging::audit_page(tx, name, after.as_ref(), AUDIT_CHUNK)?;
+            if let Some(last) = page.last() {
+                after = Some((
+                    last.entry.chain.clone(),
+                    last.entry.seq,
+                    last.entry.id.clone(),
+                ));
+            }
+            let done = page.len() < AUDIT_CHUNK;
+            receive_audit(tx, name, &mut page, latest, report)?;
+            Ok(done)
+        })?;
+        if done {
+            return Ok(());
+        }
+    }
 }
 
 /// Whether a record written here reads back other than the base just set (a

@@ -8,8 +8,14 @@
 //! language version has on the backend (decided here, confirmed there), and
 //! `media` puts the files a version shows on the backend before it is sent.
 //!
-//! Crash safety, at any point: the plan, the applied changes, the new pull
-//! cursor and the outbox commit together; each record sent is recorded (new
+//! Memory: the pull is written down page by page (`staging`, migration 0014)
+//! and planned and applied in bounded chunks, so a sync holds a page and a
+//! chunk whatever the size of the library.
+//!
+//! Crash safety, at any point: each chunk's plan, applied changes and outbox
+//! commit together, removing its staged rows; the pull cursor moves only once
+//! every chunk has (a sync killed before pulls again from the old cursor, and
+//! finds what it applied already agreed); each record sent is recorded (new
 //! base, out of the outbox) in its own commit as soon as the backend
 //! confirms it. A sync killed before that confirmation sends the record again
 //! on the next run: a create is idempotent by the record's global id, an
@@ -24,6 +30,7 @@ mod order;
 pub mod plan;
 mod publish;
 pub mod record;
+pub(crate) mod staging;
 pub(crate) mod state;
 
 #[cfg(test)]

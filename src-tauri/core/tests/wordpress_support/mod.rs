@@ -39,7 +39,7 @@ pub struct Site {
     _dir: tempfile::TempDir,
 }
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -116,6 +116,12 @@ impl Site {
             .status()
             .expect("the cron command runs");
         assert!(cron.success(), "the site's cron failed: {}", self.cron);
+    }
+
+    /// The WordPress directory (`wp-load.php`), for PHP run beside the site.
+    #[allow(dead_code)] // the benches' seeding; not every test file
+    pub fn root(&self) -> PathBuf {
+        self._dir.path().join("wp/site")
     }
 
     /// host:port, for the proxy.

@@ -444,3 +444,53 @@ fn an_audit_entry_whose_signature_is_not_its_authors_is_refused() {
     );
     assert!(b.lib.audit().verify().unwrap().intact);
 }
+
+/// Rows of `backend`'s written-down pull (`staging`).
+fn staged_rows(desk: &Desk) -> i64 {
+    desk.lib
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM sync_staging) + (SELECT count(*) FROM sync_staging_audit)",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_pull_left_written_down_by_a_killed_sync_is_pulled_again_and_replaced() {
+    let (_dir, a, b, site) = two_desks();
+    let id = a.new_post("Le sommet", "La délégation part lundi.");
+    a.sync(&site).unwrap();
+    let key = version_key(&a, &id, "fr");
+    let old = site.live()[&key].clone();
+    a.save_body(&id, "fr", "La délégation part mardi.");
+    a.sync(&site).unwrap();
+    // b's sync was killed after writing down the first state it pulled, before
+    // applying it: its cursor has not moved.
+    b.lib
+        .write(crate::Origin::Sync, |tx| {
+            crate::sync::staging::stage(
+                tx,
+                "site",
+                vec![crate::sync::record::RemoteChange::Live {
+                    record: old,
+                    at: crate::sync::record::RemoteRef {
+                        id: "1".into(),
+                        rev: "1".into(),
+                    },
+                }],
+            )
+        })
+        .unwrap();
+    assert_eq!(staged_rows(&b), 1);
+    b.sync(&site).unwrap();
+    assert_eq!(b.body(&id, None), "La délégation part mardi.");
+    assert_eq!(
+        staged_rows(&b),
+        0,
+        "an applied pull leaves nothing written down"
+    );
+    assert!(b.sync(&site).unwrap().is_quiet());
+}
