@@ -100,24 +100,27 @@ fn rest_get(site: &Site, path: &str) -> Value {
 
 /// `valise sync` started, then killed with SIGKILL after `after_ms` unless it
 /// finished first. Answers whether it was killed.
-fn sync_killed_after(lib: &Lib, after_ms: u64) -> bool {
+/// Runs `valise sync` and kills it with SIGKILL after `after_ms`; answers
+/// `None` when it was killed, or how long it took when it finished first.
+fn sync_killed_after(lib: &Lib, after_ms: u64) -> Option<Duration> {
+    let started = std::time::Instant::now();
     let mut child = lib
         .cmd(&["sync", "site", "--json"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_millis(after_ms);
+    let deadline = started + Duration::from_millis(after_ms);
     while std::time::Instant::now() < deadline {
         if child.try_wait().unwrap().is_some() {
-            return false;
+            return Some(started.elapsed());
         }
         std::thread::sleep(Duration::from_millis(5));
     }
     // Child::kill is SIGKILL on Unix: no destructor, no rollback hook runs.
-    let killed = child.kill().is_ok();
+    child.kill().unwrap();
     child.wait().unwrap();
-    killed
+    None
 }
 
 fn body(lib: &Lib, id: &str, lang: &str) -> String {
@@ -191,6 +194,8 @@ fn killed_syncs(site: &Site, seed: u64) {
     // Word typed → (post, language).
     let mut typed: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut killed = 0;
+    // Until a sync is seen to finish: long enough for the first push.
+    let mut whole_sync_ms: u64 = 2500;
     let mut waiting_after_kill = 0;
     for round in 0..ROUNDS {
         if round > 0 {
@@ -213,12 +218,17 @@ fn killed_syncs(site: &Site, seed: u64) {
             }
         }
         for _ in 0..KILLS {
-            // From before the first request to well into the pushes.
-            let after = 150 + dice.below(2500);
-            if sync_killed_after(&lib, after) {
-                killed += 1;
-                let status = lib.json(&["sync", "status", "--json"]);
-                waiting_after_kill += status["backends"][0]["waiting"].as_u64().unwrap_or(0);
+            // Somewhere inside a sync: a random point of the time the last
+            // whole sync took (a fast machine finishes small syncs in a
+            // fraction of a second; a fixed window would miss them all).
+            let after = 20 + dice.below(whole_sync_ms.max(40));
+            match sync_killed_after(&lib, after) {
+                None => {
+                    killed += 1;
+                    let status = lib.json(&["sync", "status", "--json"]);
+                    waiting_after_kill += status["backends"][0]["waiting"].as_u64().unwrap_or(0);
+                }
+                Some(took) => whole_sync_ms = took.as_millis() as u64,
             }
         }
     }
