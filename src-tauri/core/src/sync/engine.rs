@@ -358,7 +358,10 @@ async fn push(
         let (here, base) =
             lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
         let (here, whole) = super::publish::text_first(here, base.as_ref());
-        if super::publish::agreed(&here, base.as_ref()) {
+        // Agreed text can still go again: a file it shows has a new version.
+        if super::publish::agreed(&here, base.as_ref())
+            && !lib.read(|c| super::media::local_figures_differ(c, name, &key, &here))?
+        {
             if whole {
                 lib.write(Origin::Sync, |tx| state::unqueue(tx, name, &key))?;
             }

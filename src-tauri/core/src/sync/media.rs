@@ -290,6 +290,19 @@ pub(super) fn shows_new_figures(
     figures_differ(tx, backend, key, &v)
 }
 
+/// `figures_differ` for whatever is here (only a live version shows files).
+pub(super) fn local_figures_differ(
+    c: &Connection,
+    backend: &str,
+    key: &RecordKey,
+    here: &Local,
+) -> Result<bool> {
+    match here {
+        Local::Live(Record::Version(v)) => figures_differ(c, backend, key, v),
+        _ => Ok(false),
+    }
+}
+
 /// Whether `v`'s figures now differ from those it was sent to `backend` with.
 pub(super) fn figures_differ(
     c: &Connection,
