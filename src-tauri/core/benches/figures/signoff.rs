@@ -250,7 +250,7 @@ pub fn stored(dir: &std::path::Path) {
     );
     // The same library with its stored content hashes taken away: the cold
     // board then reads and hashes every post's text, as it did before they
-    // were stored (migration 0011). Same run, same machine load.
+    // were stored (migration 0012). Same run, same machine load.
     let bare = path.with_file_name("signoff-board-10k-unhashed.sqlite3");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", bare.display()));

@@ -69,15 +69,15 @@ pub const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
-        sql: include_str!("migrations/0016_media.sql"),
+        sql: include_str!("migrations/0011_media.sql"),
         then: None,
     },
     Migration {
-        sql: include_str!("migrations/0011_content_hashes.sql"),
-        then: Some(crate::workflow::stored_hashes::upgrade_to_11),
+        sql: include_str!("migrations/0012_content_hashes.sql"),
+        then: Some(crate::workflow::stored_hashes::upgrade_to_12),
     },
     Migration {
-        sql: include_str!("migrations/0014_sync_staging.sql"),
+        sql: include_str!("migrations/0013_sync_staging.sql"),
         then: None,
     },
 ];

@@ -2,7 +2,7 @@
 //! (its language's variant) is put on the backend once per checksum with the
 //! alt text and caption it carries there, and the version goes with the
 //! `Figures` that point at the backend's copies. Per (backend, checksum) the
-//! library keeps the backend's id and URL (`sync_media`, migration 0016); per
+//! library keeps the backend's id and URL (`sync_media`, migration 0011); per
 //! version, the figures it was last sent with (`sync_figures`), so that a new
 //! file version or a changed alt text or caption sends it again.
 //!

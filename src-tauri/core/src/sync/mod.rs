@@ -8,7 +8,7 @@
 //! language version has on the backend (decided here, confirmed there), and
 //! `media` puts the files a version shows on the backend before it is sent.
 //!
-//! Memory: the pull is written down page by page (`staging`, migration 0014)
+//! Memory: the pull is written down page by page (`staging`, migration 0013)
 //! and planned and applied in bounded chunks, so a sync holds a page and a
 //! chunk whatever the size of the library.
 //!

@@ -1,4 +1,4 @@
-//! The pull written down (migration 0014): each page of remote changes goes
+//! The pull written down (migration 0013): each page of remote changes goes
 //! into `sync_staging` (the latest change of each record) and
 //! `sync_staging_audit` as it arrives, so a sync holds one page in memory
 //! whatever the size of the library; the engine then plans and applies the

@@ -1,5 +1,5 @@
 //! Each post's canonical content hashes stored beside its text (migration
-//! 0011): the whole post's, and each language version's alone. Every write
+//! 0012): the whole post's, and each language version's alone. Every write
 //! that changes what they cover writes them again in its own transaction
 //! (`keep_of_write`, called by `Library::write`), so the board can read them
 //! instead of hashing 12 MB of text when a library has just been opened.
@@ -156,7 +156,7 @@ pub(crate) fn keep_of_write(tx: &WriteTx) -> Result<()> {
 
 /// Schema 11's data step: the hashes of every post already in the library
 /// (deleted ones too: a tombstone keeps its text until sync).
-pub(crate) fn upgrade_to_11(conn: &Connection) -> Result<()> {
+pub(crate) fn upgrade_to_12(conn: &Connection) -> Result<()> {
     let rows: Vec<i64> = conn
         .prepare("SELECT id FROM posts ORDER BY id")?
         .query_map([], |r| r.get(0))?

@@ -175,7 +175,7 @@ fn the_upgrade_fills_the_hashes_of_the_posts_already_there() {
     // As a schema-10 library had them: no stored hashes at all.
     let c = Connection::open(&path).unwrap();
     c.execute_batch("DELETE FROM content_hashes").unwrap();
-    upgrade_to_11(&c).unwrap();
+    upgrade_to_12(&c).unwrap();
     drop(c);
     assert_kept(&Library::open(&path).unwrap(), "the upgrade");
 }

@@ -1,4 +1,4 @@
--- 0016: media on the publishing backends. Each file (one checksum) is put on
+-- 0011: media on the publishing backends. Each file (one checksum) is put on
 -- a backend once: its id and URL there, and the alt text and caption it was
 -- given, so that a change of either is sent to it. And per language version,
 -- the figures it was last sent with: a new file version, or a changed alt

@@ -1,4 +1,4 @@
--- 0014: a sync's pull written down page by page (sync/staging.rs), so that
+-- 0013: a sync's pull written down page by page (sync/staging.rs), so that
 -- a sync of any size holds one page in memory: each remote record's latest
 -- change, and the audit entries, until they are planned and applied in
 -- bounded chunks. Rows leave as they are applied; the pull cursor moves only

@@ -1,4 +1,4 @@
--- 0011: each post's canonical content hash kept beside its text, so the board
+-- 0012: each post's canonical content hash kept beside its text, so the board
 -- reads 10,000 hashes instead of every post's text. Per post: the hash of the
 -- whole post (lang '') and of each language version alone (a step covering
 -- one language). Written by every write that changes what they cover, in its
