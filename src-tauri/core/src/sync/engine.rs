@@ -12,7 +12,7 @@ use super::local;
 use super::plan::{self, Base, Here, Local, Remote};
 use super::record::{AuditRecord, RecordKey, RemoteChange, RemoteRef};
 use super::state;
-use super::SyncReport;
+use super::{OnProgress, SyncProgress, SyncReport, SyncStep};
 use crate::backends::Backend;
 use crate::error::{Error, Result};
 use crate::store::write::{Origin, WriteTx};
@@ -26,13 +26,18 @@ const PAGE: u32 = 500;
 /// Audit entries sent per call.
 const AUDIT_BATCH: usize = 200;
 
-pub(super) async fn run(lib: &Library, name: &str, backend: &dyn Backend) -> Result<SyncReport> {
+pub(super) async fn run(
+    lib: &Library,
+    name: &str,
+    backend: &dyn Backend,
+    progress: OnProgress<'_>,
+) -> Result<SyncReport> {
     let mut report = SyncReport {
         backend: name.to_string(),
         ..SyncReport::default()
     };
     lib.read(|c| state::backend(c, name))?;
-    let result = rounds(lib, name, backend, &mut report).await;
+    let result = rounds(lib, name, backend, &mut report, progress).await;
     let error = result.as_ref().err().map(|e| e.to_string());
     let finished = result.is_ok().then(|| lib.now_ms());
     lib.write(Origin::Sync, |tx| {
@@ -48,13 +53,14 @@ async fn rounds(
     name: &str,
     backend: &dyn Backend,
     report: &mut SyncReport,
+    progress: OnProgress<'_>,
 ) -> Result<()> {
     for round in 1..=MAX_ROUNDS {
         report.rounds = round;
         let from = lib.read(|c| state::backend(c, name))?.cursor;
-        let (changes, audit, cursor) = pull_all(backend, &from, report).await?;
+        let (changes, audit, cursor) = pull_all(backend, &from, report, progress).await?;
         plan_and_apply(lib, name, changes, audit, &cursor, report)?;
-        if !push(lib, name, backend, report).await? {
+        if !push(lib, name, backend, report, progress).await? {
             break;
         }
     }
@@ -67,6 +73,7 @@ async fn pull_all(
     backend: &dyn Backend,
     cursor: &str,
     report: &mut SyncReport,
+    progress: OnProgress<'_>,
 ) -> Result<(BTreeMap<RecordKey, RemoteChange>, Vec<AuditRecord>, String)> {
     let mut records = BTreeMap::new();
     let mut audit = Vec::new();
@@ -80,6 +87,12 @@ async fn pull_all(
             });
         }
         report.pulled += page.changes.len() as u32;
+        progress(&SyncProgress {
+            backend: report.backend.clone(),
+            step: SyncStep::Pulling,
+            done: report.pulled,
+            total: None,
+        });
         for change in page.changes {
             match change {
                 RemoteChange::Audit(a) => audit.push(a),
@@ -274,9 +287,18 @@ async fn push(
     name: &str,
     backend: &dyn Backend,
     report: &mut SyncReport,
+    progress: OnProgress<'_>,
 ) -> Result<bool> {
     let mut stale = false;
-    for key in lib.read(|c| state::outbox(c, name))? {
+    let outbox = lib.read(|c| state::outbox(c, name))?;
+    let mut sending = SyncProgress {
+        backend: report.backend.clone(),
+        step: SyncStep::Sending,
+        done: 0,
+        total: Some(outbox.len() as u32),
+    };
+    for key in outbox {
+        progress(&sending);
         let (here, base) =
             lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
         let there = base
@@ -321,6 +343,7 @@ async fn push(
                     state::set_base(tx, name, &key, &new_base, latest)?;
                     state::unqueue(tx, name, &key)
                 })?;
+                sending.done += 1;
             }
             Err(e @ Error::BackendStale { .. }) => {
                 stale = true;
@@ -335,7 +358,9 @@ async fn push(
         }
     }
     let unsent = lib.read(|c| local::unsent_audit(c, name))?;
+    sending.total = Some(sending.done + unsent.len() as u32);
     for batch in unsent.chunks(AUDIT_BATCH) {
+        progress(&sending);
         let new = backend.append_audit(batch).await?;
         report.audit_sent += new.len() as u32;
         let ids: Vec<String> = batch.iter().map(|a| a.entry.id.clone()).collect();
@@ -343,6 +368,10 @@ async fn push(
             let latest = latest_change(tx)?;
             state::audit_sent(tx, name, &ids, latest)
         })?;
+        sending.done += batch.len() as u32;
+    }
+    if sending.done > 0 {
+        progress(&sending);
     }
     Ok(stale)
 }
