@@ -2,6 +2,7 @@
 //! window. Everything it does is valise-core's; this only connects it to the UI.
 
 mod commands;
+mod syncing;
 
 use tauri::Emitter;
 use valise_core::error::ErrorReport;
@@ -41,11 +42,13 @@ pub fn run() {
                         "valise: changes made by other programs will not show until reopened: {e}"
                     );
                 }
+                tauri::async_runtime::spawn(syncing::keep_in_sync(app.handle().clone()));
             }
             Ok(())
         })
         .manage(commands::OpenedLibrary(library))
         .manage(started)
+        .manage(syncing::Syncer::starting_now())
         .invoke_handler(tauri::generate_handler![
             commands::app::window_ready,
             commands::library::library_overview,
@@ -81,6 +84,11 @@ pub fn run() {
             commands::signoff::publication_move,
             commands::signoff::sign_off_chain,
             commands::signoff::set_sign_off_chain,
+            commands::sync::sync_status,
+            commands::sync::list_sites,
+            commands::sync::add_site,
+            commands::sync::sync_now,
+            commands::sync::open_conflicts,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -238,6 +238,9 @@ pub enum Error {
     #[error("This library already has a backend named '{name}'.")]
     BackendExists { name: String },
 
+    #[error("A sync of this library is already running; this one was not started. Wait for it to finish (the window shows its progress), then sync again if needed.")]
+    SyncRunning,
+
     #[error("There is no asset {id}. See the assets with `valise asset list`.")]
     AssetNotFound { id: String },
 
@@ -334,6 +337,7 @@ impl Error {
             Error::BadBackendUrl { .. } => "bad_backend_url",
             Error::BackendNotFound { .. } => "backend_not_found",
             Error::BackendExists { .. } => "backend_exists",
+            Error::SyncRunning => "sync_running",
             Error::AssetNotFound { .. } => "asset_not_found",
             Error::BadAsset { .. } => "bad_asset",
             Error::AssetNoVariant { .. } => "asset_no_variant",

@@ -7,6 +7,7 @@ pub mod people;
 pub mod posts;
 pub mod revisions;
 pub mod signoff;
+pub mod sync;
 pub mod translations;
 
 use valise_core::error::ErrorReport;

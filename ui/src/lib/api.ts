@@ -4,6 +4,12 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   ActRequest,
+  BackendInfo,
+  OpenConflict,
+  SyncOutcome,
+  SyncProgress,
+  SyncReport,
+  SyncStatus,
   BoardFilter,
   BoardItem,
   Chain,
@@ -118,6 +124,36 @@ export const setSignOffChain = (chain: Chain) => invoke<Chain>('set_sign_off_cha
 export const myInbox = () => invoke<Inbox | null>('my_inbox');
 
 export const preflight = (id: string) => invoke<FailedCheck[]>('preflight', { id });
+
+export const syncStatus = () => invoke<SyncStatus>('sync_status');
+
+export const listSites = () => invoke<BackendInfo[]>('list_sites');
+
+/** Sets a WordPress site up; the app tries the login first and keeps the password out of the library. */
+export const addSite = (url: string, user: string, password: string) =>
+  invoke<BackendInfo>('add_site', { url, user, password });
+
+export const syncNow = () => invoke<SyncReport[]>('sync_now');
+
+export const openConflicts = () => invoke<OpenConflict[]>('open_conflicts');
+
+/** Calls the handlers as a sync (on demand or on the app's timer) starts, moves on and ends. */
+export async function onSync(handlers: {
+  started: () => void;
+  progress: (progress: SyncProgress) => void;
+  finished: (outcome: SyncOutcome) => void;
+}): Promise<() => void> {
+  try {
+    const stops = await Promise.all([
+      listen('sync-started', () => handlers.started()),
+      listen<SyncProgress>('sync-progress', (event) => handlers.progress(event.payload)),
+      listen<SyncOutcome>('sync-finished', (event) => handlers.finished(event.payload)),
+    ]);
+    return () => stops.forEach((stop) => stop());
+  } catch {
+    return () => {}; // a plain browser, without the app around it
+  }
+}
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {

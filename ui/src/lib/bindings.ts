@@ -479,7 +479,7 @@ waiting: number,
  */
 rounds: number, };
 
-export type BackendStatus = { name: string, kind: string, location: string, 
+export type BackendStatus = { name: string, kind: string, location: string, reach: Reach, 
 /**
  * Records and audit entries waiting to be sent.
  */
@@ -493,7 +493,7 @@ export type SyncStatus = { backends: Array<BackendStatus>,
 /**
  * Open conflicts in the library, whatever made them.
  */
-conflicts: number, };
+conflicts: number, syncing: boolean, };
 
 export type VoidedDiff = { step: string, signer: string, 
 /**
@@ -719,3 +719,9 @@ export type Added = { asset_id: string, lang: string | null, version: number, ou
  * What the SVG sanitiser took out (empty for other files).
  */
 removed: Array<string>, };
+export type Reach = "not_yet" | "online" | "offline";
+export type SyncStep = "pulling" | "sending";
+export type SyncProgress = { backend: string, step: SyncStep, done: number, total: number | null, };
+export type SyncOutcome = { reports: Array<SyncReport>, error: ErrorReport | null, };
+export type BackendInfo = { name: string, kind: string, location: string, user: string | null, password_here: boolean, };
+export type OpenConflict = { post: string, lang: string, title: string, } & Conflict;
