@@ -4,6 +4,10 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   ActRequest,
+  AddReport,
+  Asset,
+  AssetQuery,
+  AssetSummary,
   BoardFilter,
   BoardItem,
   Chain,
@@ -118,6 +122,34 @@ export const setSignOffChain = (chain: Chain) => invoke<Chain>('set_sign_off_cha
 export const myInbox = () => invoke<Inbox | null>('my_inbox');
 
 export const preflight = (id: string) => invoke<FailedCheck[]>('preflight', { id });
+
+export const findAssets = (query: AssetQuery) => invoke<AssetSummary[]>('find_assets', { query });
+
+export const getAsset = (id: string) => invoke<Asset>('get_asset', { id });
+
+/** Files dropped on the window or chosen: each added whole, or refused with its reason. */
+export const addAssets = (paths: string[]) => invoke<AddReport>('add_assets', { paths });
+
+export const setAssetText = (id: string, lang: string, alt: string | null, caption: string | null) =>
+  invoke<Asset>('set_asset_text', { id, lang, alt, caption });
+
+export const setAssetDetails = (id: string, credit: string | null, licence: string | null) =>
+  invoke<Asset>('set_asset_details', { id, credit, licence });
+
+export const watchedFolders = () => invoke<string[]>('watched_folders');
+
+export const addWatchedFolder = (path: string) => invoke<string[]>('add_watched_folder', { path });
+
+export const removeWatchedFolder = (path: string) => invoke<string[]>('remove_watched_folder', { path });
+
+/** Calls `handler` with the reason each time the watched folders refuse a file. */
+export async function onAssetRefused(handler: (message: string) => void): Promise<() => void> {
+  try {
+    return await listen<string>('asset-refused', (event) => handler(event.payload));
+  } catch {
+    return () => {};
+  }
+}
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {

@@ -246,7 +246,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication" | "asset";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication" | "asset" | "watched_folder";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -713,3 +713,19 @@ export type Added = { asset_id: string, lang: string | null, version: number, ou
  * What the SVG sanitiser took out (empty for other files).
  */
 removed: Array<string>, };
+
+export type AddReport = { added: Array<Added>, failed: Array<FileError>, };
+
+export type AssetQuery = { 
+/**
+ * Words to find in the name, credit, licence, alt texts and captions.
+ */
+text: string, 
+/**
+ * Only assets with no alt text in this language.
+ */
+missing_alt: string | null, 
+/**
+ * Only assets no live post uses.
+ */
+unused: boolean, };

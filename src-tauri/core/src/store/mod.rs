@@ -66,6 +66,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0010_backend_login.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0015_watched_folders.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
