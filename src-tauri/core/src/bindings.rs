@@ -5,8 +5,8 @@
 use ts_rs::{Config, TS};
 
 use crate::assets::{
-    AddFile, AddOutcome, Added, Asset, AssetKind, AssetSummary, AssetText, AssetUse, FileVersion,
-    Format, Variant,
+    AddFile, AddOutcome, AddReport, Added, Asset, AssetKind, AssetQuery, AssetSummary, AssetText,
+    AssetUse, FileVersion, Format, Variant,
 };
 use crate::backends::registry::BackendInfo;
 use crate::error::ErrorReport;
@@ -160,6 +160,8 @@ pub fn typescript() -> String {
         decl::<AddFile>(&cfg),
         decl::<AddOutcome>(&cfg),
         decl::<Added>(&cfg),
+        decl::<AddReport>(&cfg),
+        decl::<AssetQuery>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

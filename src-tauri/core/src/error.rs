@@ -250,6 +250,12 @@ pub enum Error {
     #[error("Asset {id} has no file for {lang} (nor one for every language): add one with `valise asset add FILE --lang {lang}`.")]
     AssetNoVariant { id: String, lang: String },
 
+    #[error("The window asked for asset file '{path}', which is not a thumbnail or file of this library's assets: nothing was sent.")]
+    AssetNotServed { path: String },
+
+    #[error("{path} cannot be watched: {reason}. The watched folders are unchanged.")]
+    BadWatchedFolder { path: PathBuf, reason: String },
+
     #[error("The asset file {path} is missing from the library's asset folder: copy the library together with its folder ({path} should be inside it), or restore that folder from a backup.")]
     AssetFileMissing { path: PathBuf },
 
@@ -343,6 +349,8 @@ impl Error {
             Error::AssetNoVariant { .. } => "asset_no_variant",
             Error::AssetFileMissing { .. } => "asset_file_missing",
             Error::AssetFileDamaged { .. } => "asset_file_damaged",
+            Error::AssetNotServed { .. } => "asset_not_served",
+            Error::BadWatchedFolder { .. } => "bad_watched_folder",
             Error::BadBackendName { .. } => "bad_backend_name",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",

@@ -2,6 +2,7 @@
 //! grouped by domain. No rule lives here.
 
 pub mod app;
+pub mod assets;
 pub mod library;
 pub mod people;
 pub mod posts;

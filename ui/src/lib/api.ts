@@ -10,6 +10,10 @@ import type {
   SyncProgress,
   SyncReport,
   SyncStatus,
+  AddReport,
+  Asset,
+  AssetQuery,
+  AssetSummary,
   BoardFilter,
   BoardItem,
   Chain,
@@ -152,6 +156,34 @@ export async function onSync(handlers: {
     return () => stops.forEach((stop) => stop());
   } catch {
     return () => {}; // a plain browser, without the app around it
+  }
+}
+
+export const findAssets = (query: AssetQuery) => invoke<AssetSummary[]>('find_assets', { query });
+
+export const getAsset = (id: string) => invoke<Asset>('get_asset', { id });
+
+/** Files dropped on the window or chosen: each added whole, or refused with its reason. */
+export const addAssets = (paths: string[]) => invoke<AddReport>('add_assets', { paths });
+
+export const setAssetText = (id: string, lang: string, alt: string | null, caption: string | null) =>
+  invoke<Asset>('set_asset_text', { id, lang, alt, caption });
+
+export const setAssetDetails = (id: string, credit: string | null, licence: string | null) =>
+  invoke<Asset>('set_asset_details', { id, credit, licence });
+
+export const watchedFolders = () => invoke<string[]>('watched_folders');
+
+export const addWatchedFolder = (path: string) => invoke<string[]>('add_watched_folder', { path });
+
+export const removeWatchedFolder = (path: string) => invoke<string[]>('remove_watched_folder', { path });
+
+/** Calls `handler` with the reason each time the watched folders refuse a file. */
+export async function onAssetRefused(handler: (message: string) => void): Promise<() => void> {
+  try {
+    return await listen<string>('asset-refused', (event) => handler(event.payload));
+  } catch {
+    return () => {};
   }
 }
 
