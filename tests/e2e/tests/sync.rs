@@ -99,13 +99,17 @@ async fn fill_site_form(app: &App, url: &str, user: &str, password: &str) {
 /// Waits until the sync state reads `label`, or ends with it ("… waiting").
 async fn sync_state_is(app: &App, label: &str) {
     app.wait_until(&format!("the sync state reads {label:?}"), |c| async move {
+        // textContent, not WebDriver's text(): WebKitWebDriver answers "" for
+        // this label (its visibility rules), whatever it shows.
         let text = c
-            .find(Locator::Css("[data-testid=sync-state]"))
-            .await
-            .ok()?
-            .text()
+            .execute(
+                "const e = document.querySelector('[data-testid=sync-state]'); \
+                 return e ? e.textContent.trim() : null;",
+                vec![],
+            )
             .await
             .ok()?;
+        let text = text.as_str()?.to_string();
         (text == label || (label.starts_with('…') && text.ends_with(&label[3..]))).then_some(())
     })
     .await;
