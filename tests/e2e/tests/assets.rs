@@ -20,13 +20,11 @@ const SOURCE: &str = "La carte du réseau diplomatique.\n";
 fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
     // Made by hand: this crate has no image library, and a real PNG is what
     // the app checks and decodes.
-    let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
-    for _ in 0..h {
-        raw.push(0);
-        for _ in 0..w {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each row: filter byte 0, then the pixels.
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(rgb.iter().copied().cycle().take(3 * w as usize))
+        .collect();
+    let raw = row.repeat(h as usize);
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = Vec::new();
     ihdr.extend_from_slice(&w.to_be_bytes());

@@ -281,12 +281,7 @@ async fn a_site_set_up_in_the_window_syncs_and_a_conflict_is_combined_in_the_edi
         .active_element()
         .await
         .unwrap()
-        .send_keys(&format!(
-            "{}{}y{}",
-            Key::Control.to_string(),
-            Key::Shift.to_string(),
-            Key::Null.to_string()
-        ))
+        .send_keys(&format!("{}{}y{}", Key::Control, Key::Shift, Key::Null))
         .await
         .unwrap();
     sync_state_is(&app, "In sync").await;

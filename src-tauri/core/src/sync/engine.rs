@@ -486,7 +486,7 @@ async fn push_audit(
     let unsent = lib.read(|c| local::unsent_audit(c, name))?;
     sending.total = Some(sending.done + unsent.len() as u32);
     for batch in unsent.chunks(AUDIT_BATCH) {
-        progress(&sending);
+        progress(sending);
         let new = backend.append_audit(batch).await?;
         report.audit_sent += new.len() as u32;
         let ids: Vec<String> = batch.iter().map(|a| a.entry.id.clone()).collect();
@@ -497,7 +497,7 @@ async fn push_audit(
         sending.done += batch.len() as u32;
     }
     if sending.done > 0 {
-        progress(&sending);
+        progress(sending);
     }
     Ok(())
 }
