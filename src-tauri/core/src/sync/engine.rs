@@ -397,11 +397,7 @@ async fn push(
         let outgoing = match &here {
             Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
                 Ok(out) => out,
-                Err(e) => {
-                    let why = e.to_string();
-                    lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                    return Err(e);
-                }
+                Err(e) => return Err(noted(lib, name, &key, e)?),
             },
             _ => super::media::Outgoing::default(),
         };
@@ -450,27 +446,24 @@ async fn push(
                 })?;
                 sending.done += 1;
             }
-            Err(e @ Error::BackendStale { .. }) => {
-                stale = true;
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-            }
-            Err(e @ Error::BackendNotAllowed { .. }) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                let line = format!("{}: {why}", local::describe(&key, &here));
-                if !report.skipped.contains(&line) {
-                    report.skipped.push(line);
+            Err(e) => match noted(lib, name, &key, e)? {
+                Error::BackendStale { .. } => stale = true,
+                e @ Error::BackendNotAllowed { .. } => {
+                    report.skip(format!("{}: {e}", local::describe(&key, &here)));
                 }
-            }
-            Err(e) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                return Err(e);
-            }
+                e => return Err(e),
+            },
         }
     }
     Ok((stale, sending))
+}
+
+/// Records beside `key` in the outbox why its send failed (shown by `sync
+/// status`; the record stays waiting), and hands the error back.
+pub(super) fn noted(lib: &Library, name: &str, key: &RecordKey, e: Error) -> Result<Error> {
+    let why = e.to_string();
+    lib.write(Origin::Sync, |tx| state::note_failure(tx, name, key, &why))?;
+    Ok(e)
 }
 
 /// Sends the audit entries the backend lacks, counted on after the records

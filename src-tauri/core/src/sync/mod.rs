@@ -81,6 +81,13 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// Adds a skipped record's line, once however many rounds skip it.
+    pub(crate) fn skip(&mut self, line: String) {
+        if !self.skipped.contains(&line) {
+            self.skipped.push(line);
+        }
+    }
+
     /// Nothing pulled changed anything here and nothing was sent.
     pub fn is_quiet(&self) -> bool {
         self.applied + self.merged + self.conflicts + self.deleted == 0
