@@ -134,4 +134,4 @@ bench: system-deps ui tauri-driver
 	cargo bench -p valise-core --bench figures
 	cargo bench -p valise-core --bench wordpress
 	VALISE_E2E_APP=$(abspath target/release/valise-app) xvfb-run -a -s "-screen 0 1280x820x24" \
-	    cargo bench -p valise-e2e --bench keystroke --bench cli_to_window
+	    cargo bench -p valise-e2e --bench keystroke --bench cli_to_window --bench assets_window

@@ -1,7 +1,10 @@
 //! The Valise desktop app: opens the library, registers the commands, shows the
 //! window. Everything it does is valise-core's; this only connects it to the UI.
 
+mod asset_scheme;
 mod commands;
+mod syncing;
+mod watched;
 
 use tauri::Emitter;
 use valise_core::error::ErrorReport;
@@ -26,7 +29,7 @@ pub fn run() {
         eprintln!("valise: {e}");
         ErrorReport::from(&e)
     });
-    let result = tauri::Builder::default()
+    let result = asset_scheme::register(tauri::Builder::default())
         .setup(|app| {
             use tauri::Manager;
             let handle = app.handle().clone();
@@ -41,11 +44,14 @@ pub fn run() {
                         "valise: changes made by other programs will not show until reopened: {e}"
                     );
                 }
+                tauri::async_runtime::spawn(syncing::keep_in_sync(app.handle().clone()));
+                watched::start(app.handle(), lib);
             }
             Ok(())
         })
         .manage(commands::OpenedLibrary(library))
         .manage(started)
+        .manage(syncing::Syncer::starting_now())
         .invoke_handler(tauri::generate_handler![
             commands::app::window_ready,
             commands::library::library_overview,
@@ -81,6 +87,19 @@ pub fn run() {
             commands::signoff::publication_move,
             commands::signoff::sign_off_chain,
             commands::signoff::set_sign_off_chain,
+            commands::sync::sync_status,
+            commands::sync::list_sites,
+            commands::sync::add_site,
+            commands::sync::sync_now,
+            commands::sync::open_conflicts,
+            commands::assets::find_assets,
+            commands::assets::get_asset,
+            commands::assets::add_assets,
+            commands::assets::set_asset_text,
+            commands::assets::set_asset_details,
+            commands::assets::watched_folders,
+            commands::assets::add_watched_folder,
+            commands::assets::remove_watched_folder,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -68,9 +68,12 @@ pub enum AssetCommand {
         to: PathBuf,
     },
     /// Watch folders until interrupted, importing each file once it is complete; prints what it imports
-    Watch {
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
+    /// (without DIR: the library's watched folders)
+    Watch { dirs: Vec<PathBuf> },
+    /// The library's watched folders, which the open window watches
+    Folder {
+        #[command(subcommand)]
+        action: FolderAction,
     },
     /// Write a PNG thumbnail that fits in SIZE × SIZE pixels
     Thumbnail {
@@ -82,6 +85,16 @@ pub enum AssetCommand {
         #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(16..=2048))]
         size: u32,
     },
+}
+
+#[derive(Subcommand)]
+pub enum FolderAction {
+    /// Watch this folder from now on (in every window opening the library)
+    Add { dir: PathBuf },
+    /// Stop watching this folder
+    Remove { dir: PathBuf },
+    /// The watched folders, one a line
+    List,
 }
 
 pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(), Failure> {
@@ -215,7 +228,33 @@ pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(),
                 ),
             )?)
         }
+        AssetCommand::Folder { action } => {
+            let folders = match action {
+                FolderAction::Add { dir } => {
+                    let dir = std::path::absolute(&dir).unwrap_or(dir);
+                    assets.add_watched_folder(&dir)?
+                }
+                FolderAction::Remove { dir } => assets.remove_watched_folder(&dir)?,
+                FolderAction::List => assets.watched_folders()?,
+            };
+            for f in folders {
+                write_line(out, &f.display().to_string())?;
+            }
+            Ok(())
+        }
         AssetCommand::Watch { dirs } => {
+            let dirs = if dirs.is_empty() {
+                assets.watched_folders()?
+            } else {
+                dirs
+            };
+            if dirs.is_empty() {
+                return Err(
+                    "no folder to watch: name one (`valise asset watch DIR`) or add one to the library (`valise asset folder add DIR`)"
+                        .to_string()
+                        .into(),
+                );
+            }
             // Runs until the process is interrupted (Ctrl+C ends it; every
             // import is its own committed transaction, so nothing is lost).
             let never = std::sync::atomic::AtomicBool::new(false);

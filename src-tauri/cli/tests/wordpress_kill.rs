@@ -166,29 +166,7 @@ fn killed_syncs(site: &Site, seed: u64) {
         posts.push(id);
     }
     let password = &site.user("editor").password;
-    let mut add = lib
-        .cmd(&[
-            "backend",
-            "add",
-            "site",
-            "--wordpress",
-            &site.url,
-            "--user",
-            "editor",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    let added = add.wait_with_output().unwrap();
+    let added = lib.add_site(&site.url, "editor", password);
     assert!(added.status.success(), "{}", stderr(&added));
 
     // Word typed → (post, language).

@@ -11,7 +11,6 @@ mod common;
 mod wordpress_support;
 
 use std::panic::AssertUnwindSafe;
-use std::process::Output;
 
 use serde_json::{json, Value};
 
@@ -62,24 +61,6 @@ fn main() {
     if !failed.is_empty() {
         std::process::exit(101);
     }
-}
-
-fn run_with_stdin(lib: &Lib, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = lib
-        .cmd(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 /// `sync` with its exit code and JSON report.
@@ -147,20 +128,7 @@ fn a_post_and_its_translation_reach_the_site_and_an_edit_there_merges_with_one_h
         "The delegation leaves on Monday.\n\nIt meets its counterparts on Tuesday.\n\nIt returns on Friday.\n",
     );
     let password = &site.user("editor").password;
-    let added = run_with_stdin(
-        &lib,
-        &[
-            "backend",
-            "add",
-            "site",
-            "--wordpress",
-            &site.url,
-            "--user",
-            "editor",
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    );
+    let added = lib.add_site(&site.url, "editor", password);
     assert!(added.status.success(), "{}", stderr(&added));
 
     // The password is nowhere in what the library shows or holds.
@@ -276,20 +244,7 @@ fn a_post_and_its_translation_reach_the_site_and_an_edit_there_merges_with_one_h
 
 fn a_wrong_password_is_refused_at_backend_add_and_nothing_is_kept(site: &Site) {
     let lib = Lib::new();
-    let out = run_with_stdin(
-        &lib,
-        &[
-            "backend",
-            "add",
-            "site",
-            "--wordpress",
-            &site.url,
-            "--user",
-            "editor",
-            "--password-stdin",
-        ],
-        "abcd efgh ijkl mnop qrst uvwx\n",
-    );
+    let out = lib.add_site(&site.url, "editor", "abcd efgh ijkl mnop qrst uvwx");
     assert_eq!(out.status.code(), Some(1));
     let said = stderr(&out);
     assert!(
@@ -359,20 +314,7 @@ fn publish_says_the_next_sync_publishes_it_and_the_sync_does(site: &Site) {
         "proofreading",
     ]);
     let password = &site.user("editor").password;
-    let added = run_with_stdin(
-        &lib,
-        &[
-            "backend",
-            "add",
-            "site",
-            "--wordpress",
-            &site.url,
-            "--user",
-            "editor",
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    );
+    let added = lib.add_site(&site.url, "editor", password);
     assert!(added.status.success(), "{}", stderr(&added));
 
     let said = lib.ok(&["--as", "ed", "publish", &id]);

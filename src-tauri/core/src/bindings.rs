@@ -5,12 +5,13 @@
 use ts_rs::{Config, TS};
 
 use crate::assets::{
-    AddFile, AddOutcome, Added, Asset, AssetKind, AssetSummary, AssetText, AssetUse, FileVersion,
-    Format, Variant,
+    AddFile, AddOutcome, AddReport, Added, Asset, AssetKind, AssetQuery, AssetSummary, AssetText,
+    AssetUse, FileVersion, Format, Variant,
 };
+use crate::backends::registry::BackendInfo;
 use crate::error::ErrorReport;
 use crate::languages::{Language, TextDirection, Typography};
-use crate::posts::conflicts::{Conflict, Resolution};
+use crate::posts::conflicts::{Conflict, OpenConflict, Resolution};
 use crate::posts::revisions::{
     DiffLine, FieldChange, LineChange, Revision, RevisionDiff, RevisionKind, RevisionSummary,
     SaveOutcome, SaveRequest, SaveResult,
@@ -21,7 +22,9 @@ use crate::posts::{
 use crate::render::Preview;
 use crate::search::{SearchHit, SnippetPart};
 use crate::store::write::{Change, ChangeAction, ChangeSet, Origin, RecordKind};
-use crate::sync::{BackendStatus, SyncReport, SyncStatus};
+use crate::sync::{
+    BackendStatus, Reach, SyncOutcome, SyncProgress, SyncReport, SyncStatus, SyncStep,
+};
 use crate::transfer::{FileError, ImportReport, ImportedFile};
 use crate::translation::{
     BlockKind, BlockState, BlockStatus, Completeness, LanguageState, LanguageStatus, TextPart,
@@ -58,6 +61,7 @@ pub fn typescript() -> String {
         decl::<PostText>(&cfg),
         decl::<Origin>(&cfg),
         decl::<Conflict>(&cfg),
+        decl::<OpenConflict>(&cfg),
         decl::<Resolution>(&cfg),
         decl::<Post>(&cfg),
         decl::<Completeness>(&cfg),
@@ -122,8 +126,13 @@ pub fn typescript() -> String {
         decl::<GrandfatheredKey>(&cfg),
         decl::<VerifyReport>(&cfg),
         decl::<SyncReport>(&cfg),
+        decl::<Reach>(&cfg),
         decl::<BackendStatus>(&cfg),
         decl::<SyncStatus>(&cfg),
+        decl::<SyncStep>(&cfg),
+        decl::<SyncProgress>(&cfg),
+        decl::<SyncOutcome>(&cfg),
+        decl::<BackendInfo>(&cfg),
         decl::<VoidedDiff>(&cfg),
         decl::<PrivateNote>(&cfg),
         decl::<SignoffStatus>(&cfg),
@@ -151,6 +160,8 @@ pub fn typescript() -> String {
         decl::<AddFile>(&cfg),
         decl::<AddOutcome>(&cfg),
         decl::<Added>(&cfg),
+        decl::<AddReport>(&cfg),
+        decl::<AssetQuery>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

@@ -238,6 +238,9 @@ pub enum Error {
     #[error("This library already has a backend named '{name}'.")]
     BackendExists { name: String },
 
+    #[error("A sync of this library is already running; this one was not started. Wait for it to finish (the window shows its progress), then sync again if needed.")]
+    SyncRunning,
+
     #[error("There is no asset {id}. See the assets with `valise asset list`.")]
     AssetNotFound { id: String },
 
@@ -246,6 +249,12 @@ pub enum Error {
 
     #[error("Asset {id} has no file for {lang} (nor one for every language): add one with `valise asset add FILE --lang {lang}`.")]
     AssetNoVariant { id: String, lang: String },
+
+    #[error("The window asked for asset file '{path}', which is not a thumbnail or file of this library's assets: nothing was sent.")]
+    AssetNotServed { path: String },
+
+    #[error("{path} cannot be watched: {reason}. The watched folders are unchanged.")]
+    BadWatchedFolder { path: PathBuf, reason: String },
 
     #[error("The asset file {path} is missing from the library's asset folder: copy the library together with its folder ({path} should be inside it), or restore that folder from a backup.")]
     AssetFileMissing { path: PathBuf },
@@ -334,11 +343,14 @@ impl Error {
             Error::BadBackendUrl { .. } => "bad_backend_url",
             Error::BackendNotFound { .. } => "backend_not_found",
             Error::BackendExists { .. } => "backend_exists",
+            Error::SyncRunning => "sync_running",
             Error::AssetNotFound { .. } => "asset_not_found",
             Error::BadAsset { .. } => "bad_asset",
             Error::AssetNoVariant { .. } => "asset_no_variant",
             Error::AssetFileMissing { .. } => "asset_file_missing",
             Error::AssetFileDamaged { .. } => "asset_file_damaged",
+            Error::AssetNotServed { .. } => "asset_not_served",
+            Error::BadWatchedFolder { .. } => "bad_watched_folder",
             Error::BadBackendName { .. } => "bad_backend_name",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",

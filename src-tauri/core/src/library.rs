@@ -43,6 +43,8 @@ pub struct Library {
     desktop: Desktop,
     /// Every post's sign-off and publication, evaluated, between board reads.
     board: BoardCache,
+    /// One sync at a time (`sync::schedule`).
+    sync_gate: crate::sync::schedule::Gate,
 }
 
 impl Library {
@@ -75,6 +77,7 @@ impl Library {
             watcher: Mutex::new(None),
             desktop: Desktop::this_one(),
             board: BoardCache::default(),
+            sync_gate: Default::default(),
         })
     }
 
@@ -92,6 +95,11 @@ impl Library {
     pub fn with_desktop(mut self, desktop: Desktop) -> Self {
         self.desktop = desktop;
         self
+    }
+
+    /// Lets one sync of this library run at a time.
+    pub fn sync_gate(&self) -> &crate::sync::schedule::Gate {
+        &self.sync_gate
     }
 
     pub fn desktop(&self) -> &Desktop {

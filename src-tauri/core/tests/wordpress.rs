@@ -6,10 +6,10 @@
 
 mod wordpress_cases;
 mod wordpress_support;
+#[macro_use]
+#[path = "wordpress_support/runner.rs"]
+mod runner;
 
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,26 +24,7 @@ use wordpress_cases::{client::*, errors::*, media::*, sync::*};
 use wordpress_support::proxy::{Fault, FaultProxy};
 use wordpress_support::Site;
 
-type Test = for<'a> fn(&'a Site) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
-
-macro_rules! tests {
-    ($($name:ident),* $(,)?) => {
-        [$((stringify!($name), (|s| Box::pin($name(s))) as Test)),*]
-    };
-}
-
 fn main() {
-    if let Some(why) = wordpress_support::missing_tools() {
-        println!("wordpress tests skipped: {why}");
-        println!("test result: ok. 0 passed; 0 failed; 1 ignored");
-        return;
-    }
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let site = Site::start(true);
     let all = tests![
         a_retried_create_finds_the_post_it_made,
         an_update_needs_the_rev_it_was_made_from,
@@ -67,33 +48,7 @@ fn main() {
         a_sync_whose_upload_answer_is_cut_uploads_once,
         a_damaged_stored_file_stops_its_post_and_publishes_nothing,
     ];
-    let (mut passed, mut failed) = (0, Vec::new());
-    for (name, test) in all {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
-            continue;
-        }
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(test(&site))));
-        match outcome {
-            Ok(()) => {
-                println!("test {name} ... ok");
-                passed += 1;
-            }
-            Err(_) => {
-                println!("test {name} ... FAILED");
-                failed.push(name);
-            }
-        }
-    }
-    drop(site);
-    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
-    println!(
-        "test result: {verdict}. {passed} passed; {} failed; 0 ignored",
-        failed.len()
-    );
-    if !failed.is_empty() {
-        println!("failures: {}", failed.join(", "));
-        std::process::exit(101);
-    }
+    runner::run_on_one_site("wordpress tests", &all);
 }
 
 // --- helpers -----------------------------------------------------------------

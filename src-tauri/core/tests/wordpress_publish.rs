@@ -9,10 +9,10 @@
 // The fault proxy beside it is not used here.
 #[allow(dead_code)]
 mod wordpress_support;
+#[macro_use]
+#[path = "wordpress_support/runner.rs"]
+mod runner;
 
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -24,26 +24,7 @@ use valise_core::workflow::rules::{PublicationMove, PublicationState};
 use valise_core::{Desktop, Library, NewPost, Origin, PostText};
 use wordpress_support::Site;
 
-type Test = for<'a> fn(&'a Site) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
-
-macro_rules! tests {
-    ($($name:ident),* $(,)?) => {
-        [$((stringify!($name), (|s| Box::pin($name(s))) as Test)),*]
-    };
-}
-
 fn main() {
-    if let Some(why) = wordpress_support::missing_tools() {
-        println!("wordpress publication tests skipped: {why}");
-        println!("test result: ok. 0 passed; 0 failed; 1 ignored");
-        return;
-    }
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let site = Site::start(true);
     // The first needs the site's people to be its own (a validator's desk
     // picks her person by name); the last changes the site's languages.
     let all = tests![
@@ -53,33 +34,7 @@ fn main() {
         a_post_without_its_signoff_is_refused_by_the_library_and_by_the_sites_gate,
         a_refusal_by_the_sites_gate_is_a_plain_error_and_the_decision_stands,
     ];
-    let (mut passed, mut failed) = (0, Vec::new());
-    for (name, test) in all {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
-            continue;
-        }
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(test(&site))));
-        match outcome {
-            Ok(()) => {
-                println!("test {name} ... ok");
-                passed += 1;
-            }
-            Err(_) => {
-                println!("test {name} ... FAILED");
-                failed.push(name);
-            }
-        }
-    }
-    drop(site);
-    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
-    println!(
-        "test result: {verdict}. {passed} passed; {} failed; 0 ignored",
-        failed.len()
-    );
-    if !failed.is_empty() {
-        println!("failures: {}", failed.join(", "));
-        std::process::exit(101);
-    }
+    runner::run_on_one_site("wordpress publication tests", &all);
 }
 
 // --- a desk ---------------------------------------------------------------------

@@ -2,11 +2,13 @@
 //! grouped by domain. No rule lives here.
 
 pub mod app;
+pub mod assets;
 pub mod library;
 pub mod people;
 pub mod posts;
 pub mod revisions;
 pub mod signoff;
+pub mod sync;
 pub mod translations;
 
 use valise_core::error::ErrorReport;

@@ -42,10 +42,17 @@ pub fn resolve_conflict(
         .map_err(fail)
 }
 
-/// Renders text being typed; synchronous on purpose (microseconds, no I/O).
-#[tauri::command]
-pub fn preview(markdown: String, lang: String) -> Preview {
-    valise_core::render::preview(&markdown, &lang)
+/// Renders text being typed, its assets drawn for `lang` from the library.
+#[tauri::command(async)]
+pub fn preview(
+    lib: State<'_, OpenedLibrary>,
+    markdown: String,
+    lang: String,
+) -> Result<Preview, Failure> {
+    lib.get()?
+        .assets()
+        .window_preview(&markdown, &lang)
+        .map_err(fail)
 }
 
 /// Counts a short text (the share text) as the core counts characters.

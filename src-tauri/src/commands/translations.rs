@@ -61,8 +61,16 @@ pub fn not_planned(
         .map_err(fail)
 }
 
-/// Renders a translation being typed block by block; synchronous like `preview`.
-#[tauri::command]
-pub fn preview_translation(units: Vec<UnitText>, lang: String) -> Preview {
-    valise_core::translation::preview(&units, &lang)
+/// Renders a translation being typed block by block, its assets drawn for `lang`.
+#[tauri::command(async)]
+pub fn preview_translation(
+    lib: State<'_, OpenedLibrary>,
+    units: Vec<UnitText>,
+    lang: String,
+) -> Result<Preview, Failure> {
+    let body = valise_core::translation::body_of(&units);
+    lib.get()?
+        .assets()
+        .window_preview(&body, &lang)
+        .map_err(fail)
 }

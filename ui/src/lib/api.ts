@@ -4,6 +4,16 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   ActRequest,
+  BackendInfo,
+  OpenConflict,
+  SyncOutcome,
+  SyncProgress,
+  SyncReport,
+  SyncStatus,
+  AddReport,
+  Asset,
+  AssetQuery,
+  AssetSummary,
   BoardFilter,
   BoardItem,
   Chain,
@@ -118,6 +128,64 @@ export const setSignOffChain = (chain: Chain) => invoke<Chain>('set_sign_off_cha
 export const myInbox = () => invoke<Inbox | null>('my_inbox');
 
 export const preflight = (id: string) => invoke<FailedCheck[]>('preflight', { id });
+
+export const syncStatus = () => invoke<SyncStatus>('sync_status');
+
+export const listSites = () => invoke<BackendInfo[]>('list_sites');
+
+/** Sets a WordPress site up; the app tries the login first and keeps the password out of the library. */
+export const addSite = (url: string, user: string, password: string) =>
+  invoke<BackendInfo>('add_site', { url, user, password });
+
+export const syncNow = () => invoke<SyncReport[]>('sync_now');
+
+export const openConflicts = () => invoke<OpenConflict[]>('open_conflicts');
+
+/** Calls the handlers as a sync (on demand or on the app's timer) starts, moves on and ends. */
+export async function onSync(handlers: {
+  started: () => void;
+  progress: (progress: SyncProgress) => void;
+  finished: (outcome: SyncOutcome) => void;
+}): Promise<() => void> {
+  try {
+    const stops = await Promise.all([
+      listen('sync-started', () => handlers.started()),
+      listen<SyncProgress>('sync-progress', (event) => handlers.progress(event.payload)),
+      listen<SyncOutcome>('sync-finished', (event) => handlers.finished(event.payload)),
+    ]);
+    return () => stops.forEach((stop) => stop());
+  } catch {
+    return () => {}; // a plain browser, without the app around it
+  }
+}
+
+export const findAssets = (query: AssetQuery) => invoke<AssetSummary[]>('find_assets', { query });
+
+export const getAsset = (id: string) => invoke<Asset>('get_asset', { id });
+
+/** Files dropped on the window or chosen: each added whole, or refused with its reason. */
+export const addAssets = (paths: string[]) => invoke<AddReport>('add_assets', { paths });
+
+export const setAssetText = (id: string, lang: string, alt: string | null, caption: string | null) =>
+  invoke<Asset>('set_asset_text', { id, lang, alt, caption });
+
+export const setAssetDetails = (id: string, credit: string | null, licence: string | null) =>
+  invoke<Asset>('set_asset_details', { id, credit, licence });
+
+export const watchedFolders = () => invoke<string[]>('watched_folders');
+
+export const addWatchedFolder = (path: string) => invoke<string[]>('add_watched_folder', { path });
+
+export const removeWatchedFolder = (path: string) => invoke<string[]>('remove_watched_folder', { path });
+
+/** Calls `handler` with the reason each time the watched folders refuse a file. */
+export async function onAssetRefused(handler: (message: string) => void): Promise<() => void> {
+  try {
+    return await listen<string>('asset-refused', (event) => handler(event.payload));
+  } catch {
+    return () => {};
+  }
+}
 
 /** Calls `handler` with every change to the library, from this window or any other writer. */
 export async function onLibraryChanged(handler: (changes: ChangeSet) => void): Promise<() => void> {

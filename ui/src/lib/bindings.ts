@@ -56,6 +56,36 @@ current: PostText,
  */
 other: PostText, };
 
+export type OpenConflict = { post: string, lang: string, 
+/**
+ * The current title, to recognise the post by.
+ */
+title: string, id: string, 
+/**
+ * Where the other text came from (the command line, sync, the window…).
+ */
+origin: Origin, 
+/**
+ * The same, in words for people ("the command line").
+ */
+from: string, created_at: string, 
+/**
+ * The revision both texts were made from.
+ */
+base_revision: number, 
+/**
+ * The revision that was current when the two changes met.
+ */
+current_revision: number, 
+/**
+ * The text as it is now.
+ */
+current: PostText, 
+/**
+ * The other text, kept whole.
+ */
+other: PostText, };
+
 export type Resolution = "keep_current" | "take_other";
 
 export type Post = { 
@@ -246,7 +276,7 @@ export type FileError = { path: string, message: string, };
 
 export type ImportReport = { imported: Array<ImportedFile>, failed: Array<FileError>, };
 
-export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication" | "asset";
+export type RecordKind = "post" | "language_version" | "revision" | "conflict" | "translation_plan" | "person" | "audit_entry" | "signoff" | "chain" | "publication" | "asset" | "watched_folder";
 
 export type ChangeAction = "created" | "updated" | "deleted";
 
@@ -479,7 +509,9 @@ waiting: number,
  */
 rounds: number, };
 
-export type BackendStatus = { name: string, kind: string, location: string, 
+export type Reach = "not_yet" | "online" | "offline";
+
+export type BackendStatus = { name: string, kind: string, location: string, reach: Reach, 
 /**
  * Records and audit entries waiting to be sent.
  */
@@ -493,7 +525,49 @@ export type SyncStatus = { backends: Array<BackendStatus>,
 /**
  * Open conflicts in the library, whatever made them.
  */
-conflicts: number, };
+conflicts: number, 
+/**
+ * Whether a sync of this library runs in this process now.
+ */
+syncing: boolean, };
+
+export type SyncStep = "pulling" | "sending";
+
+export type SyncProgress = { backend: string, step: SyncStep, 
+/**
+ * Changes pulled so far, or records and audit entries sent so far.
+ */
+done: number, 
+/**
+ * How many are to be sent; none while pulling (a backend does not say
+ * how many changes follow).
+ */
+total: number | null, };
+
+export type SyncOutcome = { reports: Array<SyncReport>, 
+/**
+ * What stopped it; the outbox is kept whatever it was.
+ */
+error: ErrorReport | null, };
+
+export type BackendInfo = { name: string, 
+/**
+ * wordpress (later: git).
+ */
+kind: string, 
+/**
+ * The site's address.
+ */
+location: string, 
+/**
+ * The user the library logs in as there.
+ */
+user: string | null, 
+/**
+ * Whether this desktop holds the password (a library copied to another
+ * desktop needs it given again).
+ */
+password_here: boolean, };
 
 export type VoidedDiff = { step: string, signer: string, 
 /**
@@ -719,3 +793,19 @@ export type Added = { asset_id: string, lang: string | null, version: number, ou
  * What the SVG sanitiser took out (empty for other files).
  */
 removed: Array<string>, };
+
+export type AddReport = { added: Array<Added>, failed: Array<FileError>, };
+
+export type AssetQuery = { 
+/**
+ * Words to find in the name, credit, licence, alt texts and captions.
+ */
+text: string, 
+/**
+ * Only assets with no alt text in this language.
+ */
+missing_alt: string | null, 
+/**
+ * Only assets no live post uses.
+ */
+unused: boolean, };

@@ -21,6 +21,9 @@ export interface MarkdownEditor {
   update(doc: string): void;
   setLanguage(lang: string, dir: TextDirection): void;
   showBidiMarks(show: boolean): void;
+  /** Inserts `text` where `at` (a point of the window) falls in the text, else at
+   * the caret, as one undoable change, and puts the caret after it. */
+  insert(text: string, at?: { x: number; y: number }): void;
   focus(): void;
   destroy(): void;
 }
@@ -107,7 +110,10 @@ export function createMarkdownEditor(
     dir: TextDirection;
     label: string;
     showBidiMarks: boolean;
+    /** Where the caret starts (kept by the session across views). */
+    caret?: number;
     onChange(doc: string): void;
+    onCaret?(pos: number): void;
   },
 ): MarkdownEditor {
   const language = new Compartment();
@@ -134,12 +140,17 @@ export function createMarkdownEditor(
     marks.slot.of(marks.extension(showingMarks)),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) options.onChange(update.state.doc.toString());
+      if (update.docChanged || update.selectionSet) options.onCaret?.(update.state.selection.main.head);
     }),
   ];
 
   const view = new EditorView({
     parent,
-    state: EditorState.create({ doc: options.doc, extensions: extensions() }),
+    state: EditorState.create({
+      doc: options.doc,
+      extensions: extensions(),
+      selection: { anchor: Math.min(options.caret ?? 0, options.doc.length) },
+    }),
   });
 
   return {
@@ -156,6 +167,16 @@ export function createMarkdownEditor(
     showBidiMarks(show) {
       showingMarks = show;
       view.dispatch({ effects: marks.slot.reconfigure(marks.extension(show)) });
+    },
+    insert(text, at) {
+      const dropped = at ? view.posAtCoords(at) : null;
+      const from = dropped ?? view.state.selection.main.head;
+      view.dispatch({
+        changes: { from, insert: text },
+        selection: { anchor: from + text.length },
+        scrollIntoView: true,
+      });
+      view.focus();
     },
     focus() {
       view.focus();

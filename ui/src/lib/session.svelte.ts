@@ -82,6 +82,8 @@ export class Session {
   arrived = $state(0);
 
   #body = '';
+  /** Where the editor's caret last was in the body (kept while other views show). */
+  caret = 0;
   /** The revision the text in the editor was made from. */
   #base = 0;
   #savedKey = '';
@@ -125,6 +127,7 @@ export class Session {
   load(post: Post): void {
     clearTimeout(this.#timer);
     this.#show(post);
+    this.caret = post.body.length;
     this.saveState = 'saved';
     this.saveError = null;
     this.preview = null;
@@ -158,6 +161,18 @@ export class Session {
     if (this.fields[field] === value) return;
     this.fields[field] = value;
     this.#changed();
+  }
+
+  /** Inserts `text` in the body at the caret (the editor is not showing). */
+  insertAtCaret(text: string): void {
+    const at = Math.min(this.caret, this.#body.length);
+    this.setBody(this.#body.slice(0, at) + text + this.#body.slice(at));
+    this.caret = at + text.length;
+  }
+
+  /** Renders the preview again (an asset it shows changed). */
+  refreshPreview(): void {
+    this.#refreshPreview();
   }
 
   setBody(text: string): void {

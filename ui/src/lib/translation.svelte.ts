@@ -110,6 +110,11 @@ export class TranslationSession {
     return this.blocks.some((b) => (this.texts[b.block] ?? '') !== (this.#saved[b.block] ?? ''));
   }
 
+  /** Renders the preview again (an asset it shows changed). */
+  refreshPreview(): void {
+    if (this.blocks.length > 0) this.#requestPreview({ generation: this.#generation });
+  }
+
   edit(block: string, text: string): void {
     if (this.texts[block] === text) return;
     this.texts[block] = text;

@@ -8,7 +8,14 @@ type Handler = (args: Record<string, unknown>) => unknown;
 
 /** Routes `invoke(cmd, args)` to `handlers[cmd]`; an unknown command rejects like the core. */
 /** A library where nobody is known yet, unless a test says otherwise. */
-const nobody: Record<string, Handler> = { list_people: () => [], whoami: () => null };
+const nobody: Record<string, Handler> = {
+  list_people: () => [],
+  whoami: () => null,
+  // No site set up: sync has nothing to say.
+  sync_status: () => ({ backends: [], conflicts: 0, syncing: false }),
+  list_sites: () => [],
+  open_conflicts: () => [],
+};
 
 export function mockCommands(handlers: Record<string, Handler>) {
   const mocked = vi.mocked(invoke);
@@ -104,4 +111,9 @@ export function emitLibraryChanged(post: Post, kind: ChangeSet['changes'][number
     changes: [{ kind, id: post.id, action: 'created', post: post.id, lang: null, counter: 1 }],
   };
   (events as unknown as { emitForTest(name: string, payload: unknown): void }).emitForTest('library-changed', set);
+}
+
+/** Plays an app event (a sync starting, moving on, ending) to the listeners. */
+export function emitEvent(name: string, payload: unknown): void {
+  (events as unknown as { emitForTest(name: string, payload: unknown): void }).emitForTest(name, payload);
 }

@@ -21,3 +21,11 @@ const rect = { x: 0, y: 0, top: 0, left: 0, right: 0, bottom: 0, width: 0, heigh
 const rects = Object.assign([rect], { item: () => rect }) as unknown as DOMRectList;
 Range.prototype.getBoundingClientRect = () => rect as DOMRect;
 Range.prototype.getClientRects = () => rects;
+
+// Svelte's size bindings observe with ResizeObserver, which jsdom lacks; with
+// no layout there is nothing to report.
+globalThis.ResizeObserver ??= class {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+};

@@ -102,6 +102,35 @@ impl Lib {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
 
+    /// `valise backend add site --wordpress URL --user USER --password-stdin`,
+    /// the password given on standard input; the whole output, to check.
+    #[allow(dead_code)] // the WordPress test files only
+    pub fn add_site(&self, url: &str, user: &str, password: &str) -> Output {
+        let mut child = self
+            .cmd(&[
+                "backend",
+                "add",
+                "site",
+                "--wordpress",
+                url,
+                "--user",
+                user,
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     pub fn with_stdin(&self, args: &[&str], input: &str) -> String {
         let mut child = self
             .cmd(args)

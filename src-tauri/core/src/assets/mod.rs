@@ -5,9 +5,12 @@
 //! through the write door, as `RecordKind::Asset` in the change feed.
 
 pub mod files;
+mod folders;
 pub mod naming;
 pub mod probe;
+mod query;
 mod resolve;
+pub mod serve;
 mod store;
 pub mod svg;
 pub mod thumbs;
@@ -24,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::{Library, Origin};
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
+pub use query::AssetQuery;
 pub(crate) use resolve::{check as check_ref, published, shown_in, Shown};
 pub use resolve::{FileLink, RefState};
 pub use store::AddOutcome;
@@ -130,6 +134,14 @@ pub struct Added {
     pub removed: Vec<String>,
 }
 
+/// What adding several files (a drop, the file picker) did: each file is
+/// added whole or refused with its reason, independently of the others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct AddReport {
+    pub added: Vec<Added>,
+    pub failed: Vec<crate::transfer::FileError>,
+}
+
 /// The library's assets: `library.assets()`.
 pub struct Assets<'l> {
     pub(crate) lib: &'l Library,
@@ -163,6 +175,26 @@ impl Assets<'_> {
     /// is known already adds nothing and answers the asset that has it.
     pub fn add(&self, file: &AddFile) -> Result<Added> {
         self.add_from(file, None)
+    }
+
+    /// Adds each of `paths` as `add` does (names and languages from the file
+    /// names); a refused file is reported and the others still added.
+    pub fn add_files(&self, paths: &[PathBuf]) -> AddReport {
+        let mut report = AddReport::default();
+        for path in paths {
+            let file = AddFile {
+                path: path.display().to_string(),
+                ..AddFile::default()
+            };
+            match self.add(&file) {
+                Ok(added) => report.added.push(added),
+                Err(e) => report.failed.push(crate::transfer::FileError {
+                    path: file.path,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        report
     }
 
     /// `add`, recorded as coming from `origin` (the watched folder says so).

@@ -306,6 +306,12 @@ impl Assets<'_> {
         Ok(render::document_with_assets(markdown, lang, &figures))
     }
 
+    /// The window's preview: each asset drawn for `lang` from the window's
+    /// asset URL scheme (see `serve`).
+    pub fn window_preview(&self, markdown: &str, lang: &str) -> Result<Preview> {
+        self.preview(markdown, lang, &|link| super::serve::file_url(link.sha256))
+    }
+
     /// `render::preview` with each asset drawn for `lang`.
     pub fn preview(
         &self,

@@ -304,11 +304,13 @@ pub(crate) fn list(c: &Connection, languages: &[&str]) -> Result<Vec<AssetSummar
         let (id, name, kind, variants, with_alt, first) = found?;
         let kind = AssetKind::parse(&kind)
             .ok_or_else(|| Error::corrupt(format!("asset kind '{kind}'")))?;
-        let variants: Vec<String> = variants
+        let mut variants: Vec<String> = variants
             .unwrap_or_default()
             .split(',')
             .map(str::to_string)
             .collect();
+        // The all-languages file first, then by language code.
+        variants.sort();
         let with_alt: Vec<&str> = with_alt.as_deref().unwrap_or("").split(',').collect();
         let mut parts = first.as_deref().unwrap_or("").split(':');
         let sha256 = parts.next().unwrap_or("").to_string();

@@ -10,7 +10,7 @@ use super::Backend;
 use crate::error::{Error, Result};
 use crate::secrets::Secret;
 use crate::store::write::Origin;
-use crate::sync::{self, state, SyncReport};
+use crate::sync::{self, state, OnProgress, SyncReport};
 use crate::Library;
 
 /// A backend as `backend list` shows it: never a password.
@@ -118,6 +118,43 @@ pub async fn add_wordpress(
     })
 }
 
+/// Adds a site set up in the window, named after its address (see
+/// `name_for`); otherwise as `add_wordpress`.
+pub async fn add_wordpress_site(
+    lib: &Library,
+    url: &str,
+    user: &str,
+    password: &[u8],
+) -> Result<BackendInfo> {
+    let location = check_url(url)?;
+    add_wordpress(lib, &name_for(&location), &location, user, password).await
+}
+
+/// A backend's name made from a site's address: its host, port and path
+/// ("example.org", "127.0.0.1-8080", "example.org-news"), with whatever a
+/// name may not hold turned into '-'.
+pub fn name_for(location: &str) -> String {
+    let bare = location
+        .split_once("://")
+        .map_or(location, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let mut name: String = bare
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name.truncate(64);
+    if name.is_empty() {
+        name.push_str("site");
+    }
+    name
+}
+
 /// A client of backend `name`, logged in with this desktop's password.
 pub fn open(lib: &Library, name: &str) -> Result<Box<dyn Backend>> {
     let row = lib.read(|c| state::backend(c, name))?;
@@ -143,6 +180,17 @@ pub fn open(lib: &Library, name: &str) -> Result<Box<dyn Backend>> {
 /// Syncs with backend `name`, or with every backend in turn; stops at the
 /// first that fails (what was synced before it stays synced).
 pub async fn sync_with(lib: &Library, name: Option<&str>) -> Result<Vec<SyncReport>> {
+    sync_reporting(lib, name, &|_: &sync::SyncProgress| {}).await
+}
+
+/// As `sync_with`, telling `progress` how far each sync is. Refused with
+/// `SyncRunning` while another sync of this library runs in this process.
+pub async fn sync_reporting(
+    lib: &Library,
+    name: Option<&str>,
+    progress: OnProgress<'_>,
+) -> Result<Vec<SyncReport>> {
+    let _running = lib.sync_gate().enter()?;
     let names: Vec<String> = match name {
         Some(n) => vec![n.to_string()],
         None => lib
@@ -154,7 +202,7 @@ pub async fn sync_with(lib: &Library, name: Option<&str>) -> Result<Vec<SyncRepo
     let mut reports = Vec::with_capacity(names.len());
     for name in names {
         let backend = open(lib, &name)?;
-        reports.push(sync::sync(lib, &name, backend.as_ref()).await?);
+        reports.push(sync::sync_reporting(lib, &name, backend.as_ref(), progress).await?);
     }
     Ok(reports)
 }
@@ -170,5 +218,19 @@ fn check_name(name: &str) -> Result<()> {
         Err(Error::BadBackendName {
             name: name.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_is_named_after_its_address() {
+        assert_eq!(name_for("https://example.org"), "example.org");
+        assert_eq!(name_for("http://127.0.0.1:8080"), "127.0.0.1-8080");
+        assert_eq!(name_for("https://example.org/news/"), "example.org-news");
+        assert_eq!(name_for("https://exämple.org"), "ex-mple.org");
+        assert!(check_name(&name_for(&format!("https://{}.org", "a".repeat(90)))).is_ok());
     }
 }

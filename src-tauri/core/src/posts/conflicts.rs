@@ -180,7 +180,7 @@ impl Library {
 }
 
 /// An open conflict with the post and language it belongs to (`conflicts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OpenConflict {
     pub post: String,
     pub lang: String,

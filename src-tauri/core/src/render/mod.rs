@@ -260,7 +260,26 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.url_schemes(SAFE_SCHEMES.iter().copied().collect::<HashSet<_>>())
+        let mut schemes: HashSet<&str> = SAFE_SCHEMES.iter().copied().collect();
+        // The window's asset files, for the figures the renderer draws; only
+        // as a picture's source, never a link to follow or anything else.
+        schemes.insert(crate::assets::serve::SCHEME);
+        b.url_schemes(schemes)
+            .attribute_filter(|element, attribute, value| {
+                let scheme = crate::assets::serve::SCHEME;
+                let names_asset_scheme =
+                    value
+                        .trim_start()
+                        .get(..scheme.len() + 1)
+                        .is_some_and(|head| {
+                            head[..scheme.len()].eq_ignore_ascii_case(scheme) && head.ends_with(':')
+                        });
+                if names_asset_scheme && (element, attribute) != ("img", "src") {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            })
             .link_rel(Some("noopener noreferrer"))
             .add_generic_attributes(["class", "lang", "dir", "title"])
             .add_tags(["input", "figure", "figcaption", "section", "mark", "bdi"])
@@ -289,6 +308,50 @@ mod tests {
         assert!(html.contains("<del>non</del>"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    struct WindowFiles;
+
+    impl AssetResolver for WindowFiles {
+        fn resolve(&self, reference: &str) -> Resolved {
+            Resolved::Figure(Figure {
+                url: format!("valise-asset://localhost/file/{reference}"),
+                alt: "carte".into(),
+                caption: String::new(),
+                width: None,
+                height: None,
+            })
+        }
+    }
+
+    #[test]
+    fn the_window_asset_scheme_passes_only_as_a_picture_source() {
+        // Raw HTML sends the whole body through the sanitiser, figures included.
+        let html = to_html_with_assets(
+            "<b>gras</b>\n\n![](asset:ab12cd34)\n\n\
+             <img src=\"valise-asset://localhost/file/ff\" alt=\"a\">\
+             <a href=\"valise-asset://localhost/file/ee\">lien</a>\
+             <img src=\"javascript:alert(1)\"><img src=\"data:image/png;base64,AAAA\">\
+             <img src=\"other-scheme://localhost/x\"><a href=\"VALISE-ASSET:x\">b</a>",
+            "en",
+            &WindowFiles,
+        );
+        assert!(
+            html.contains("src=\"valise-asset://localhost/file/ab12cd34\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("src=\"valise-asset://localhost/file/ff\""),
+            "{html}"
+        );
+        assert!(!html.contains("file/ee"), "{html}");
+        assert!(
+            !html.to_lowercase().contains("href=\"valise-asset"),
+            "{html}"
+        );
+        for gone in ["javascript:", "data:", "other-scheme:"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
     }
 
     #[test]

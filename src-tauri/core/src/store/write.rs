@@ -117,6 +117,8 @@ pub enum RecordKind {
     /// An asset of the library (its id is the asset's, and so is its "post"):
     /// a file, a variant, a version, its alt text or caption changed.
     Asset,
+    /// A watched folder of the library was added or removed (its id is the path).
+    WatchedFolder,
 }
 
 impl RecordKind {
@@ -133,6 +135,7 @@ impl RecordKind {
             RecordKind::Chain => "chain",
             RecordKind::Publication => "publication",
             RecordKind::Asset => "asset",
+            RecordKind::WatchedFolder => "watched_folder",
         }
     }
 
@@ -149,6 +152,7 @@ impl RecordKind {
             "chain" => RecordKind::Chain,
             "publication" => RecordKind::Publication,
             "asset" => RecordKind::Asset,
+            "watched_folder" => RecordKind::WatchedFolder,
             _ => return None,
         })
     }

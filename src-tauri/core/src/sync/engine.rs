@@ -13,7 +13,7 @@ use super::plan::{self, Base, Here, Local, Remote};
 use super::record::{AuditRecord, RecordKey, RemoteChange, RemoteRef};
 use super::staging;
 use super::state;
-use super::SyncReport;
+use super::{OnProgress, SyncProgress, SyncReport, SyncStep};
 use crate::backends::Backend;
 use crate::error::{Error, Result};
 use crate::store::write::{Origin, WriteTx};
@@ -31,13 +31,18 @@ const AUDIT_BATCH: usize = 200;
 const CHUNK: usize = 500;
 const AUDIT_CHUNK: usize = 1000;
 
-pub(super) async fn run(lib: &Library, name: &str, backend: &dyn Backend) -> Result<SyncReport> {
+pub(super) async fn run(
+    lib: &Library,
+    name: &str,
+    backend: &dyn Backend,
+    progress: OnProgress<'_>,
+) -> Result<SyncReport> {
     let mut report = SyncReport {
         backend: name.to_string(),
         ..SyncReport::default()
     };
     lib.read(|c| state::backend(c, name))?;
-    let result = rounds(lib, name, backend, &mut report).await;
+    let result = rounds(lib, name, backend, &mut report, progress).await;
     let error = result.as_ref().err().map(|e| e.to_string());
     let finished = result.is_ok().then(|| lib.now_ms());
     lib.write(Origin::Sync, |tx| {
@@ -53,21 +58,22 @@ async fn rounds(
     name: &str,
     backend: &dyn Backend,
     report: &mut SyncReport,
+    progress: OnProgress<'_>,
 ) -> Result<()> {
     let mut refused = Vec::new();
     for round in 1..=MAX_ROUNDS {
         report.rounds = round;
         let from = lib.read(|c| state::backend(c, name))?.cursor;
-        let cursor = pull_all(lib, name, backend, &from, report).await?;
+        let cursor = pull_all(lib, name, backend, &from, report, progress).await?;
         plan_and_apply(lib, name, &cursor, report)?;
-        let mut stale = push(lib, name, backend, report).await?;
-        push_audit(lib, name, backend, report).await?;
+        let (mut stale, mut sending) = push(lib, name, backend, report, progress).await?;
+        push_audit(lib, name, backend, report, &mut sending, progress).await?;
         // Public statuses go once the texts and the sign-offs are there.
         let statuses = super::publish::push_statuses(lib, name, backend, report).await?;
         stale |= statuses.stale;
         refused = statuses.refused;
         // The "published" entries the site's confirmations made.
-        push_audit(lib, name, backend, report).await?;
+        push_audit(lib, name, backend, report, &mut sending, progress).await?;
         if !stale {
             break;
         }
@@ -88,6 +94,7 @@ async fn pull_all(
     backend: &dyn Backend,
     cursor: &str,
     report: &mut SyncReport,
+    progress: OnProgress<'_>,
 ) -> Result<String> {
     let mut cursor = cursor.to_string();
     loop {
@@ -99,6 +106,12 @@ async fn pull_all(
             });
         }
         report.pulled += page.changes.len() as u32;
+        progress(&SyncProgress {
+            backend: report.backend.clone(),
+            step: SyncStep::Pulling,
+            done: report.pulled,
+            total: None,
+        });
         lib.write(Origin::Sync, |tx| staging::stage(tx, name, page.changes))?;
         cursor = page.cursor;
         if !page.more {
@@ -352,9 +365,18 @@ async fn push(
     name: &str,
     backend: &dyn Backend,
     report: &mut SyncReport,
-) -> Result<bool> {
+    progress: OnProgress<'_>,
+) -> Result<(bool, SyncProgress)> {
     let mut stale = false;
-    for key in lib.read(|c| super::order::for_push(c, state::outbox(c, name)?))? {
+    let outbox = lib.read(|c| super::order::for_push(c, state::outbox(c, name)?))?;
+    let mut sending = SyncProgress {
+        backend: report.backend.clone(),
+        step: SyncStep::Sending,
+        done: 0,
+        total: Some(outbox.len() as u32),
+    };
+    for key in outbox {
+        progress(&sending);
         let (here, base) =
             lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
         let (here, whole) = super::publish::text_first(here, base.as_ref());
@@ -375,11 +397,7 @@ async fn push(
         let outgoing = match &here {
             Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
                 Ok(out) => out,
-                Err(e) => {
-                    let why = e.to_string();
-                    lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                    return Err(e);
-                }
+                Err(e) => return Err(noted(lib, name, &key, e)?),
             },
             _ => super::media::Outgoing::default(),
         };
@@ -426,39 +444,42 @@ async fn push(
                     }
                     Ok(())
                 })?;
+                sending.done += 1;
             }
-            Err(e @ Error::BackendStale { .. }) => {
-                stale = true;
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-            }
-            Err(e @ Error::BackendNotAllowed { .. }) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                let line = format!("{}: {why}", local::describe(&key, &here));
-                if !report.skipped.contains(&line) {
-                    report.skipped.push(line);
+            Err(e) => match noted(lib, name, &key, e)? {
+                Error::BackendStale { .. } => stale = true,
+                e @ Error::BackendNotAllowed { .. } => {
+                    report.skip(format!("{}: {e}", local::describe(&key, &here)));
                 }
-            }
-            Err(e) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                return Err(e);
-            }
+                e => return Err(e),
+            },
         }
     }
-    Ok(stale)
+    Ok((stale, sending))
 }
 
-/// Sends the audit entries the backend lacks.
+/// Records beside `key` in the outbox why its send failed (shown by `sync
+/// status`; the record stays waiting), and hands the error back.
+pub(super) fn noted(lib: &Library, name: &str, key: &RecordKey, e: Error) -> Result<Error> {
+    let why = e.to_string();
+    lib.write(Origin::Sync, |tx| state::note_failure(tx, name, key, &why))?;
+    Ok(e)
+}
+
+/// Sends the audit entries the backend lacks, counted on after the records
+/// in `sending`.
 async fn push_audit(
     lib: &Library,
     name: &str,
     backend: &dyn Backend,
     report: &mut SyncReport,
+    sending: &mut SyncProgress,
+    progress: OnProgress<'_>,
 ) -> Result<()> {
     let unsent = lib.read(|c| local::unsent_audit(c, name))?;
+    sending.total = Some(sending.done + unsent.len() as u32);
     for batch in unsent.chunks(AUDIT_BATCH) {
+        progress(sending);
         let new = backend.append_audit(batch).await?;
         report.audit_sent += new.len() as u32;
         let ids: Vec<String> = batch.iter().map(|a| a.entry.id.clone()).collect();
@@ -466,6 +487,10 @@ async fn push_audit(
             let latest = latest_change(tx)?;
             state::audit_sent(tx, name, &ids, latest)
         })?;
+        sending.done += batch.len() as u32;
+    }
+    if sending.done > 0 {
+        progress(sending);
     }
     Ok(())
 }

@@ -30,6 +30,7 @@ mod order;
 pub mod plan;
 mod publish;
 pub mod record;
+pub mod schedule;
 pub(crate) mod staging;
 pub(crate) mod state;
 
@@ -80,6 +81,13 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// Adds a skipped record's line, once however many rounds skip it.
+    pub(crate) fn skip(&mut self, line: String) {
+        if !self.skipped.contains(&line) {
+            self.skipped.push(line);
+        }
+    }
+
     /// Nothing pulled changed anything here and nothing was sent.
     pub fn is_quiet(&self) -> bool {
         self.applied + self.merged + self.conflicts + self.deleted == 0
@@ -88,12 +96,56 @@ impl SyncReport {
     }
 }
 
+/// Where a running sync is, for the window's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub backend: String,
+    pub step: SyncStep,
+    /// Changes pulled so far, or records and audit entries sent so far.
+    pub done: u32,
+    /// How many are to be sent; none while pulling (a backend does not say
+    /// how many changes follow).
+    pub total: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStep {
+    Pulling,
+    Sending,
+}
+
+/// How a sync ended, as the window is told (whether it ran on the timer or
+/// was asked for).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncOutcome {
+    pub reports: Vec<SyncReport>,
+    /// What stopped it; the outbox is kept whatever it was.
+    pub error: Option<crate::error::ErrorReport>,
+}
+
+/// Told of a running sync's progress, from whatever thread runs it.
+pub type OnProgress<'a> = &'a (dyn Fn(&SyncProgress) + Send + Sync);
+
+/// Whether a backend answered the last time it was tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Never synced, and never failed.
+    NotYet,
+    /// The last sync went through.
+    Online,
+    /// The last sync failed (`last_error` says why).
+    Offline,
+}
+
 /// One backend as the window shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BackendStatus {
     pub name: String,
     pub kind: String,
     pub location: String,
+    pub reach: Reach,
     /// Records and audit entries waiting to be sent.
     pub waiting: u32,
     pub last_sync: Option<String>,
@@ -107,6 +159,8 @@ pub struct SyncStatus {
     pub backends: Vec<BackendStatus>,
     /// Open conflicts in the library, whatever made them.
     pub conflicts: u32,
+    /// Whether a sync of this library runs in this process now.
+    pub syncing: bool,
 }
 
 /// Where each backend stands, and how many conflicts wait.
@@ -114,7 +168,13 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
     library.read(|c| {
         let mut backends = Vec::new();
         for b in state::backends(c)? {
+            let reach = match (&b.last_error, b.last_sync) {
+                (Some(_), _) => Reach::Offline,
+                (None, Some(_)) => Reach::Online,
+                (None, None) => Reach::NotYet,
+            };
             backends.push(BackendStatus {
+                reach,
                 waiting: state::waiting(c, &b)?,
                 name: b.name,
                 kind: b.kind,
@@ -131,6 +191,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
         Ok(SyncStatus {
             backends,
             conflicts,
+            syncing: library.sync_gate().is_running(),
         })
     })
 }
@@ -152,5 +213,16 @@ pub async fn sync(
     name: &str,
     backend: &dyn crate::backends::Backend,
 ) -> Result<SyncReport> {
-    engine::run(library, name, backend).await
+    engine::run(library, name, backend, &|_: &SyncProgress| {}).await
+}
+
+/// As `sync`, telling `progress` how far it is after every page pulled and
+/// every record sent.
+pub async fn sync_reporting(
+    library: &Library,
+    name: &str,
+    backend: &dyn crate::backends::Backend,
+    progress: OnProgress<'_>,
+) -> Result<SyncReport> {
+    engine::run(library, name, backend, progress).await
 }

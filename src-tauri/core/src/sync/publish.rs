@@ -23,6 +23,7 @@
 
 use std::collections::BTreeSet;
 
+use super::engine::noted;
 use super::plan::{Base, Local};
 use super::record::{Record, RecordKey, RemoteChange, Status};
 use super::{local, state, SyncReport};
@@ -167,11 +168,7 @@ pub(super) async fn push_statuses(
         // The status goes with the page: its files first, as for any send.
         let outgoing = match super::media::prepare(lib, name, backend, &record).await {
             Ok(out) => out,
-            Err(e) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                return Err(e);
-            }
+            Err(e) => return Err(noted(lib, name, &key, e)?),
         };
         match backend.update(at, &record, &outgoing.figures).await {
             Ok(new_at) => {
@@ -191,29 +188,14 @@ pub(super) async fn push_statuses(
                     Ok(())
                 })?;
             }
-            Err(e @ Error::BackendStale { .. }) => {
-                out.stale = true;
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-            }
-            Err(e @ Error::PublishRefused { .. }) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                out.refused.push(e);
-            }
-            Err(e @ Error::BackendNotAllowed { .. }) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                let line = format!("the status of {} ({}): {why}", v.text.title, v.lang);
-                if !report.skipped.contains(&line) {
-                    report.skipped.push(line);
+            Err(e) => match noted(lib, name, &key, e)? {
+                Error::BackendStale { .. } => out.stale = true,
+                e @ Error::PublishRefused { .. } => out.refused.push(e),
+                e @ Error::BackendNotAllowed { .. } => {
+                    report.skip(format!("the status of {} ({}): {e}", v.text.title, v.lang));
                 }
-            }
-            Err(e) => {
-                let why = e.to_string();
-                lib.write(Origin::Sync, |tx| state::note_failure(tx, name, &key, &why))?;
-                return Err(e);
-            }
+                e => return Err(e),
+            },
         }
     }
     Ok(out)

@@ -170,8 +170,12 @@ pub struct TranslationSave {
 /// The preview of a translation being written block by block: the body its
 /// units make (as `Translations::save` would store it), rendered for `lang`.
 pub fn preview(units: &[UnitText], lang: &str) -> crate::render::Preview {
-    let text = units::compose(units, &PostText::default());
-    crate::render::preview(&text.body, lang)
+    crate::render::preview(&body_of(units), lang)
+}
+
+/// The body a translation's units make, as `Translations::save` would store it.
+pub fn body_of(units: &[UnitText]) -> String {
+    units::compose(units, &PostText::default()).body
 }
 
 /// Who is deciding, when nobody is named: the desktop's user name.

@@ -494,3 +494,86 @@ fn a_pull_left_written_down_by_a_killed_sync_is_pulled_again_and_replaced() {
     );
     assert!(b.sync(&site).unwrap().is_quiet());
 }
+
+#[test]
+fn a_sync_tells_its_progress_pulling_then_sending_up_to_everything_sent() {
+    use crate::sync::{SyncProgress, SyncStep};
+    use std::sync::Mutex;
+    let (_dir, a, b, site) = two_desks();
+    for n in 0..3 {
+        a.new_post(&format!("Billet {n}"), "Un paragraphe.");
+    }
+    let seen = Mutex::new(Vec::<SyncProgress>::new());
+    a.clock.advance(1000);
+    let report = super::block_on(crate::sync::sync_reporting(
+        &a.lib,
+        "site",
+        &site,
+        &|p: &SyncProgress| seen.lock().unwrap().push(p.clone()),
+    ))
+    .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.first().map(|p| p.step), Some(SyncStep::Pulling));
+    let sending: Vec<_> = seen
+        .iter()
+        .filter(|p| p.step == SyncStep::Sending)
+        .collect();
+    let last = sending.last().expect("progress while sending");
+    assert_eq!(last.total, Some(report.created_there + report.audit_sent));
+    assert_eq!(last.done, last.total.unwrap());
+    assert!(sending.windows(2).all(|w| w[0].done <= w[1].done));
+    assert!(seen.iter().all(|p| p.backend == "site"));
+
+    // Another desktop pulling them counts what it pulled.
+    let seen = Mutex::new(Vec::<SyncProgress>::new());
+    b.clock.advance(1000);
+    let report = super::block_on(crate::sync::sync_reporting(
+        &b.lib,
+        "site",
+        &site,
+        &|p: &SyncProgress| seen.lock().unwrap().push(p.clone()),
+    ))
+    .unwrap();
+    let pulled = seen
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.step == SyncStep::Pulling)
+        .map(|p| p.done)
+        .max();
+    assert_eq!(pulled, Some(report.pulled));
+    assert!(report.pulled >= 3);
+}
+
+#[test]
+fn sync_status_says_whether_the_backend_answered_last_time() {
+    use crate::sync::Reach;
+    let (_dir, a, _b, site) = two_desks();
+    let reach = |d: &Desk| crate::sync::status(&d.lib).unwrap().backends[0].reach;
+    assert_eq!(reach(&a), Reach::NotYet);
+    a.sync(&site).unwrap();
+    assert_eq!(reach(&a), Reach::Online);
+    site.script(vec![Some(Fault::Before)]);
+    assert!(a.sync(&site).is_err());
+    assert_eq!(reach(&a), Reach::Offline);
+    let status = crate::sync::status(&a.lib).unwrap();
+    assert!(status.backends[0].last_error.is_some());
+    assert!(!status.syncing);
+}
+
+#[test]
+fn a_second_sync_of_the_same_library_is_refused_while_one_runs() {
+    let (_dir, a, _b, _site) = two_desks();
+    let running = a.lib.sync_gate().enter().unwrap();
+    assert!(crate::sync::status(&a.lib).unwrap().syncing);
+    let refused = super::block_on(crate::backends::registry::sync_with(&a.lib, None));
+    assert!(matches!(refused, Err(Error::SyncRunning)), "{refused:?}");
+    drop(running);
+    // Free again: this one goes as far as opening the backend (a kind the
+    // registry cannot open, in these tests).
+    let next = super::block_on(crate::backends::registry::sync_with(&a.lib, None));
+    assert!(
+        matches!(next, Err(Error::BackendNotFound { .. })),
+        "{next:?}"
+    );
+}

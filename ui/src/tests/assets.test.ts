@@ -1,0 +1,125 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import AssetLibrary from '../components/AssetLibrary.svelte';
+import { AssetsState, SEARCH_DELAY_MS } from '../lib/assets.svelte';
+import type { Asset, AssetSummary } from '../lib/bindings';
+import { notices } from '../lib/notices.svelte';
+import { callsOf, mockCommands, overview } from './fixtures';
+
+const noop = () => {};
+const SHA = 'ab'.repeat(32);
+
+const summary = (n: number): AssetSummary => ({
+  id: `0b5e0f7a-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  name: `infographie-${n}`,
+  kind: 'raster',
+  variants: ['fr', 'ar'],
+  missing_alt: ['en', 'es'],
+  sha256: SHA,
+  width: 320,
+  height: 200,
+});
+
+const asset = (alt: string): Asset => ({
+  id: summary(1).id,
+  name: 'carte',
+  kind: 'raster',
+  credit: '',
+  licence: '',
+  created_at: '2026-11-26 10:00',
+  updated_at: '2026-11-26 10:00',
+  variants: [
+    {
+      lang: 'fr',
+      current: {
+        id: 'f1',
+        number: 1,
+        sha256: SHA,
+        byte_size: 2048,
+        format: 'png',
+        width: 320,
+        height: 200,
+        original_name: 'carte.fr.png',
+        removed: [],
+        added_at: '2026-11-26 10:00',
+      },
+      older: [],
+    },
+  ],
+  texts: alt ? [{ lang: 'fr', alt, caption: '' }] : [],
+  used_by: [],
+});
+
+function show(assets: AssetsState) {
+  return render(AssetLibrary, {
+    assets,
+    languages: overview().languages,
+    postOpen: true,
+    oninsert: noop,
+    onopenpost: noop,
+    onclose: noop,
+  });
+}
+
+describe('the asset library', () => {
+  beforeEach(() => notices.clear());
+
+  it('puts only the rows in view in the page, whatever the number of assets', async () => {
+    const many = Array.from({ length: 5000 }, (_, n) => summary(n));
+    mockCommands({ find_assets: () => many, watched_folders: () => [] });
+    const assets = new AssetsState();
+    await assets.start();
+    show(assets);
+    const tiles = screen.getAllByTestId('asset-tile');
+    expect(tiles.length).toBeGreaterThan(0);
+    expect(tiles.length).toBeLessThan(10);
+    const img = tiles[0].querySelector('img')!;
+    expect(img.getAttribute('src')).toBe(`valise-asset://localhost/thumb/${SHA}/256`);
+    expect(tiles[0].textContent).toContain('alt missing: en, es');
+  });
+
+  it('asks the core for the search and the filters', async () => {
+    vi.useFakeTimers();
+    try {
+      const invoke = mockCommands({ find_assets: () => [summary(1)], watched_folders: () => [] });
+      const assets = new AssetsState();
+      await assets.start();
+      show(assets);
+      await fireEvent.input(screen.getByTestId('asset-search'), { target: { value: 'réseau' } });
+      await vi.advanceTimersByTimeAsync(SEARCH_DELAY_MS + 10);
+      await fireEvent.change(screen.getByTestId('asset-missing-alt'), { target: { value: 'ar' } });
+      await fireEvent.click(screen.getByTestId('asset-unused'));
+      await vi.advanceTimersByTimeAsync(10);
+      expect(callsOf(invoke, 'find_assets').map((a) => a.query)).toEqual([
+        { text: '', missing_alt: null, unused: false },
+        { text: 'réseau', missing_alt: null, unused: false },
+        { text: 'réseau', missing_alt: 'ar', unused: false },
+        { text: 'réseau', missing_alt: 'ar', unused: true },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('saves alt text through the core when the field is left, with its counter', async () => {
+    const invoke = mockCommands({
+      find_assets: () => [summary(1)],
+      watched_folders: () => [],
+      get_asset: () => asset(''),
+      set_asset_text: (args) => asset(args.alt as string),
+    });
+    const assets = new AssetsState();
+    await assets.start();
+    show(assets);
+    await fireEvent.click(screen.getAllByTestId('asset-tile')[0]);
+    const fr = await screen.findAllByTestId('asset-alt');
+    await fireEvent.input(fr[0], { target: { value: 'Carte du réseau' } });
+    expect(screen.getAllByTestId('alt-count')[0].textContent).toBe('15');
+    await fireEvent.blur(fr[0]);
+    await waitFor(() =>
+      expect(callsOf(invoke, 'set_asset_text')).toEqual([
+        { id: summary(1).id, lang: 'fr', alt: 'Carte du réseau', caption: null },
+      ]),
+    );
+  });
+});
