@@ -12,9 +12,9 @@
 //! before itself, signed by that act's author. Status never waits for either:
 //! `evaluate` derives voiding from the hashes.
 
-use std::collections::HashMap;
-
+use rusqlite::types::Type;
 use rusqlite::{params, Connection};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, AuditEntry, NewEntry};
@@ -76,10 +76,12 @@ pub(crate) struct History {
     pub acts: Vec<Act>,
     /// Ready, scheduled, published… in order.
     pub publication: Vec<PublicationAct>,
-    /// The entry id of each act, by its seq.
-    pub ids: HashMap<i64, String>,
-    /// The entry's own sequence number in its chain, by the act's seq.
-    entry_seqs: HashMap<i64, i64>,
+    /// The entry id of each act: `ids[seq - 1]` (acts are numbered from 1
+    /// in the order they are added). Vectors rather than maps: a cold board
+    /// builds 10,000 histories, and two maps each were a good part of it.
+    ids: Vec<String>,
+    /// The entry's own sequence number in its chain, likewise by the act's seq.
+    entry_seqs: Vec<i64>,
     /// (approval entry id, new hash) of each voiding recorded.
     voids: Vec<(String, ContentHash)>,
 }
@@ -104,52 +106,88 @@ pub(crate) fn entry_kind(kind: ActKind) -> &'static str {
     }
 }
 
-fn unreadable(e: &AuditEntry, why: impl std::fmt::Display) -> Error {
+fn unreadable(e: &HistoryEntry, why: impl std::fmt::Display) -> Error {
     Error::corrupt(format!(
         "audit entry {} ({}) cannot be read as a sign-off act: {why}",
         e.seq, e.kind
     ))
 }
 
+/// The columns of an audit entry a post's history reads, borrowed from the
+/// row: a cold board reads every entry, and a whole `AuditEntry` (hashes,
+/// signature, key, the time as text) each was most of its cost.
+pub(crate) struct HistoryEntry<'r> {
+    seq: i64,
+    id: &'r str,
+    at: i64,
+    /// The author's name, or their global id when the library lacks it.
+    by: &'r str,
+    post: &'r str,
+    step: Option<&'r str>,
+    kind: &'r str,
+    payload: &'r str,
+}
+
+const HISTORY_COLUMNS: &str =
+    "e.seq, e.uid, e.at, coalesce(p.name, e.author), e.post, e.step, e.kind, e.payload \
+     FROM audit_entries e LEFT JOIN people p ON p.uid = e.author";
+
+impl<'r> HistoryEntry<'r> {
+    fn from_row(r: &'r rusqlite::Row) -> rusqlite::Result<HistoryEntry<'r>> {
+        let bad =
+            |i: usize, e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e));
+        let text = |i: usize| r.get_ref(i)?.as_str().map_err(|e| bad(i, e));
+        Ok(HistoryEntry {
+            seq: r.get(0)?,
+            id: text(1)?,
+            at: r.get(2)?,
+            by: text(3)?,
+            post: text(4)?,
+            step: r.get_ref(5)?.as_str_or_null().map_err(|e| bad(5, e))?,
+            kind: text(6)?,
+            payload: text(7)?,
+        })
+    }
+}
+
 impl History {
-    fn add(&mut self, e: &AuditEntry) -> Result<()> {
+    fn add(&mut self, e: &HistoryEntry) -> Result<()> {
         if e.kind == "void" {
             let v: VoidPayload =
-                serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
+                serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
             self.voids.push((v.approval_id, v.new_hash));
             return Ok(());
         }
-        if let Some(kind) = PublicationKind::from_entry_kind(&e.kind) {
+        if let Some(kind) = PublicationKind::from_entry_kind(e.kind) {
             let p: PublicationPayload =
-                serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
-            let author = e.author_name.clone().unwrap_or_else(|| e.author.clone());
+                serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
             self.publication.push(PublicationAct {
                 seq: e.seq,
                 kind,
-                by: p.by_on_site.unwrap_or(author),
-                at: e.at_ms,
+                by: p.by_on_site.unwrap_or_else(|| e.by.to_string()),
+                at: e.at,
                 publish_at: p.publish_at,
                 content_hash: p.content_hash,
             });
             return Ok(());
         }
         // Comments carry no hash and change no state; other kinds are not acts.
-        let Some(kind) = kind_of(&e.kind) else {
+        let Some(kind) = kind_of(e.kind) else {
             return Ok(());
         };
-        let p: ActPayload = serde_json::from_str(&e.payload).map_err(|why| unreadable(e, why))?;
+        let p: ActPayload = serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
         // An act's place in the post's history: entries come in the order
         // every library shows them (`audit::entries`), whichever chain holds them.
         let seq = self.acts.len() as i64 + 1;
-        self.ids.insert(seq, e.id.clone());
-        self.entry_seqs.insert(seq, e.seq);
+        self.ids.push(e.id.to_string());
+        self.entry_seqs.push(e.seq);
         self.acts.push(Act {
             seq,
             kind,
-            step: e.step.clone(),
-            by: e.author_name.clone().unwrap_or_else(|| e.author.clone()),
+            step: e.step.map(str::to_string),
+            by: e.by.to_string(),
             on_behalf_of: p.on_behalf_of,
-            at: e.at_ms,
+            at: e.at,
             due: p.due,
             comment: p.comment,
             content_hash: p.content_hash,
@@ -158,28 +196,50 @@ impl History {
     }
 
     pub(crate) fn void_recorded(&self, approval_seq: i64, new_hash: &ContentHash) -> bool {
-        let Some(id) = self.ids.get(&approval_seq) else {
+        let Some(id) = self.id_of(approval_seq) else {
             return false;
         };
         self.voids.iter().any(|(v, h)| v == id && h == new_hash)
+    }
+
+    /// The entry id of act `seq`.
+    pub(crate) fn id_of(&self, seq: i64) -> Option<&String> {
+        self.ids.get(usize::try_from(seq).ok()?.checked_sub(1)?)
+    }
+
+    /// The entry's own sequence number in its chain, of act `seq`.
+    fn entry_seq_of(&self, seq: i64) -> Option<i64> {
+        let i = usize::try_from(seq).ok()?.checked_sub(1)?;
+        self.entry_seqs.get(i).copied()
     }
 }
 
 /// The history of one post (its global id), in the order of `audit::entries`.
 pub(crate) fn history(c: &Connection, post_uid: &str) -> Result<History> {
     let mut h = History::default();
-    for e in audit::entries(c, Some(post_uid))? {
-        h.add(&e)?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {HISTORY_COLUMNS} WHERE e.post = ?1 ORDER BY e.at, e.chain, e.seq"
+    ))?;
+    let mut rows = stmt.query([post_uid])?;
+    while let Some(r) = rows.next()? {
+        h.add(&HistoryEntry::from_row(r)?)?;
     }
     Ok(h)
 }
 
-/// The history of every post that has one, by global id.
-pub(crate) fn histories(c: &Connection) -> Result<HashMap<String, History>> {
-    let mut out: HashMap<String, History> = HashMap::new();
-    for e in audit::entries(c, None)? {
-        if let Some(post) = &e.post {
-            out.entry(post.clone()).or_default().add(&e)?;
+/// The history of every post that has one, by global id: one pass over the
+/// trail in `audit::entries` order, each row read in place.
+pub(crate) fn histories(c: &Connection) -> Result<FxHashMap<String, History>> {
+    let mut out: FxHashMap<String, History> = FxHashMap::default();
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {HISTORY_COLUMNS} WHERE e.post IS NOT NULL ORDER BY e.at, e.chain, e.seq"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let e = HistoryEntry::from_row(r)?;
+        match out.get_mut(e.post) {
+            Some(h) => h.add(&e)?,
+            None => out.entry(e.post.to_string()).or_default().add(&e)?,
         }
     }
     Ok(out)
@@ -271,8 +331,8 @@ pub(crate) fn record_voids(
                 continue;
             }
             let payload = VoidPayload {
-                approval_seq: history.entry_seqs.get(&a.seq).copied().unwrap_or(a.seq),
-                approval_id: history.ids.get(&a.seq).cloned().unwrap_or_default(),
+                approval_seq: history.entry_seq_of(a.seq).unwrap_or(a.seq),
+                approval_id: history.id_of(a.seq).cloned().unwrap_or_default(),
                 signer: a.signer.clone(),
                 signed_hash: a.signed_hash,
                 new_hash: v.current_hash,

@@ -10,10 +10,13 @@
 //! only through a due date passing, so a post is evaluated again, from what is
 //! kept, once its due date is past.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
 
 use super::acts::{self, History};
 use super::board::BoardItem;
@@ -23,14 +26,16 @@ use super::rules::{
 };
 use super::stored_hashes::{self, Stored};
 use crate::error::Result;
-use crate::store::feed;
 use crate::store::write::RecordKind;
+use crate::store::{feed, readers};
 
 /// Above this many changed posts, one full read is cheaper than one read each.
 const REREAD_ALL_ABOVE: usize = 2_000;
 
 /// One post as the board and inbox need it, evaluated.
 pub(crate) struct BoardPost {
+    /// The post's row: creation order.
+    row: i64,
     /// The post on the board as the last evaluation left it, shared: a board
     /// read hands out these rather than 10,000 copies (allocating and freeing
     /// each item's strings was most of a warm read).
@@ -48,6 +53,7 @@ pub(crate) struct BoardPost {
 impl BoardPost {
     fn new(chain: &Chain, head: Head, history: History, now: i64) -> Result<BoardPost> {
         let mut post = BoardPost {
+            row: head.row,
             item: Arc::new(BoardItem::new(
                 head.uid,
                 head.title,
@@ -149,7 +155,7 @@ struct Cached {
     chain: Chain,
     /// By post row: creation order.
     posts: BTreeMap<i64, BoardPost>,
-    rows: HashMap<String, i64>,
+    rows: FxHashMap<String, i64>,
 }
 
 /// The library's board, kept between reads.
@@ -255,17 +261,45 @@ fn refresh(c: &Connection, kept: &mut Cached, uid: &str, now: i64) -> Result<()>
 }
 
 fn read_all(c: &Connection, chain: Chain, cursor: i64, now: i64) -> Result<Cached> {
-    let mut histories = acts::histories(c)?;
-    let mut posts = BTreeMap::new();
-    let mut rows = HashMap::new();
-    let mut stored = stored_hashes::load_all(c)?;
-    for found in listed(c)? {
-        let kept = stored.remove(&found.row);
-        let head = found.head(c, &chain, kept.as_ref())?;
+    // The trail's acts are the longest part to read: a second connection
+    // reads them on the other core while this one lists the posts and their
+    // stored hashes. A commit landing in between is in the change feed after
+    // `cursor`, so the next read takes it again whichever side saw it.
+    let side = match c.path() {
+        Some(path) if !path.is_empty() => readers::open_reader(Path::new(path)).ok(),
+        _ => None,
+    };
+    let (histories, stored, listed) = match side {
+        Some(side) => std::thread::scope(|s| {
+            let histories = s.spawn(move || acts::histories(&side));
+            let stored = stored_hashes::load_all(c);
+            let listed = listed(c);
+            let histories = histories
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (histories, stored, listed)
+        }),
+        None => (acts::histories(c), stored_hashes::load_all(c), listed(c)),
+    };
+    let (mut histories, listed) = (histories?, listed?);
+    let mut stored = stored?.into_iter().peekable();
+    let mut rows = FxHashMap::default();
+    let mut found = Vec::with_capacity(listed.len());
+    for post in listed {
+        // Both in row order: skip the hashes of posts no longer listed.
+        while stored.next_if(|(row, _)| *row < post.row).is_some() {}
+        let kept = stored.next_if(|(row, _)| *row == post.row).map(|(_, s)| s);
+        let head = post.head(c, &chain, kept.as_ref())?;
         let history = histories.remove(&head.uid).unwrap_or_default();
         rows.insert(head.uid.clone(), head.row);
-        posts.insert(head.row, BoardPost::new(&chain, head, history, now)?);
+        found.push((head, history));
     }
+    // Evaluating is pure and per post: both cores share the 10,000.
+    let evaluated: Vec<BoardPost> = found
+        .into_par_iter()
+        .map(|(head, history)| BoardPost::new(&chain, head, history, now))
+        .collect::<Result<_>>()?;
+    let posts = evaluated.into_iter().map(|p| (p.row, p)).collect();
     Ok(Cached {
         cursor,
         chain,

@@ -13,8 +13,6 @@
 //! a post's hashes when its text or tags change by any other way; the board
 //! then hashes that post's text.
 
-use std::collections::HashMap;
-
 use rusqlite::{params, Connection};
 
 use super::acts;
@@ -89,14 +87,25 @@ impl Stored {
     }
 }
 
-/// Every post's stored hashes, by post row.
-pub(crate) fn load_all(c: &Connection) -> Result<HashMap<i64, Stored>> {
-    let mut out: HashMap<i64, Stored> = HashMap::new();
-    let mut stmt = c.prepare_cached("SELECT post_id, lang, hash FROM content_hashes")?;
+/// Every post's stored hashes, in post row order.
+pub(crate) fn load_all(c: &Connection) -> Result<Vec<(i64, Stored)>> {
+    let mut out: Vec<(i64, Stored)> = Vec::new();
+    // The primary key's order: a board walks these beside its posts, also
+    // in row order, with no map between them.
+    let mut stmt =
+        c.prepare_cached("SELECT post_id, lang, hash FROM content_hashes ORDER BY post_id, lang")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
+        let post: i64 = r.get(0)?;
         let hash = r.get_ref(2)?.as_str().unwrap_or("");
-        out.entry(r.get(0)?).or_default().add(r.get(1)?, hash);
+        match out.last_mut() {
+            Some((last, stored)) if *last == post => stored.add(r.get(1)?, hash),
+            _ => {
+                let mut stored = Stored::default();
+                stored.add(r.get(1)?, hash);
+                out.push((post, stored));
+            }
+        }
     }
     Ok(out)
 }
