@@ -195,6 +195,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(path) => Library::open(path),
         None => Library::open_default(),
     }?;
+    // `--as` is "me" for everything this run signs, asked or not.
+    let library = match &cli.as_person {
+        Some(person) => library.acting_as(person),
+        None => library,
+    };
     let lib = &library;
     let out = &mut std::io::stdout().lock();
     let e = |e: valise_core::Error| e.to_string();

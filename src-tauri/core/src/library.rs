@@ -45,6 +45,9 @@ pub struct Library {
     board: BoardCache,
     /// One sync at a time (`sync::schedule`).
     sync_gate: crate::sync::schedule::Gate,
+    /// Who acts in this session instead of the person chosen on this desktop
+    /// (the command line's `--as`).
+    acting_as: Option<String>,
 }
 
 impl Library {
@@ -78,6 +81,7 @@ impl Library {
             desktop: Desktop::this_one(),
             board: BoardCache::default(),
             sync_gate: Default::default(),
+            acting_as: None,
         })
     }
 
@@ -95,6 +99,18 @@ impl Library {
     pub fn with_desktop(mut self, desktop: Desktop) -> Self {
         self.desktop = desktop;
         self
+    }
+
+    /// For this session, `person` (a name or global id) is "me" instead of
+    /// the person chosen on this desktop: every act the library signs by
+    /// itself (a voiding, a publication the site confirms) is then theirs.
+    pub fn acting_as(mut self, person: impl Into<String>) -> Self {
+        self.acting_as = Some(person.into());
+        self
+    }
+
+    pub(crate) fn acting_person(&self) -> Option<&str> {
+        self.acting_as.as_deref()
     }
 
     /// Lets one sync of this library run at a time.

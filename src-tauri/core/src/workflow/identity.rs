@@ -81,9 +81,13 @@ impl Library {
 }
 
 impl super::people::People<'_> {
-    /// Who I am in this library on this desktop, if chosen.
+    /// Who I am in this library on this desktop, if chosen (or who acts in
+    /// this session, `Library::acting_as`).
     pub fn whoami(&self) -> Result<Option<Person>> {
         let lib = self.library();
+        if let Some(person) = lib.acting_person() {
+            return self.get(person).map(Some);
+        }
         let chosen = load(&lib.desktop().whoami_file())?;
         match chosen.libraries.get(&lib.whoami_key()) {
             Some(uid) => self.get(uid).map(Some),
