@@ -29,7 +29,10 @@ pub fn run() {
         eprintln!("valise: {e}");
         ErrorReport::from(&e)
     });
+    // The dialog plugin is opened from the app's own `pick_assets` command: no
+    // capability grants the window its `dialog:` commands.
     let result = asset_scheme::register(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             use tauri::Manager;
             let handle = app.handle().clone();
@@ -95,6 +98,7 @@ pub fn run() {
             commands::assets::find_assets,
             commands::assets::get_asset,
             commands::assets::add_assets,
+            commands::assets::pick_assets,
             commands::assets::set_asset_text,
             commands::assets::set_asset_details,
             commands::assets::watched_folders,

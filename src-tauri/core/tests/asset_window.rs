@@ -187,6 +187,42 @@ fn dropped_files_are_each_added_or_refused_and_a_bad_one_adds_nothing() {
 }
 
 #[test]
+fn the_grid_tile_shows_the_source_languages_file_not_the_first_by_code() {
+    let s = setup();
+    let ar = s.add("carte.ar.png", &png(12, 10, 3));
+    let fr = s.add("carte.fr.png", &png(14, 10, 4));
+    assert_eq!(ar, fr, "one asset, two variants");
+    let sha_of = |lang: &str| {
+        let asset = s.lib.assets().get(&ar).unwrap();
+        asset
+            .variants
+            .into_iter()
+            .find(|v| v.lang.as_deref() == Some(lang))
+            .unwrap()
+            .current
+            .sha256
+            .clone()
+    };
+    let tile = |s: &Setup| s.lib.assets().list().unwrap().remove(0);
+    let shown = tile(&s);
+    assert_eq!(shown.sha256, sha_of("fr"), "the source language, fr");
+    assert_eq!(shown.width, Some(14));
+    assert_eq!(shown.variants, vec![Some("ar".into()), Some("fr".into())]);
+
+    // A new version of the French file: the tile follows it.
+    s.add("carte.fr.png", &png(16, 10, 5));
+    assert_eq!(tile(&s).sha256, sha_of("fr"));
+    assert_eq!(tile(&s).width, Some(16));
+
+    // A file for every language stands for the asset once there is one.
+    let all = s.add("carte.png", &png(18, 10, 6));
+    assert_eq!(all, ar);
+    let shown = tile(&s);
+    assert_eq!(shown.width, Some(18));
+    assert_eq!(shown.variants[0], None);
+}
+
+#[test]
 fn watched_folders_are_kept_in_the_library_through_the_change_feed() {
     let s = setup();
     let exports = s.dir.path().join("exports");

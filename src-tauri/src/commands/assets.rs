@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use tauri::State;
+use tauri_plugin_dialog::DialogExt;
 use valise_core::assets::{AddReport, Asset, AssetQuery, AssetSummary};
 
 use super::{fail, Failure, OpenedLibrary};
@@ -18,13 +19,48 @@ pub fn get_asset(lib: State<'_, OpenedLibrary>, id: String) -> Result<Asset, Fai
     lib.get()?.assets().get(&id).map_err(fail)
 }
 
-/// Files dropped on the window or chosen in the picker.
+/// Files dropped on the window (and those chosen in the picker, below).
 #[tauri::command(async)]
 pub fn add_assets(
     lib: State<'_, OpenedLibrary>,
     paths: Vec<PathBuf>,
 ) -> Result<AddReport, Failure> {
     Ok(lib.get()?.assets().add_files(&paths))
+}
+
+/// "Add files…": the app opens the OS file dialog itself, so the webview needs
+/// no dialog permission at all; the chosen files then take the drop's path
+/// (`add_files`: each added whole or refused by name). `None`: cancelled.
+#[tauri::command(async)]
+pub fn pick_assets(
+    window: tauri::WebviewWindow,
+    lib: State<'_, OpenedLibrary>,
+) -> Result<Option<AddReport>, Failure> {
+    let lib = lib.get()?;
+    let chosen = window
+        .dialog()
+        .file()
+        .set_parent(&window)
+        .set_title("Add files to the asset library")
+        .add_filter(
+            "Images, SVG and PDF",
+            &["png", "jpg", "jpeg", "gif", "webp", "svg", "pdf"],
+        )
+        .add_filter("All files", &["*"])
+        .blocking_pick_files();
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    // A dialog answers paths on a desktop; anything else is handed on as
+    // written, so the core refuses it by name rather than it vanishing.
+    let paths: Vec<PathBuf> = chosen
+        .into_iter()
+        .map(|p| {
+            let shown = p.to_string();
+            p.into_path().unwrap_or_else(|_| PathBuf::from(shown))
+        })
+        .collect();
+    Ok(Some(lib.assets().add_files(&paths)))
 }
 
 #[tauri::command(async)]

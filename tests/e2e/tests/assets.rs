@@ -1,7 +1,10 @@
 //! End to end: infographics in the real window. An infographic with a French
 //! and an Arabic file is added through the window's drop command (WebDriver
-//! cannot make the OS drop a file on a window, so the scenario calls the same
-//! `add_assets` command the drop handler calls, with the same paths), its alt
+//! cannot make the OS drop a file on a window, nor drive the native file dialog
+//! of "Add files…", so the scenario calls the `add_assets` command the drop
+//! handler calls with the same paths; `pick_assets` hands the dialog's paths to
+//! the same core `add_files`), a truncated file beside them is refused by name
+//! and adds nothing, its alt
 //! text is written in both languages in the detail, Insert puts it in the open
 //! post, and each language's preview shows its own file with its own alt text.
 //! A watched folder added in the window then brings a designer's new file
@@ -155,6 +158,10 @@ async fn an_infographic_shows_each_languages_file_and_alt_text_and_a_watched_fil
     let ar_file = designs.join("carte-reseau.ar.png");
     std::fs::write(&fr_file, png(320, 200, [30, 90, 160])).unwrap();
     std::fs::write(&ar_file, png(320, 200, [160, 60, 30])).unwrap();
+    let broken = designs.join("legende.png");
+    let mut cut = png(320, 200, [10, 10, 10]);
+    cut.truncate(40);
+    std::fs::write(&broken, cut).unwrap();
 
     let driver = Driver::start(&library);
     let app = App::open(&driver).await;
@@ -162,13 +169,14 @@ async fn an_infographic_shows_each_languages_file_and_alt_text_and_a_watched_fil
     app.wait_for_text("[data-testid=editor]", "La carte du réseau")
         .await;
 
-    // 1. The two files, through the drop's command.
+    // 1. The two files and a truncated one, through the drop's command (the
+    // path the picker's files take too).
     let report = app
         .client
         .execute_async(
             "const [paths, done] = arguments; \
              window.__TAURI_INTERNALS__.invoke('add_assets', { paths }).then(done, (e) => done({ error: e }));",
-            vec![serde_json::json!([fr_file, ar_file])],
+            vec![serde_json::json!([fr_file, broken, ar_file])],
         )
         .await
         .unwrap();
@@ -181,6 +189,22 @@ async fn an_infographic_shows_each_languages_file_and_alt_text_and_a_watched_fil
         added[1]["asset_id"],
         asset_id.as_str(),
         "one asset, two variants"
+    );
+    let failed = report["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{report}");
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("legende.png"),
+        "the refusal names the file: {report}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(&library, &["asset", "list", "--json"], None)).unwrap();
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the truncated file added nothing: {listed}"
     );
     // The Arabic translation shows the same asset.
     cli(
@@ -204,6 +228,8 @@ async fn an_infographic_shows_each_languages_file_and_alt_text_and_a_watched_fil
     // 2. The grid, then the detail: alt text in French and Arabic.
     app.click("[data-testid=open-assets]").await;
     app.wait_for_text("[data-testid=asset-grid]", "carte-reseau")
+        .await;
+    app.wait_for_text("[data-testid=asset-pick]", "Add files")
         .await;
     app.wait_until("the tile's thumbnail is drawn", |c| async move {
         let w = c
@@ -271,6 +297,20 @@ async fn an_infographic_shows_each_languages_file_and_alt_text_and_a_watched_fil
     let (src, alt) = preview_img(&app, &ar_sha).await;
     assert!(!src.contains(&fr_sha), "{src}");
     assert_eq!(alt, "خريطة شبكة السفارات");
+    // In the Arabic editor the reference reads left to right, as one isolate.
+    let isolated = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=editor] .cm-content span[dir=ltr]')] \
+               .map((s) => [s.textContent, getComputedStyle(s).direction, getComputedStyle(s).unicodeBidi]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        isolated,
+        serde_json::json!([[format!("![](asset:{asset_id})"), "ltr", "isolate"]]),
+    );
     app.screenshot("63-preview-ar").await;
 
     // 5. A watched folder, added in the window: a Spanish file saved there

@@ -163,8 +163,12 @@ export const findAssets = (query: AssetQuery) => invoke<AssetSummary[]>('find_as
 
 export const getAsset = (id: string) => invoke<Asset>('get_asset', { id });
 
-/** Files dropped on the window or chosen: each added whole, or refused with its reason. */
+/** Files dropped on the window: each added whole, or refused with its reason. */
 export const addAssets = (paths: string[]) => invoke<AddReport>('add_assets', { paths });
+
+/** "Add files…": the app shows the OS file dialog, then adds the chosen files as
+ * `addAssets` does; null when the dialog was cancelled. */
+export const pickAssets = () => invoke<AddReport | null>('pick_assets');
 
 export const setAssetText = (id: string, lang: string, alt: string | null, caption: string | null) =>
   invoke<Asset>('set_asset_text', { id, lang, alt, caption });

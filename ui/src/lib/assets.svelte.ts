@@ -21,6 +21,8 @@ export class AssetsState {
   ready = $state(false);
   /** The last drop or pick, while its report is worth showing. */
   lastAdd = $state.raw<AddReport | null>(null);
+  /** While the file dialog is open. */
+  picking = $state(false);
 
   #seq = 0;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -94,11 +96,27 @@ export class AssetsState {
     }
   }
 
-  /** Adds dropped or chosen files; each refused file is told by name. */
+  /** Adds dropped files; each refused file is told by name. */
   async add(paths: string[]): Promise<AddReport | null> {
     if (paths.length === 0) return null;
+    return this.#adding(() => api.addAssets(paths));
+  }
+
+  /** "Add files…": the OS file dialog, then the same adding as a drop. */
+  async pick(): Promise<AddReport | null> {
+    if (this.picking) return null; // one dialog at a time
+    this.picking = true;
     try {
-      const report = await api.addAssets(paths);
+      return await this.#adding(api.pickAssets);
+    } finally {
+      this.picking = false;
+    }
+  }
+
+  async #adding(work: () => Promise<AddReport | null>): Promise<AddReport | null> {
+    try {
+      const report = await work();
+      if (!report) return null;
       for (const failed of report.failed) notices.report(failed.message);
       this.lastAdd = report;
       return report;

@@ -147,4 +147,23 @@ describe('the workstation', () => {
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('title-input')));
     expect((screen.getByTestId('title-input') as HTMLTextAreaElement).value).toBe('');
   });
+
+  it('Ctrl+Shift+I opens the file picker from anywhere, and what it added shows in the asset library', async () => {
+    const invoke = mockCommands({
+      library_overview: () => overview(0),
+      list_posts: () => [],
+      pick_assets: () => ({
+        added: [{ asset_id: '0b5e0f7a-0000-4000-8000-000000000031', lang: null, version: 1, outcome: 'new_asset', removed: [] }],
+        failed: [],
+      }),
+      find_assets: () => [],
+      watched_folders: () => [],
+    });
+    render(App);
+    await screen.findByTestId('empty-library');
+    await fireEvent.keyDown(document.body, { key: 'I', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(callsOf(invoke, 'pick_assets')).toHaveLength(1));
+    await screen.findByTestId('asset-library');
+    expect(callsOf(invoke, 'find_assets')).toHaveLength(1);
+  });
 });

@@ -57,6 +57,7 @@ function show(assets: AssetsState) {
     postOpen: true,
     oninsert: noop,
     onopenpost: noop,
+    onpick: noop,
     onclose: noop,
   });
 }
@@ -121,5 +122,45 @@ describe('the asset library', () => {
         { id: summary(1).id, lang: 'fr', alt: 'Carte du réseau', caption: null },
       ]),
     );
+  });
+
+  it('adds the files chosen in the picker like a drop, telling each refused file by name', async () => {
+    const invoke = mockCommands({
+      find_assets: () => [summary(1)],
+      watched_folders: () => [],
+      pick_assets: () => ({
+        added: [{ asset_id: summary(1).id, lang: 'fr', version: 1, outcome: 'new_asset', removed: [] }],
+        failed: [{ path: '/exports/vide.png', message: '/exports/vide.png is empty: export it again. Nothing was changed.' }],
+      }),
+    });
+    const assets = new AssetsState();
+    await assets.start();
+    let picked = 0;
+    render(AssetLibrary, {
+      assets,
+      languages: overview().languages,
+      postOpen: false,
+      oninsert: noop,
+      onopenpost: noop,
+      onpick: () => {
+        picked += 1;
+        void assets.pick();
+      },
+      onclose: noop,
+    });
+    await fireEvent.click(screen.getByTestId('asset-pick'));
+    expect(picked).toBe(1);
+    await waitFor(() => expect(assets.lastAdd?.added).toHaveLength(1));
+    expect(callsOf(invoke, 'pick_assets')).toHaveLength(1);
+    expect(notices.items.map((n) => n.message)).toEqual(['/exports/vide.png is empty: export it again. Nothing was changed.']);
+  });
+
+  it('adds nothing and says nothing when the picker is cancelled', async () => {
+    mockCommands({ pick_assets: () => null });
+    const assets = new AssetsState();
+    expect(await assets.pick()).toBeNull();
+    expect(assets.lastAdd).toBeNull();
+    expect(assets.picking).toBe(false);
+    expect(notices.items).toEqual([]);
   });
 });

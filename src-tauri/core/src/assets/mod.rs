@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::languages::SiteLanguages;
 use crate::{Library, Origin};
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
@@ -156,6 +157,28 @@ impl Library {
     pub fn asset_folder(&self) -> Folder {
         Folder::of_library(self.path())
     }
+}
+
+/// The variant that stands for the whole asset where no language is asked
+/// (the grid's tile, `asset file` without `--lang`): the file for every
+/// language, else the source language's, else the first in the site's order of
+/// languages, else any. Never whichever sorts first: the French desk's grid
+/// shows the French map, not the Arabic one because "ar" < "fr".
+pub(crate) fn standing<'a, T>(
+    variants: &'a [T],
+    lang_of: impl Fn(&T) -> Option<&str>,
+    languages: &SiteLanguages,
+) -> Option<&'a T> {
+    let by = |l: Option<&str>| variants.iter().find(|v| lang_of(v) == l);
+    by(None)
+        .or_else(|| by(Some(languages.source())))
+        .or_else(|| {
+            languages
+                .codes()
+                .iter()
+                .find_map(|code| by(Some(code.as_str())))
+        })
+        .or_else(|| variants.first())
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
@@ -360,9 +383,7 @@ impl Assets<'_> {
 
     /// Every asset, by name.
     pub fn list(&self) -> Result<Vec<AssetSummary>> {
-        let codes = self.lib.languages().codes();
-        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-        self.lib.read(|c| store::list(c, &codes))
+        self.lib.read(|c| store::list(c, self.lib.languages()))
     }
 
     /// The ids of assets no live post uses.
@@ -406,9 +427,7 @@ impl Assets<'_> {
         let by = |l: Option<&str>| asset.variants.iter().find(|v| v.lang.as_deref() == l);
         let found = match lang {
             Some(l) => by(Some(l)).or_else(|| by(None)),
-            None => by(None)
-                .or_else(|| by(Some(self.lib.languages().source())))
-                .or_else(|| asset.variants.first()),
+            None => standing(&asset.variants, |v| v.lang.as_deref(), self.lib.languages()),
         };
         found.ok_or_else(|| Error::AssetNoVariant {
             id: asset.id.clone(),
@@ -437,6 +456,33 @@ impl Assets<'_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::languages::SiteLanguages;
+
+    fn site(source: &str, all: &[&str]) -> SiteLanguages {
+        SiteLanguages::new(source, all.iter().map(|l| l.to_string()).collect())
+    }
+
+    fn standing<'a>(variants: &'a [Option<&'a str>], languages: &SiteLanguages) -> Option<&'a str> {
+        super::standing(variants, |v| *v, languages).map(|v| v.unwrap_or("all"))
+    }
+
+    #[test]
+    fn the_file_for_every_language_then_the_source_languages_stands_for_the_asset() {
+        let fr = site("fr", &["fr", "en", "es", "ar"]);
+        assert_eq!(standing(&[Some("ar"), Some("fr"), None], &fr), Some("all"));
+        assert_eq!(
+            standing(&[Some("ar"), Some("es"), Some("fr")], &fr),
+            Some("fr")
+        );
+        // No source file: the site's order, not the alphabet's.
+        assert_eq!(standing(&[Some("ar"), Some("es")], &fr), Some("es"));
+        let ar = site("ar", &["ar", "fr"]);
+        assert_eq!(standing(&[Some("fr"), Some("ar")], &ar), Some("ar"));
+        // A language the site no longer has still shows rather than nothing.
+        assert_eq!(standing(&[Some("de")], &fr), Some("de"));
+        assert_eq!(standing(&[], &fr), None);
+    }
+
     #[test]
     fn checksums_are_lower_case_hex_sha256() {
         assert_eq!(

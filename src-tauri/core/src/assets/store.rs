@@ -7,6 +7,7 @@ use super::probe::{AssetKind, Format};
 use super::{Asset, AssetSummary, AssetText, FileVersion, Variant};
 use crate::clock;
 use crate::error::{Error, Result};
+use crate::languages::SiteLanguages;
 use crate::store::write::{ChangeAction, RecordKind, WriteTx};
 
 /// A file ready to be recorded: checked, stored in the folder, measured.
@@ -278,15 +279,18 @@ pub(crate) fn load(c: &Connection, row: i64) -> Result<Asset> {
     })
 }
 
-/// Every asset, by name, with what the library view shows of it.
-pub(crate) fn list(c: &Connection, languages: &[&str]) -> Result<Vec<AssetSummary>> {
+/// Every asset, by name, with what the library view shows of it: the tile is
+/// the current file of its standing variant (`super::standing`).
+pub(crate) fn list(c: &Connection, languages: &SiteLanguages) -> Result<Vec<AssetSummary>> {
+    // Each variant's current file as `lang=sha256:width:height` (lang empty: all).
     let mut stmt = c.prepare_cached(
         "SELECT a.uid, a.name, a.kind, \
-           (SELECT group_concat(lang, ',') FROM asset_variants WHERE asset_id = a.id), \
-           (SELECT group_concat(lang, ',') FROM asset_texts WHERE asset_id = a.id AND alt <> ''), \
-           (SELECT f.sha256 || ':' || coalesce(f.width, '') || ':' || coalesce(f.height, '') \
+           (SELECT group_concat(v.lang || '=' || f.sha256 || ':' || coalesce(f.width, '') || ':' \
+                                || coalesce(f.height, ''), ',') \
               FROM asset_variants v JOIN asset_files f ON f.variant_id = v.id \
-              WHERE v.asset_id = a.id ORDER BY v.lang, f.number DESC LIMIT 1) \
+              WHERE v.asset_id = a.id \
+                AND f.number = (SELECT max(number) FROM asset_files WHERE variant_id = v.id)), \
+           (SELECT group_concat(lang, ',') FROM asset_texts WHERE asset_id = a.id AND alt <> '') \
          FROM assets a ORDER BY a.name",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -296,35 +300,38 @@ pub(crate) fn list(c: &Connection, languages: &[&str]) -> Result<Vec<AssetSummar
             r.get::<_, String>(2)?,
             r.get::<_, Option<String>>(3)?,
             r.get::<_, Option<String>>(4)?,
-            r.get::<_, Option<String>>(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for found in rows {
-        let (id, name, kind, variants, with_alt, first) = found?;
+        let (id, name, kind, files, with_alt) = found?;
         let kind = AssetKind::parse(&kind)
             .ok_or_else(|| Error::corrupt(format!("asset kind '{kind}'")))?;
-        let mut variants: Vec<String> = variants
-            .unwrap_or_default()
+        let mut files: Vec<(Option<&str>, &str)> = files
+            .as_deref()
+            .unwrap_or("")
             .split(',')
-            .map(str::to_string)
+            .filter_map(|f| f.split_once('='))
+            .map(|(lang, file)| ((!lang.is_empty()).then_some(lang), file))
             .collect();
         // The all-languages file first, then by language code.
-        variants.sort();
+        files.sort();
         let with_alt: Vec<&str> = with_alt.as_deref().unwrap_or("").split(',').collect();
-        let mut parts = first.as_deref().unwrap_or("").split(':');
+        let shown = super::standing(&files, |(lang, _)| *lang, languages);
+        let mut parts = shown.map_or("", |(_, file)| file).split(':');
         let sha256 = parts.next().unwrap_or("").to_string();
         let width = parts.next().and_then(|w| w.parse().ok());
         let height = parts.next().and_then(|h| h.parse().ok());
         out.push(AssetSummary {
             missing_alt: languages
+                .codes()
                 .iter()
-                .filter(|l| !with_alt.contains(l))
-                .map(|l| l.to_string())
+                .filter(|l| !with_alt.contains(&l.as_str()))
+                .cloned()
                 .collect(),
-            variants: variants
-                .into_iter()
-                .map(|l| if l.is_empty() { None } else { Some(l) })
+            variants: files
+                .iter()
+                .map(|(lang, _)| lang.map(str::to_string))
                 .collect(),
             id,
             name,

@@ -110,6 +110,15 @@ impl SiteLanguages {
         Ok(SiteLanguages { source, all })
     }
 
+    /// A configuration given in full, for tests (`load` reads a library's).
+    #[cfg(test)]
+    pub(crate) fn new(source: &str, all: Vec<String>) -> Self {
+        SiteLanguages {
+            source: source.to_string(),
+            all,
+        }
+    }
+
     pub fn source(&self) -> &str {
         &self.source
     }
