@@ -265,7 +265,8 @@ pub(super) fn sent(tx: &WriteTx, backend: &str, key: &RecordKey, out: &Outgoing)
 /// them from the same asset records (pulled before the versions). Without
 /// it, a version this desktop only received would be sent back as soon as
 /// it could draw its figures. Not recorded while a reference does not
-/// resolve here.
+/// resolve here, nor while an asset it shows has changes here the backend
+/// has not agreed to (the version then goes with the new figures).
 pub(super) fn received(tx: &WriteTx, backend: &str, key: &RecordKey) -> Result<()> {
     let Local::Live(Record::Version(v)) = super::local::record(tx, key)? else {
         return Ok(());
@@ -274,6 +275,19 @@ pub(super) fn received(tx: &WriteTx, backend: &str, key: &RecordKey) -> Result<(
     let (shown, unresolved) = assets::published(tx, &v.text.body, &v.lang, source.source())?;
     if unresolved {
         return Ok(());
+    }
+    // An asset changed here and not yet agreed draws other figures than the
+    // site's: then the version must still go with them.
+    for s in &shown {
+        let key = RecordKey::Asset(s.asset_id.clone());
+        let agreed = super::state::base(tx, backend, &key)?.and_then(|b| b.body);
+        let here = match super::local::record(tx, &key)? {
+            Local::Live(r) => Some(r),
+            _ => None,
+        };
+        if agreed.is_none() || agreed != here {
+            return Ok(());
+        }
     }
     keep_fingerprint(
         tx,
