@@ -66,13 +66,9 @@ fn wanted(c: &Connection, folder: &Folder) -> Result<Vec<Wanted>> {
     Ok(out)
 }
 
-/// Why `bytes` are not the file `w` records, if they are not.
-pub(crate) fn mismatch(
-    format: Format,
-    sha256: &str,
-    byte_size: u64,
-    bytes: &[u8],
-) -> Option<String> {
+/// Why `bytes` are not the file recorded with `sha256` and `byte_size`, if
+/// they are not.
+fn mismatch(format: Format, sha256: &str, byte_size: u64, bytes: &[u8]) -> Option<String> {
     match format {
         Format::Svg => {
             if bytes.len() as u64 != byte_size {
@@ -145,5 +141,37 @@ pub(super) async fn fetch_missing(
     match refused {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raster_must_have_its_checksum_and_an_svg_its_size_and_nothing_to_take_out() {
+        let png = b"\x89PNG not really";
+        let sha = assets::sha256_hex(png);
+        assert_eq!(mismatch(Format::Png, &sha, 15, png), None);
+        let why = mismatch(Format::Png, &sha, 15, b"<html>502</html>").unwrap();
+        assert!(why.contains(&sha), "{why}");
+
+        let clean = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="4" height="2"/></svg>"#;
+        let clean = svg::sanitise(clean).unwrap().svg;
+        let size = clean.len() as u64;
+        // An SVG is checked against what was stored: the sanitised file.
+        assert_eq!(
+            mismatch(Format::Svg, "ignored", size, clean.as_bytes()),
+            None
+        );
+        let hostile = clean.replace("<rect", "<script>alert(1)</script><rect");
+        assert!(mismatch(
+            Format::Svg,
+            "ignored",
+            hostile.len() as u64,
+            hostile.as_bytes()
+        )
+        .is_some());
+        assert!(mismatch(Format::Svg, "ignored", size + 1, clean.as_bytes()).is_some());
     }
 }
