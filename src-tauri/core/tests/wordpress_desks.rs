@@ -405,7 +405,11 @@ impl<'s> World<'s> {
     fn write_asset_text(&mut self, d: usize, step: usize, word: &str) {
         let lib = &self.desks[d].lib;
         let lang = ["fr", "en", "ar"][step / 3 % 3];
-        let field = if step / 9 % 2 == 0 { "alt" } else { "caption" };
+        let field = if (step / 9).is_multiple_of(2) {
+            "alt"
+        } else {
+            "caption"
+        };
         let Ok(asset) = lib.assets().get(&self.asset) else {
             return;
         };
