@@ -188,11 +188,25 @@ pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(),
                     (Some(w), Some(h)) => format!("{w}×{h}"),
                     _ => "-".into(),
                 };
-                let missing = if a.missing_alt.is_empty() {
+                let mut missing = if a.missing_alt.is_empty() {
                     String::new()
                 } else {
                     format!("no alt: {}", a.missing_alt.join(","))
                 };
+                if !a.not_here.is_empty() {
+                    let langs: Vec<&str> = a
+                        .not_here
+                        .iter()
+                        .map(|v| v.as_deref().unwrap_or("all"))
+                        .collect();
+                    if !missing.is_empty() {
+                        missing.push_str("; ");
+                    }
+                    missing.push_str(&format!(
+                        "file not on this desktop yet: {}",
+                        langs.join(",")
+                    ));
+                }
                 write_line(
                     out,
                     &format!(
@@ -335,11 +349,30 @@ fn show(a: &Asset, out: &mut impl Write) -> Result<(), String> {
                     f.original_name
                 ),
             )?;
+            if !f.here {
+                write_line(
+                    out,
+                    "\tfile not on this desktop yet (it comes with a later sync)",
+                )?;
+            }
         }
     }
     for t in &a.texts {
         write_line(out, &format!("alt {}\t{}", t.lang, t.alt))?;
         write_line(out, &format!("caption {}\t{}", t.lang, t.caption))?;
+    }
+    for c in &a.conflicts {
+        let field = match &c.lang {
+            Some(lang) => format!("{} {lang}", c.field),
+            None => c.field.clone(),
+        };
+        write_line(
+            out,
+            &format!(
+                "conflict {field}\tcurrent: {}\tkept from this desktop: {}",
+                c.current, c.kept
+            ),
+        )?;
     }
     for u in &a.used_by {
         write_line(

@@ -5,8 +5,8 @@
 use ts_rs::{Config, TS};
 
 use crate::assets::{
-    AddFile, AddOutcome, AddReport, Added, Asset, AssetKind, AssetQuery, AssetSummary, AssetText,
-    AssetUse, FileVersion, Format, Variant,
+    AddFile, AddOutcome, AddReport, Added, Asset, AssetConflict, AssetKind, AssetQuery,
+    AssetSummary, AssetText, AssetUse, FileVersion, Format, Variant,
 };
 use crate::backends::registry::BackendInfo;
 use crate::error::ErrorReport;
@@ -155,6 +155,7 @@ pub fn typescript() -> String {
         decl::<Variant>(&cfg),
         decl::<AssetText>(&cfg),
         decl::<AssetUse>(&cfg),
+        decl::<AssetConflict>(&cfg),
         decl::<Asset>(&cfg),
         decl::<AssetSummary>(&cfg),
         decl::<AddFile>(&cfg),

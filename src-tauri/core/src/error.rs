@@ -253,6 +253,17 @@ pub enum Error {
     #[error("The window asked for asset file '{path}', which is not a thumbnail or file of this library's assets: nothing was sent.")]
     AssetNotServed { path: String },
 
+    #[error("The file of asset '{name}' ({id}) is not on this desktop yet: the desktop that added it has not published it. It arrives with a later sync; until then the posts that show it wait in the outbox here.")]
+    AssetFileNotHere { id: String, name: String },
+
+    #[error("{backend} sent a file for asset '{name}' ({id}) that is not the one the asset records ({reason}): nothing was stored. The site's copy of that file may be damaged or replaced; the desktop that added the asset can publish it again.")]
+    AssetFileRefused {
+        backend: String,
+        id: String,
+        name: String,
+        reason: String,
+    },
+
     #[error("{path} cannot be watched: {reason}. The watched folders are unchanged.")]
     BadWatchedFolder { path: PathBuf, reason: String },
 
@@ -350,6 +361,8 @@ impl Error {
             Error::AssetFileMissing { .. } => "asset_file_missing",
             Error::AssetFileDamaged { .. } => "asset_file_damaged",
             Error::AssetNotServed { .. } => "asset_not_served",
+            Error::AssetFileNotHere { .. } => "asset_file_not_here",
+            Error::AssetFileRefused { .. } => "asset_file_refused",
             Error::BadWatchedFolder { .. } => "bad_watched_folder",
             Error::BadBackendName { .. } => "bad_backend_name",
             Error::Io { .. } => "io",

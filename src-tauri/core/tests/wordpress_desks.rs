@@ -2,11 +2,12 @@
 //! (`tests/wordpress/start`): an editor and two validators, each with their
 //! own library file and their own site user, work offline at random (edit a
 //! paragraph, add or edit a translation, delete a post, submit, approve, ask
-//! for changes, as each may), then sync in random orders, round after round.
-//! At the end all three hold the same posts, translations, people, chain,
-//! audit entries and sign-off state as each other and as the site; every
-//! audit trail verifies; no word typed anywhere is lost (it is in a text or
-//! in a kept conflict); no post is on the site twice.
+//! for changes, write an alt text or caption of the shared infographic, as
+//! each may), then sync in random orders, round after round. At the end all
+//! three hold the same posts, translations, people, chain, audit entries,
+//! sign-off state and asset texts as each other and as the site; every audit
+//! trail verifies; no word typed anywhere is lost (it is in a text, in a kept
+//! conflict or in an asset's kept field); no post is on the site twice.
 //!
 //! Each scenario gets a site of its own (nothing left by another test to
 //! pull), stopped even when it fails: this file runs its tests itself
@@ -136,6 +137,13 @@ struct World<'s> {
     typed: BTreeMap<String, String>,
     deleted: BTreeSet<String>,
     acts: BTreeMap<String, u32>,
+    /// Words written into the infographic's alt texts and captions: where
+    /// (desk, language, field) and when.
+    typed_in_asset: BTreeMap<String, ((usize, String, String), usize)>,
+    /// The last step each desk wrote each field of the infographic.
+    asset_writes: BTreeMap<(usize, String, String), usize>,
+    /// The infographic every desk writes alt texts and captions of.
+    asset: String,
 }
 
 impl<'s> World<'s> {
@@ -178,6 +186,9 @@ impl<'s> World<'s> {
             typed: BTreeMap::new(),
             deleted: BTreeSet::new(),
             acts: BTreeMap::new(),
+            typed_in_asset: BTreeMap::new(),
+            asset_writes: BTreeMap::new(),
+            asset: String::new(),
         };
         // The editor founds the library and invites the validators, each
         // with their site login; they enrol on their own desktops with the
@@ -224,6 +235,20 @@ impl<'s> World<'s> {
             })
             .collect();
         world.posts = posts;
+        let png = world._dir.path().join("carte.fr.png");
+        image::RgbImage::from_fn(16, 12, |x, y| image::Rgb([x as u8 * 9, y as u8 * 13, 77]))
+            .save(&png)
+            .unwrap();
+        world.asset = world.desks[0]
+            .lib
+            .assets()
+            .add(&valise_core::assets::AddFile {
+                path: png.to_string_lossy().into_owned(),
+                alt: Some("Carte".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .asset_id;
         world.settle();
         world
     }
@@ -261,6 +286,12 @@ impl<'s> World<'s> {
         let d = dice.below(3);
         let post = self.posts[dice.below(self.posts.len())].clone();
         let word = format!("mot{step}x{d}");
+        // Every third step the desk also writes into the infographic, chosen
+        // from the step and not the dice: a seed plays the same other acts
+        // as before the asset acts came.
+        if step % 3 == 1 {
+            self.write_asset_text(d, step, &format!("{word}a"));
+        }
         let lib = &self.desks[d].lib;
         let me = self.desks[d].name;
         match dice.below(12) {
@@ -365,6 +396,51 @@ impl<'s> World<'s> {
                 self.sync(d).unwrap();
                 self.count("sync");
             }
+        }
+    }
+
+    /// Desk `d` appends `word` to an alt text or caption of the infographic,
+    /// as a person adds to a text: a word goes only when someone writes that
+    /// field again having got a clash.
+    fn write_asset_text(&mut self, d: usize, step: usize, word: &str) {
+        let lib = &self.desks[d].lib;
+        let lang = ["fr", "en", "ar"][step / 3 % 3];
+        let field = if (step / 9).is_multiple_of(2) {
+            "alt"
+        } else {
+            "caption"
+        };
+        let Ok(asset) = lib.assets().get(&self.asset) else {
+            return;
+        };
+        let now = asset
+            .texts
+            .iter()
+            .find(|t| t.lang == lang)
+            .map(|t| {
+                if field == "alt" {
+                    t.alt.clone()
+                } else {
+                    t.caption.clone()
+                }
+            })
+            .unwrap_or_default();
+        let new = format!("{now} {word}");
+        let (alt, caption) = if field == "alt" {
+            (Some(new.as_str()), None)
+        } else {
+            (None, Some(new.as_str()))
+        };
+        if lib
+            .assets()
+            .set_text(&self.asset, lang, alt, caption)
+            .is_ok()
+        {
+            let place = (d, lang.to_string(), field.to_string());
+            self.typed_in_asset
+                .insert(word.to_string(), (place.clone(), step));
+            self.asset_writes.insert(place, step);
+            self.count("write an asset text");
         }
     }
 
@@ -519,6 +595,29 @@ impl<'s> World<'s> {
                     "{word}, typed into {post}, is lost"
                 );
             }
+        }
+        // The infographic's texts are the same everywhere; every word written
+        // into them is current or kept beside the asset on some desk (unless
+        // its desk wrote that field again later, settling the clash).
+        let asset = |d: usize| self.desks[d].lib.assets().get(&self.asset).unwrap();
+        let mut kept = String::new();
+        for d in 0..self.desks.len() {
+            assert_eq!(asset(0).texts, asset(d).texts, "asset texts differ");
+            for c in asset(d).conflicts {
+                kept.push_str(&c.kept);
+                kept.push(' ');
+            }
+        }
+        for t in asset(0).texts {
+            kept.push_str(&format!("{} {} ", t.alt, t.caption));
+        }
+        for (word, (place, step)) in &self.typed_in_asset {
+            // Its desk wrote the field again later: it chose.
+            let chosen = self.asset_writes.get(place).is_some_and(|last| last > step);
+            assert!(
+                chosen || kept.contains(word.as_str()),
+                "{word}, written into the asset ({place:?}), is lost"
+            );
         }
         // Settled: one more sync of every desktop sends and applies nothing.
         for d in 0..self.desks.len() {

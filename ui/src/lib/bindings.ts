@@ -501,6 +501,15 @@ notes: Array<string>,
  */
 skipped: Array<string>, 
 /**
+ * Asset files fetched from the backend and stored here.
+ */
+files_received: number, 
+/**
+ * Asset files this desktop still lacks: not on the backend yet (the
+ * desktop that added them has not published them), or refused.
+ */
+files_waiting: number, 
+/**
  * Records still waiting to be sent (after a stale answer, or an error).
  */
 waiting: number, 
@@ -523,7 +532,8 @@ last_error: string | null, };
 
 export type SyncStatus = { backends: Array<BackendStatus>, 
 /**
- * Open conflicts in the library, whatever made them.
+ * Open conflicts in the library, whatever made them (post texts, and
+ * asset fields changed differently on two desktops).
  */
 conflicts: number, 
 /**
@@ -744,7 +754,13 @@ byte_size: number, format: Format, width: number | null, height: number | null, 
 /**
  * What the SVG sanitiser took out of this file.
  */
-removed: Array<string>, added_at: string, };
+removed: Array<string>, added_at: string, 
+/**
+ * Whether the file is on this desktop. An asset that came by sync has
+ * its file fetched from the site once the desktop that added it has
+ * published it; until then this is false ("not on this desktop yet").
+ */
+here: boolean, };
 
 export type Variant = { lang: string | null, current: FileVersion, 
 /**
@@ -756,11 +772,35 @@ export type AssetText = { lang: string, alt: string, caption: string, };
 
 export type AssetUse = { post_id: string, lang: string, title: string, };
 
+export type AssetConflict = { 
+/**
+ * name | credit | licence | alt | caption
+ */
+field: string, 
+/**
+ * The language of an alt text or caption.
+ */
+lang: string | null, 
+/**
+ * This desktop's value, no longer current.
+ */
+kept: string, 
+/**
+ * The value that became current.
+ */
+current: string, at: string, };
+
 export type Asset = { id: string, name: string, kind: AssetKind, credit: string, licence: string, created_at: string, updated_at: string, variants: Array<Variant>, 
 /**
  * Alt text and caption, per language that has any.
  */
-texts: Array<AssetText>, used_by: Array<AssetUse>, };
+texts: Array<AssetText>, used_by: Array<AssetUse>, 
+/**
+ * Fields changed differently on this desktop and another: the site's
+ * value is current, this desktop's is kept here until the field is set
+ * again.
+ */
+conflicts: Array<AssetConflict>, };
 
 export type AssetSummary = { id: string, name: string, kind: AssetKind, 
 /**
@@ -774,7 +814,12 @@ missing_alt: Array<string>,
 /**
  * The checksum and size of the file the grid shows.
  */
-sha256: string, width: number | null, height: number | null, };
+sha256: string, width: number | null, height: number | null, 
+/**
+ * The variants (`None`: the all-languages file) whose current file is
+ * not on this desktop yet (see `FileVersion::here`).
+ */
+not_here: Array<string | null>, };
 
 export type AddFile = { path: string, 
 /**

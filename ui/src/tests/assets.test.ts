@@ -18,6 +18,7 @@ const summary = (n: number): AssetSummary => ({
   sha256: SHA,
   width: 320,
   height: 200,
+  not_here: [],
 });
 
 const asset = (alt: string): Asset => ({
@@ -42,12 +43,14 @@ const asset = (alt: string): Asset => ({
         original_name: 'carte.fr.png',
         removed: [],
         added_at: '2026-11-26 10:00',
+        here: true,
       },
       older: [],
     },
   ],
   texts: alt ? [{ lang: 'fr', alt, caption: '' }] : [],
   used_by: [],
+  conflicts: [],
 });
 
 function show(assets: AssetsState) {

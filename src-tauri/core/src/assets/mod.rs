@@ -32,6 +32,7 @@ pub use query::AssetQuery;
 pub(crate) use resolve::{check as check_ref, published, shown_in, Shown};
 pub use resolve::{FileLink, RefState};
 pub use store::AddOutcome;
+
 pub(crate) use usage::posts_using;
 
 /// One asset, whole: what `asset show` and the detail view show.
@@ -48,6 +49,24 @@ pub struct Asset {
     /// Alt text and caption, per language that has any.
     pub texts: Vec<AssetText>,
     pub used_by: Vec<AssetUse>,
+    /// Fields changed differently on this desktop and another: the site's
+    /// value is current, this desktop's is kept here until the field is set
+    /// again.
+    pub conflicts: Vec<AssetConflict>,
+}
+
+/// A field of an asset changed differently on two desktops (see `sync::assets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssetConflict {
+    /// name | credit | licence | alt | caption
+    pub field: String,
+    /// The language of an alt text or caption.
+    pub lang: Option<String>,
+    /// This desktop's value, no longer current.
+    pub kept: String,
+    /// The value that became current.
+    pub current: String,
+    pub at: String,
 }
 
 /// The file of one language (`lang` `None`: for every language without its own).
@@ -76,6 +95,10 @@ pub struct FileVersion {
     /// What the SVG sanitiser took out of this file.
     pub removed: Vec<String>,
     pub added_at: String,
+    /// Whether the file is on this desktop. An asset that came by sync has
+    /// its file fetched from the site once the desktop that added it has
+    /// published it; until then this is false ("not on this desktop yet").
+    pub here: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -107,6 +130,9 @@ pub struct AssetSummary {
     pub sha256: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// The variants (`None`: the all-languages file) whose current file is
+    /// not on this desktop yet (see `FileVersion::here`).
+    pub not_here: Vec<Option<String>>,
 }
 
 /// A file to add, with what the person said about it.
@@ -377,13 +403,36 @@ impl Assets<'_> {
             let row = store::find(c, id)?;
             let mut asset = store::load(c, row)?;
             asset.used_by = usage::used_by(c, &asset.id)?;
+            let folder = self.lib.asset_folder();
+            for v in &mut asset.variants {
+                for f in std::iter::once(&mut v.current).chain(&mut v.older) {
+                    f.here = folder.path_of(&f.sha256).exists();
+                }
+            }
             Ok(asset)
         })
     }
 
     /// Every asset, by name.
     pub fn list(&self) -> Result<Vec<AssetSummary>> {
-        self.lib.read(|c| store::list(c, self.lib.languages()))
+        let (mut list, current) = self.lib.read(|c| {
+            Ok((
+                store::list(c, self.lib.languages())?,
+                store::current_files(c)?,
+            ))
+        })?;
+        let folder = self.lib.asset_folder();
+        let mut not_here: std::collections::HashMap<String, Vec<Option<String>>> =
+            std::collections::HashMap::new();
+        for (asset, lang, sha256) in current {
+            if !folder.path_of(&sha256).exists() {
+                not_here.entry(asset).or_default().push(lang);
+            }
+        }
+        for a in &mut list {
+            a.not_here = not_here.remove(&a.id).unwrap_or_default();
+        }
+        Ok(list)
     }
 
     /// The ids of assets no live post uses.

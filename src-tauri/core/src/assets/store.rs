@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::probe::{AssetKind, Format};
-use super::{Asset, AssetSummary, AssetText, FileVersion, Variant};
+use super::{Asset, AssetConflict, AssetSummary, AssetText, FileVersion, Variant};
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::languages::SiteLanguages;
@@ -159,8 +159,58 @@ pub(crate) fn set_text(
         alt.map(str::trim),
         caption.map(str::trim)
     ])?;
+    if alt.is_some() {
+        settle(tx, row, "alt", lang)?;
+    }
+    if caption.is_some() {
+        settle(tx, row, "caption", lang)?;
+    }
     let uid = uid_of(tx, row)?;
     touch(tx, row, &uid, false, Some(lang))
+}
+
+/// Every variant's current file: (asset uid, variant language, checksum).
+pub(crate) fn current_files(c: &Connection) -> Result<Vec<(String, Option<String>, String)>> {
+    Ok(c.prepare_cached(
+        "SELECT a.uid, v.lang, f.sha256 FROM assets a \
+             JOIN asset_variants v ON v.asset_id = a.id JOIN asset_files f ON f.variant_id = v.id \
+             WHERE f.number = (SELECT max(number) FROM asset_files WHERE variant_id = v.id) \
+             ORDER BY a.uid, v.lang",
+    )?
+    .query_map([], |r| {
+        let lang: String = r.get(1)?;
+        Ok((r.get(0)?, (!lang.is_empty()).then_some(lang), r.get(2)?))
+    })?
+    .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The open field conflicts of asset `row`, oldest first.
+fn conflicts(c: &Connection, row: i64) -> Result<Vec<AssetConflict>> {
+    Ok(c.prepare_cached(
+        "SELECT field, lang, kept, current, created_at FROM asset_conflicts \
+             WHERE asset_id = ?1 AND resolved_at IS NULL ORDER BY id",
+    )?
+    .query_map([row], |r| {
+        let lang: String = r.get(1)?;
+        Ok(AssetConflict {
+            field: r.get(0)?,
+            lang: (!lang.is_empty()).then_some(lang),
+            kept: r.get(2)?,
+            current: r.get(3)?,
+            at: clock::to_text(r.get(4)?),
+        })
+    })?
+    .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Setting a field settles the conflicts kept on it: someone chose.
+fn settle(tx: &WriteTx, row: i64, field: &str, lang: &str) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE asset_conflicts SET resolved_at = ?4 \
+         WHERE asset_id = ?1 AND field = ?2 AND lang = ?3 AND resolved_at IS NULL",
+    )?
+    .execute(params![row, field, lang, tx.now()])?;
+    Ok(())
 }
 
 /// Sets an asset's credit and/or licence.
@@ -174,6 +224,12 @@ pub(crate) fn set_details(
         "UPDATE assets SET credit = coalesce(?2, credit), licence = coalesce(?3, licence) WHERE id = ?1",
     )?
     .execute(params![row, credit.map(str::trim), licence.map(str::trim)])?;
+    if credit.is_some() {
+        settle(tx, row, "credit", "")?;
+    }
+    if licence.is_some() {
+        settle(tx, row, "licence", "")?;
+    }
     let uid = uid_of(tx, row)?;
     touch(tx, row, &uid, false, None)
 }
@@ -235,6 +291,7 @@ pub(crate) fn load(c: &Connection, row: i64) -> Result<Asset> {
                 original_name: r.get(8)?,
                 removed: Vec::new(),
                 added_at: clock::to_text(r.get(10)?),
+                here: true,
             },
         ))
     })?;
@@ -276,6 +333,7 @@ pub(crate) fn load(c: &Connection, row: i64) -> Result<Asset> {
         variants,
         texts,
         used_by: Vec::new(),
+        conflicts: conflicts(c, row)?,
     })
 }
 
@@ -339,6 +397,7 @@ pub(crate) fn list(c: &Connection, languages: &SiteLanguages) -> Result<Vec<Asse
             sha256,
             width,
             height,
+            not_here: Vec::new(),
         });
     }
     Ok(out)

@@ -141,6 +141,14 @@ pub trait Backend: Send + Sync {
         Box::pin(async move { Err(no_media(self.name(), &media.id)) })
     }
 
+    /// The bytes of the file the backend holds under checksum `sha256` (put
+    /// there by `upload_media`), or None when it holds none (yet). The
+    /// engine checks what it gets before it keeps anything.
+    fn fetch_media<'a>(&'a self, sha256: &'a str) -> Reply<'a, Option<Vec<u8>>> {
+        let _ = sha256;
+        Box::pin(async { Ok(None) })
+    }
+
     /// Deletes the record, leaving a tombstone.
     fn delete<'a>(&'a self, key: &'a RecordKey, remote_id: &'a str) -> Reply<'a, ()>;
 

@@ -88,6 +88,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0015_board_titles.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0016_asset_sync.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,8 +5,9 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use super::assets::FieldClash;
 use super::plan::{Here, Local};
-use super::record::{PersonRecord, Record, RecordKey, VersionRecord};
+use super::record::{AssetRecord, PersonRecord, Record, RecordKey, VersionRecord};
 use crate::error::{Error, Result};
 use crate::posts::revisions::{self, RevisionKind};
 use crate::posts::{self, conflicts, rows};
@@ -28,6 +29,10 @@ pub(crate) fn apply(tx: &WriteTx, key: &RecordKey, here: &Here) -> Result<Applie
         Here::Write(record) => write(tx, record, RevisionKind::Sync),
         Here::Merge(record) => write(tx, record, RevisionKind::Merge),
         Here::Delete => delete(tx, key).map(|()| Applied::Done),
+        Here::Clash { record, kept } => match record {
+            Record::Asset(a) => asset(tx, a, kept),
+            other => write(tx, other, RevisionKind::Sync),
+        },
         Here::Conflict { record, kept } => {
             let Record::Version(v) = record else {
                 return write(tx, record, RevisionKind::Sync);
@@ -63,8 +68,16 @@ fn last_origin(tx: &WriteTx, version_uid: &str) -> Result<Origin> {
         .unwrap_or(Origin::Window))
 }
 
+fn asset(tx: &WriteTx, a: &AssetRecord, kept: &[FieldClash]) -> Result<Applied> {
+    Ok(match super::assets::write(tx, a, kept)? {
+        None => Applied::Done,
+        Some(why) => Applied::Held(why),
+    })
+}
+
 fn write(tx: &WriteTx, record: &Record, kind: RevisionKind) -> Result<Applied> {
     match record {
+        Record::Asset(a) => asset(tx, a, &[]),
         Record::Version(v) => write_version(tx, v, kind),
         Record::Person(p) => write_person(tx, p),
         Record::Chain(c) => {
@@ -265,10 +278,12 @@ fn remove_version(tx: &WriteTx, row: &rows::VersionRow) -> Result<()> {
 }
 
 /// A remote delete: of a source version, the post (its tombstone stays); of a
-/// translation, that translation.
+/// translation, that translation; of an asset, the asset.
 fn delete(tx: &WriteTx, key: &RecordKey) -> Result<()> {
-    let RecordKey::Version(uid) = key else {
-        return Ok(());
+    let uid = match key {
+        RecordKey::Version(uid) => uid,
+        RecordKey::Asset(uid) => return super::assets::delete(tx, uid),
+        _ => return Ok(()),
     };
     let Some(row) = live_version(tx, uid)? else {
         return Ok(());

@@ -78,6 +78,8 @@ async fn rounds(
             break;
         }
     }
+    // The files of the assets pulled, once their records are here.
+    super::files::fetch_missing(lib, backend, report).await?;
     // Everything else went through; a refusal to publish is said plainly.
     match refused.into_iter().next() {
         Some(e) => Err(e),
@@ -241,11 +243,14 @@ fn apply_one(
         Here::Write(_) => report.applied += 1,
         Here::Merge(_) => report.merged += 1,
         Here::Delete => report.deleted += 1,
-        Here::Conflict { .. } => report.conflicts += 1,
+        Here::Conflict { .. } | Here::Clash { .. } => report.conflicts += 1,
     }
     report.notes.extend(plan.note.clone());
     if let Some(base) = &plan.base {
         state::set_base(tx, name, key, base, latest)?;
+    }
+    if matches!(plan.here, Here::Write(_) | Here::Conflict { .. }) {
+        super::media::received(tx, name, key)?;
     }
     // The plan decides afresh for records already in the outbox: one
     // whose change the backend now holds (a lost answer) leaves it.
@@ -397,6 +402,12 @@ async fn push(
         let outgoing = match &here {
             Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
                 Ok(out) => out,
+                // Waits in the outbox for its file, and the rest goes on.
+                Err(e @ Error::AssetFileNotHere { .. }) => {
+                    report.skip(format!("{}: {e}", local::describe(&key, &here)));
+                    noted(lib, name, &key, e)?;
+                    continue;
+                }
                 Err(e) => return Err(noted(lib, name, &key, e)?),
             },
             _ => super::media::Outgoing::default(),

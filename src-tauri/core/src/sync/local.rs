@@ -135,6 +135,7 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
         RecordKey::Version(id) => version(c, id),
         RecordKey::Person(id) => person(c, id),
         RecordKey::Chain => chain(c),
+        RecordKey::Asset(id) => super::assets::record(c, id),
         // Entries never change: they are sent apart (`unsent_audit`).
         RecordKey::Audit(_) => Ok(Local::Absent),
     }
@@ -144,7 +145,7 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
 /// versions touched since (a post's delete and a decision not to translate
 /// name their versions), every version of a post whose text, sign-off or
 /// publication changed (its status on the backend is the whole post's), those
-/// showing an asset changed since (their figures), and always the people and
+/// showing an asset changed since (their figures), those assets, and always the people and
 /// the chain (a handful).
 pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
     let mut keys = BTreeSet::new();
@@ -166,6 +167,14 @@ pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<Recor
         keys.insert(RecordKey::Version(uid?));
     }
     keys.extend(super::media::versions_with_changed_assets(c, after)?);
+    for uid in c
+        .prepare_cached(
+            "SELECT record_id FROM record_counters WHERE change_set > ?1 AND record_kind = 'asset'",
+        )?
+        .query_map([after], |r| r.get::<_, String>(0))?
+    {
+        keys.insert(RecordKey::Asset(uid?));
+    }
     for uid in c
         .prepare_cached("SELECT uid FROM people")?
         .query_map([], |r| r.get::<_, String>(0))?
@@ -225,6 +234,7 @@ pub(crate) fn describe(key: &RecordKey, here: &Local) -> String {
             format!("{} ({}, post {})", v.text.title, v.lang, v.post)
         }
         (_, Local::Live(Record::Person(p))) => format!("the person {}", p.name),
+        (_, Local::Live(Record::Asset(a))) => format!("the asset {} ({})", a.name, a.id),
         (RecordKey::Chain, _) => "the sign-off chain".to_string(),
         (key, _) => key.to_text(),
     }

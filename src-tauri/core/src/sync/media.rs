@@ -142,7 +142,13 @@ fn checked_file(folder: &Folder, s: &Shown) -> Result<Vec<u8>> {
     };
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(damaged("is missing")),
+        // Recorded by a sync, not yet fetched: nothing is sent in its stead.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::AssetFileNotHere {
+                id: s.asset_id.clone(),
+                name: s.name.clone(),
+            })
+        }
         Err(e) => return Err(Error::io(&path, e)),
     };
     let intact = match s.format {
@@ -250,15 +256,66 @@ pub(super) fn sent(tx: &WriteTx, backend: &str, key: &RecordKey, out: &Outgoing)
     let Some(fingerprint) = &out.fingerprint else {
         return Ok(());
     };
-    if out.figures.by_ref.is_empty() {
-        tx.prepare_cached("DELETE FROM sync_figures WHERE backend = ?1 AND record = ?2")?
-            .execute(params![backend, key.to_text()])?;
-    } else {
-        tx.prepare_cached(
-            "INSERT INTO sync_figures (backend, record, figures) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (backend, record) DO UPDATE SET figures = excluded.figures",
-        )?
-        .execute(params![backend, key.to_text(), fingerprint])?;
+    let shown = (!out.figures.by_ref.is_empty()).then(|| fingerprint.clone());
+    keep_fingerprint(tx, backend, key, shown)
+}
+
+/// Records the figures version `key`, just written here from the backend,
+/// shows here as those the backend holds: the desktop that sent it drew
+/// them from the same asset records (pulled before the versions). Without
+/// it, a version this desktop only received would be sent back as soon as
+/// it could draw its figures. Not recorded while a reference does not
+/// resolve here, nor while an asset it shows has changes here the backend
+/// has not agreed to (the version then goes with the new figures).
+pub(super) fn received(tx: &WriteTx, backend: &str, key: &RecordKey) -> Result<()> {
+    let Local::Live(Record::Version(v)) = super::local::record(tx, key)? else {
+        return Ok(());
+    };
+    let source = SiteLanguages::load(tx)?;
+    let (shown, unresolved) = assets::published(tx, &v.text.body, &v.lang, source.source())?;
+    if unresolved {
+        return Ok(());
+    }
+    // An asset changed here and not yet agreed draws other figures than the
+    // site's: then the version must still go with them.
+    for s in &shown {
+        let key = RecordKey::Asset(s.asset_id.clone());
+        let agreed = super::state::base(tx, backend, &key)?.and_then(|b| b.body);
+        let here = match super::local::record(tx, &key)? {
+            Local::Live(r) => Some(r),
+            _ => None,
+        };
+        if agreed.is_none() || agreed != here {
+            return Ok(());
+        }
+    }
+    keep_fingerprint(
+        tx,
+        backend,
+        key,
+        (!shown.is_empty()).then(|| fingerprint(&shown)),
+    )
+}
+
+/// The figures `key` is known to be on `backend` with (`None`: none).
+fn keep_fingerprint(
+    tx: &WriteTx,
+    backend: &str,
+    key: &RecordKey,
+    fingerprint: Option<String>,
+) -> Result<()> {
+    match fingerprint {
+        None => {
+            tx.prepare_cached("DELETE FROM sync_figures WHERE backend = ?1 AND record = ?2")?
+                .execute(params![backend, key.to_text()])?;
+        }
+        Some(f) => {
+            tx.prepare_cached(
+                "INSERT INTO sync_figures (backend, record, figures) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (backend, record) DO UPDATE SET figures = excluded.figures",
+            )?
+            .execute(params![backend, key.to_text(), f])?;
+        }
     }
     Ok(())
 }

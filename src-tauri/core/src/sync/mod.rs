@@ -6,7 +6,9 @@
 //! writes the plan in one transaction, `engine` runs the whole; `order` is
 //! the order the outbox goes in, `publish` the publication status each
 //! language version has on the backend (decided here, confirmed there), and
-//! `media` puts the files a version shows on the backend before it is sent.
+//! `media` puts the files a version shows on the backend before it is sent;
+//! `assets` makes assets records and merges them field by field, and
+//! `files` fetches the files of assets pulled from the backend's media.
 //!
 //! Memory: the pull is written down page by page (`staging`, migration 0013)
 //! and planned and applied in bounded chunks, so a sync holds a page and a
@@ -23,7 +25,9 @@
 //! against what the backend now holds (our own change, agreed at once).
 
 mod apply;
+pub mod assets;
 mod engine;
+mod files;
 pub(crate) mod local;
 mod media;
 mod order;
@@ -74,6 +78,11 @@ pub struct SyncReport {
     /// a validator and the chain, another person's record), each with why;
     /// they stay in the outbox and the rest of the sync went on.
     pub skipped: Vec<String>,
+    /// Asset files fetched from the backend and stored here.
+    pub files_received: u32,
+    /// Asset files this desktop still lacks: not on the backend yet (the
+    /// desktop that added them has not published them), or refused.
+    pub files_waiting: u32,
     /// Records still waiting to be sent (after a stale answer, or an error).
     pub waiting: u32,
     /// Pull–plan–push rounds this sync took.
@@ -92,7 +101,7 @@ impl SyncReport {
     pub fn is_quiet(&self) -> bool {
         self.applied + self.merged + self.conflicts + self.deleted == 0
             && self.created_there + self.updated_there + self.deleted_there + self.audit_sent == 0
-            && self.audit_received == 0
+            && self.audit_received + self.files_received == 0
     }
 }
 
@@ -157,7 +166,8 @@ pub struct BackendStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncStatus {
     pub backends: Vec<BackendStatus>,
-    /// Open conflicts in the library, whatever made them.
+    /// Open conflicts in the library, whatever made them (post texts, and
+    /// asset fields changed differently on two desktops).
     pub conflicts: u32,
     /// Whether a sync of this library runs in this process now.
     pub syncing: bool,
@@ -184,7 +194,8 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
             });
         }
         let conflicts = c.query_row(
-            "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL",
+            "SELECT (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL) \
+             + (SELECT count(*) FROM asset_conflicts WHERE resolved_at IS NULL)",
             [],
             |r| r.get(0),
         )?;

@@ -1,5 +1,6 @@
 //! The order the outbox is sent in: people, then the chain (the site's
 //! preflight reads both), then each post's source before its translations
+//! (assets with the chain: a version shows them)
 //! (a translation's block states are worked out against the source the site
 //! holds: sent first, the source spares each translation a second write).
 
@@ -18,7 +19,7 @@ pub(crate) fn for_push(c: &Connection, keys: Vec<RecordKey>) -> Result<Vec<Recor
     for key in keys {
         let rank = match &key {
             RecordKey::Person(_) => 0,
-            RecordKey::Chain => 1,
+            RecordKey::Chain | RecordKey::Asset(_) => 1,
             // A version gone here (a delete to send) goes with the sources.
             RecordKey::Version(uid) => match is_source
                 .query_row([uid], |r| r.get::<_, bool>(0))

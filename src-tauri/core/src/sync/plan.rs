@@ -19,10 +19,15 @@
 //!   the backend's (the first to reach it); the chain change that lost is
 //!   still in the audit trail as its `chain_changed` entry, and the report
 //!   names it. A person's keys are a union: none is ever dropped;
+//! - an asset's fields are merged one by one (`sync::assets::merge`): a
+//!   field changed differently on both sides takes the site's value, and
+//!   this side's is kept beside the asset as an open field conflict; its
+//!   file versions are a union;
 //! - a language version's publication status is this side's: it is decided
 //!   here from signed audit entries (`sync::publish`), so the backend's is
 //!   only recorded in the base, and a different one here is sent.
 
+use super::assets::FieldClash;
 use super::record::{
     ChainRecord, PersonRecord, PlanRecord, Record, RemoteRef, Status, VersionRecord,
 };
@@ -69,6 +74,12 @@ pub enum Here {
     Conflict {
         record: Record,
         kept: PostText,
+    },
+    /// Write `record` (an asset: the site's values where both sides changed
+    /// a field) and keep this side's values of those fields beside it.
+    Clash {
+        record: Record,
+        kept: Vec<FieldClash>,
     },
 }
 
@@ -324,6 +335,35 @@ fn both_changed(base: Option<&Record>, mine: &Record, theirs: &Record, at: &Remo
                 _ => None,
             };
             merge_chains(b, m, t)
+        }
+        (b, Record::Asset(m), Record::Asset(t)) => {
+            let b = match b {
+                Some(Record::Asset(b)) => Some(&**b),
+                _ => None,
+            };
+            let (merged, kept) = super::assets::merge(b, m, t);
+            let merged = Record::Asset(Box::new(merged));
+            if kept.is_empty() {
+                (merged, None)
+            } else {
+                let note = kept
+                    .iter()
+                    .map(|k| k.describe(&t.name))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Plan {
+                    send: merged != *theirs,
+                    here: Here::Clash {
+                        record: merged,
+                        kept,
+                    },
+                    base: Some(Base {
+                        body: Some(theirs.clone()),
+                        remote: Some(at.clone()),
+                    }),
+                    note: Some(note),
+                };
+            }
         }
         // Two kinds under one key cannot happen with global ids: take theirs.
         _ => return Plan::take(theirs.clone(), at.clone()),

@@ -1,6 +1,7 @@
 //! What syncs, as records with global ids: language versions (every text
 //! field, tags, block ids or translation units, the post's decisions not to
-//! translate), people with their public keys, the sign-off chain, and audit
+//! translate), people with their public keys, the sign-off chain, assets
+//! (their metadata; the files follow by checksum, `sync::files`), and audit
 //! entries (append-only). A record is what a backend stores and what the
 //! planner compares; row ids, dates of local saves and revision numbers never
 //! leave the library.
@@ -22,6 +23,8 @@ pub enum RecordKey {
     Chain,
     /// An audit entry, by its id.
     Audit(String),
+    /// An asset (its metadata and the checksums of its files), by global id.
+    Asset(String),
 }
 
 impl RecordKey {
@@ -32,6 +35,7 @@ impl RecordKey {
             RecordKey::Person(id) => format!("person:{id}"),
             RecordKey::Chain => "chain".to_string(),
             RecordKey::Audit(id) => format!("audit:{id}"),
+            RecordKey::Asset(id) => format!("asset:{id}"),
         }
     }
 
@@ -44,6 +48,7 @@ impl RecordKey {
             "version" => RecordKey::Version(id.to_string()),
             "person" => RecordKey::Person(id.to_string()),
             "audit" => RecordKey::Audit(id.to_string()),
+            "asset" => RecordKey::Asset(id.to_string()),
             _ => return None,
         })
     }
@@ -152,6 +157,61 @@ pub struct AuditRecord {
     pub signed_text: Option<String>,
 }
 
+/// An asset as it travels: what describes it, and per variant every version
+/// of its file by checksum (the bytes travel apart, as the backend's media).
+/// Row ids, the variants' and files' local ids and `updated_at` stay here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetRecord {
+    pub id: String,
+    pub name: String,
+    /// raster | svg | pdf | other (`AssetKind`); named apart from the
+    /// record's own `kind` tag.
+    #[serde(rename = "asset_kind")]
+    pub kind: String,
+    pub credit: String,
+    pub licence: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// By language, `""` (the file for every language) first.
+    pub variants: Vec<AssetVariantRecord>,
+    /// Alt text and caption per language, by language.
+    pub texts: Vec<AssetTextRecord>,
+}
+
+/// One language's file (`lang` `""`: every language without its own), every
+/// version oldest first: the last is current.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetVariantRecord {
+    pub lang: String,
+    pub files: Vec<AssetFileRecord>,
+}
+
+/// One version of a variant's file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetFileRecord {
+    /// SHA-256 of the file as it was added (an SVG's before sanitising).
+    pub sha256: String,
+    /// Size of the stored file (an SVG's once sanitised).
+    pub byte_size: u64,
+    /// png | jpeg | gif | webp | svg | pdf | other (`Format`).
+    pub format: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub original_name: String,
+    /// What the SVG sanitiser took out of it.
+    #[serde(default)]
+    pub removed: Vec<String>,
+    /// Unix milliseconds.
+    pub added_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetTextRecord {
+    pub lang: String,
+    pub alt: String,
+    pub caption: String,
+}
+
 /// A record that can change (audit entries never do: they travel apart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -160,6 +220,7 @@ pub enum Record {
     Version(Box<VersionRecord>),
     Person(PersonRecord),
     Chain(ChainRecord),
+    Asset(Box<AssetRecord>),
 }
 
 impl Record {
@@ -168,6 +229,7 @@ impl Record {
             Record::Version(v) => RecordKey::Version(v.id.clone()),
             Record::Person(p) => RecordKey::Person(p.id.clone()),
             Record::Chain(_) => RecordKey::Chain,
+            Record::Asset(a) => RecordKey::Asset(a.id.clone()),
         }
     }
 

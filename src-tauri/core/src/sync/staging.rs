@@ -16,7 +16,8 @@ use crate::store::write::WriteTx;
 pub(crate) fn rank_of(key: &RecordKey, source: Option<bool>) -> u8 {
     match key {
         RecordKey::Person(_) => 0,
-        RecordKey::Chain => 1,
+        // An asset before the versions that show it.
+        RecordKey::Chain | RecordKey::Asset(_) => 1,
         RecordKey::Version(_) => match source {
             Some(true) => 2,
             _ => 3,

@@ -64,6 +64,10 @@ impl Backend for WordPress {
         Box::pin(self.set_media_texts(media, alt, caption))
     }
 
+    fn fetch_media<'a>(&'a self, sha256: &'a str) -> Reply<'a, Option<Vec<u8>>> {
+        Box::pin(self.fetch_file(sha256))
+    }
+
     fn delete<'a>(&'a self, key: &'a RecordKey, remote_id: &'a str) -> Reply<'a, ()> {
         Box::pin(self.delete_record(key, remote_id))
     }
@@ -115,6 +119,7 @@ impl WordPress {
         let mut people: BTreeSet<String> = BTreeSet::new();
         let mut chain = false;
         let mut plans: BTreeSet<String> = BTreeSet::new();
+        let mut assets: BTreeSet<String> = BTreeSet::new();
         for change in &feed.changes {
             match change {
                 super::Change::Post {
@@ -138,6 +143,9 @@ impl WordPress {
                     "chain" if record_id == "current" => chain = true,
                     "plan" => {
                         plans.insert(record_id.clone());
+                    }
+                    "asset" => {
+                        assets.insert(record_id.clone());
                     }
                     _ => {}
                 },
@@ -214,6 +222,10 @@ impl WordPress {
                 });
             }
         }
+        if !assets.is_empty() {
+            let ids: Vec<String> = assets.into_iter().collect();
+            changes.extend(self.pull_assets(&ids).await?);
+        }
         for (id, version_uid) in posts {
             match now.remove(&id) {
                 Some(p) if p.version.status != SiteStatus::Trash => {
@@ -284,6 +296,7 @@ impl WordPress {
                 })
             }
             Record::Person(p) => self.write_record("person", &p.id, 0, person_body(p)).await,
+            Record::Asset(a) => self.write_asset(0, a).await,
             Record::Chain(c) => {
                 self.write_record("chain", "current", 0, chain_body(c)?)
                     .await
@@ -334,6 +347,7 @@ impl WordPress {
                 self.write_record("person", &p.id, rev, person_body(p))
                     .await
             }
+            Record::Asset(a) => self.write_asset(rev, a).await,
             Record::Chain(c) => {
                 self.write_record("chain", "current", rev, chain_body(c)?)
                     .await
@@ -349,6 +363,7 @@ impl WordPress {
                     .map_err(|_| Error::corrupt(format!("the WordPress post id {remote_id:?}")))?;
                 self.trash_post(id, None).await
             }
+            RecordKey::Asset(id) => self.delete_asset(id).await,
             other => Err(Error::BackendRefused {
                 backend: self.http.label().to_string(),
                 url: self.url().to_string(),
@@ -363,7 +378,7 @@ impl WordPress {
 
     /// Writes record `kind/id` from `base_rev`; a stale answer whose stored
     /// body is already this one (an earlier try went through) is done.
-    async fn write_record(
+    pub(super) async fn write_record(
         &self,
         kind: &str,
         id: &str,

@@ -9,6 +9,7 @@
 //! `Debug` or in an error.
 
 pub mod account;
+mod assets;
 mod backend;
 mod convert;
 mod feed;

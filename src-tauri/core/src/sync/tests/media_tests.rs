@@ -98,7 +98,7 @@ fn each_language_shows_its_own_file_uploaded_once_with_its_alt_text() {
     let (a, _asset, post) = desk_with_map(dir.path());
     let site = Memory::new();
     let first = a.sync(&site).unwrap();
-    assert_eq!(first.created_there, 2, "{first:?}");
+    assert_eq!(first.created_there, 3, "two versions, one asset: {first:?}");
     assert_eq!(site.uploads(), 2);
     let fr = figure(&site, &key(&a, &post, "fr"));
     let ar = figure(&site, &key(&a, &post, "ar"));
@@ -125,11 +125,11 @@ fn a_new_file_version_or_alt_text_sends_the_posts_that_show_it_again() {
     // The designer saves a corrected French map under the same name.
     let newer = png(&dir.path().join("files"), "carte2.fr.png", 40, 30, 9);
     add(&a, &newer, "fr", "Carte du réseau");
-    assert_eq!(crate::sync::status(&a.lib).unwrap().backends[0].waiting, 1);
+    assert_eq!(crate::sync::status(&a.lib).unwrap().backends[0].waiting, 2);
     let report = a.sync(&site).unwrap();
     assert_eq!(
-        report.updated_there, 1,
-        "only the French version: {report:?}"
+        report.updated_there, 2,
+        "the asset and only the French version: {report:?}"
     );
     assert_eq!(site.uploads(), 3);
     let after = figure(&site, &key(&a, &post, "fr"));
@@ -142,7 +142,10 @@ fn a_new_file_version_or_alt_text_sends_the_posts_that_show_it_again() {
         .set_text(&asset, "ar", Some("خريطة شبكة السفارات"), None)
         .unwrap();
     let report = a.sync(&site).unwrap();
-    assert_eq!(report.updated_there, 1, "{report:?}");
+    assert_eq!(
+        report.updated_there, 2,
+        "the asset, the Arabic version: {report:?}"
+    );
     assert_eq!(site.uploads(), 3, "a text change uploads nothing");
     assert_eq!(
         figure(&site, &key(&a, &post, "ar")).alt,
@@ -158,13 +161,14 @@ fn an_upload_whose_answer_was_lost_is_not_stored_twice() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _asset, _post) = desk_with_map(dir.path());
     let site = Memory::new();
-    // The pull goes through; the first upload acts, then its answer is lost.
-    site.script(vec![None, Some(Fault::After)]);
+    // The pull and the asset's record go through; the first upload acts,
+    // then its answer is lost.
+    site.script(vec![None, None, Some(Fault::After)]);
     assert!(a.sync(&site).is_err());
     assert_eq!(site.uploads(), 1);
     a.sync(&site).unwrap();
     assert_eq!(site.uploads(), 2, "one per file, the lost one not again");
-    assert_eq!(site.live().len(), 2);
+    assert_eq!(site.live().len(), 3, "two versions and the asset");
 }
 
 #[test]

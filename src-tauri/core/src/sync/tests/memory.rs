@@ -45,6 +45,10 @@ struct State {
     figures: BTreeMap<RecordKey, Figures>,
     /// Files by checksum: (id, alt, caption).
     media: BTreeMap<String, (String, String, String)>,
+    /// The bytes of each file, by checksum.
+    bytes: BTreeMap<String, Vec<u8>>,
+    /// Files fetched (answers of a file held).
+    downloads: u64,
     /// Uploads that stored a file (answers of a known checksum excluded).
     uploads: u64,
 }
@@ -88,6 +92,16 @@ impl Memory {
     /// Creates that made a record (idempotent answers excluded).
     pub fn creates(&self) -> u64 {
         self.lock().creates
+    }
+
+    /// Files fetched from here.
+    pub fn downloads(&self) -> u64 {
+        self.lock().downloads
+    }
+
+    /// Replaces the bytes held under `sha256` (a damaged or swapped file there).
+    pub fn replace_file(&self, sha256: &str, bytes: &[u8]) {
+        self.lock().bytes.insert(sha256.to_string(), bytes.to_vec());
     }
 
     /// Uploads that stored a file.
@@ -354,12 +368,25 @@ impl Backend for Memory {
                     });
                 }
                 s.uploads += 1;
+                s.bytes.insert(file.sha256.clone(), file.bytes.clone());
                 let id = format!("media{}", s.uploads);
                 s.media.insert(
                     file.sha256.clone(),
                     (id.clone(), file.alt.clone(), file.caption.clone()),
                 );
                 Ok(MediaRef { url: url(&id), id })
+            })
+        })
+    }
+
+    fn fetch_media<'a>(&'a self, sha256: &'a str) -> Reply<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            self.call(|s| {
+                let found = s.bytes.get(sha256).cloned();
+                if found.is_some() {
+                    s.downloads += 1;
+                }
+                Ok(found)
             })
         })
     }

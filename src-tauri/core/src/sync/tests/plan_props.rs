@@ -87,7 +87,9 @@ fn text_of(l: &Local) -> Option<&Record> {
 fn carried_out(local: &Local, p: &Plan) -> (Local, Option<PostText>) {
     match &p.here {
         Here::Keep => (local.clone(), None),
-        Here::Write(r) | Here::Merge(r) => (Local::Live(r.clone()), None),
+        Here::Write(r) | Here::Merge(r) | Here::Clash { record: r, .. } => {
+            (Local::Live(r.clone()), None)
+        }
         Here::Delete => (Local::Deleted, None),
         Here::Conflict { record, kept } => (Local::Live(record.clone()), Some(kept.clone())),
     }

@@ -2,8 +2,9 @@
 /**
  * Records: small JSON documents with a rev, for what is not a post: people
  * (kind "person", id = their global id), the sign-off chain ("chain",
- * "current"), the site's languages ("site", "languages") and a post's
- * "not planned" translations ("plan", the post's global id). A write carries the
+ * "current"), the site's languages ("site", "languages"), a post's
+ * "not planned" translations ("plan", the post's global id) and assets
+ * ("asset", the asset's global id; `{"deleted": true}` once deleted). A write carries the
  * rev it read (`base_rev`, 0 for a new record); a stale one answers 412.
  */
 
