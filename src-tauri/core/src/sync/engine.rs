@@ -1,9 +1,7 @@
-//! One sync, start to end: pull every page, plan and apply in one write
-//! transaction, then push the outbox record by record, recording each
+//! One sync, start to end: pull every page, plan and apply in bounded
+//! chunks, then push the outbox record by record, recording each
 //! confirmation at once. A stale answer (the record changed there meanwhile)
 //! starts another round, at most `MAX_ROUNDS`.
-
-use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection};
 
@@ -113,6 +111,7 @@ async fn pull_all(
             total: None,
         });
         lib.write(Origin::Sync, |tx| staging::stage(tx, name, page.changes))?;
+        lib.release_cache()?;
         cursor = page.cursor;
         if !page.more {
             return Ok(cursor);
@@ -128,69 +127,38 @@ pub(super) fn latest_change(c: &Connection) -> Result<i64> {
     )
 }
 
-/// The rank (`staging::rank_of`) of a record nothing pulled ranks: by the
-/// record here.
-fn local_rank(c: &Connection, key: &RecordKey) -> Result<u8> {
-    let source = match local::record(c, key)? {
-        Local::Live(super::record::Record::Version(v)) => Some(v.is_source()),
-        _ => None,
-    };
-    Ok(staging::rank_of(key, source))
-}
-
 /// Plans and applies every record pulled, changed here, waiting in the
-/// outbox or held back, `CHUNK` records a commit in rank order, so that
-/// memory stays flat however many were pulled; then the audit entries, then
-/// the new cursor. Killed midway, the cursor has not moved: the next sync
-/// pulls again and finds what was applied already agreed.
+/// outbox or held back (`staging::gather`), `CHUNK` records a commit in rank
+/// order, so that memory stays flat however many were pulled; then the audit
+/// entries, then the new cursor. Killed midway, the cursor has not moved: the
+/// next sync pulls again and finds what was applied already agreed.
 fn plan_and_apply(lib: &Library, name: &str, cursor: &str, report: &mut SyncReport) -> Result<()> {
-    let (latest, held, ordered) = lib.read(|c| {
-        let row = state::backend(c, name)?;
-        let latest = latest_change(c)?;
-        let mut ranked: BTreeMap<RecordKey, Option<u8>> = staging::keys(c, name)?
-            .into_iter()
-            .map(|(rank, key)| (key, rank))
-            .collect();
-        let mut held = BTreeMap::new();
-        for (change, _) in state::held(c, name)? {
-            if !matches!(change, RemoteChange::Audit(_)) {
-                let key = change.key();
-                let rank = staging::remote_rank(&change);
-                ranked.entry(key.clone()).or_insert(rank);
-                held.insert(key, change);
-            }
-        }
-        let here = local::changed_since(c, row.local_cursor)?;
-        for key in here.into_iter().chain(state::outbox(c, name)?) {
-            ranked.entry(key).or_insert(None);
-        }
-        let mut ordered = Vec::with_capacity(ranked.len());
-        for (key, rank) in ranked {
-            let rank = match rank {
-                Some(r) => r,
-                None => local_rank(c, &key)?,
-            };
-            ordered.push((rank, key));
-        }
-        ordered.sort();
-        Ok((latest, held, ordered))
+    let (latest, _) = lib.write(Origin::Sync, |tx| {
+        let row = state::backend(tx, name)?;
+        let latest = latest_change(tx)?;
+        staging::gather(tx, name, row.local_cursor)?;
+        Ok(latest)
     })?;
+    lib.release_cache()?;
     // Posts the site made public (its cron ran a schedule), judged against
     // the base before the plan moves it.
     let mut newly_public = std::collections::BTreeSet::new();
-    for chunk in ordered.chunks(CHUNK) {
-        lib.write(Origin::Sync, |tx| {
-            for (_, key) in chunk {
-                let staged = staging::get(tx, name, key)?;
-                let remote = staged.as_ref().or_else(|| held.get(key));
-                newly_public.extend(super::publish::newly_public(tx, name, remote.into_iter())?);
-                apply_one(tx, name, key, remote, latest, report)?;
-                if staged.is_some() {
-                    staging::remove(tx, name, key)?;
-                }
+    loop {
+        let (done, _) = lib.write(Origin::Sync, |tx| {
+            let chunk = staging::next_to_plan(tx, name, CHUNK)?;
+            for key in &chunk {
+                let remote = staging::get(tx, name, key)?;
+                newly_public.extend(super::publish::newly_public(tx, name, remote.iter())?);
+                apply_one(tx, name, key, remote.as_ref(), latest, report)?;
+                staging::planned(tx, name, key)?;
             }
-            Ok(())
+            Ok(chunk.len() < CHUNK)
         })?;
+        // The pages this chunk touched are not kept for the next one.
+        lib.release_cache()?;
+        if done {
+            break;
+        }
     }
     receive_staged_audit(lib, name, latest, report)?;
     lib.write(Origin::Sync, |tx| {
@@ -291,6 +259,7 @@ fn receive_staged_audit(
             receive_audit(tx, name, &mut page, latest, report)?;
             Ok(done)
         })?;
+        lib.release_cache()?;
         if done {
             return Ok(());
         }

@@ -148,6 +148,21 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
 /// the chain (a handful).
 pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
     let mut keys = BTreeSet::new();
+    each_changed_since(c, after, |key| {
+        keys.insert(key);
+        Ok(())
+    })?;
+    Ok(keys)
+}
+
+/// As `changed_since`, handing each key to `f` as it is read instead of
+/// collecting them (a key may come more than once): a sync of a library
+/// changed everywhere holds none of them.
+pub(crate) fn each_changed_since(
+    c: &Connection,
+    after: i64,
+    mut f: impl FnMut(RecordKey) -> Result<()>,
+) -> Result<()> {
     let mut stmt = c.prepare_cached(
         "SELECT record_id FROM record_counters WHERE change_set > ?1 \
            AND record_kind = 'language_version' \
@@ -163,17 +178,18 @@ pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<Recor
            WHERE r.change_set > ?1 AND r.record_kind = 'translation_plan'",
     )?;
     for uid in stmt.query_map([after], |r| r.get::<_, String>(0))? {
-        keys.insert(RecordKey::Version(uid?));
+        f(RecordKey::Version(uid?))?;
     }
-    keys.extend(super::media::versions_with_changed_assets(c, after)?);
+    for key in super::media::versions_with_changed_assets(c, after)? {
+        f(key)?;
+    }
     for uid in c
         .prepare_cached("SELECT uid FROM people")?
         .query_map([], |r| r.get::<_, String>(0))?
     {
-        keys.insert(RecordKey::Person(uid?));
+        f(RecordKey::Person(uid?))?;
     }
-    keys.insert(RecordKey::Chain);
-    Ok(keys)
+    f(RecordKey::Chain)
 }
 
 /// Audit entries the backend has not confirmed yet, in chain order (an entry

@@ -227,6 +227,20 @@ pub(crate) fn outbox(c: &Connection, backend: &str) -> Result<Vec<RecordKey>> {
         .collect()
 }
 
+/// Each record in the outbox, handed to `f` as it is read (none held).
+pub(crate) fn each_queued(
+    c: &Connection,
+    backend: &str,
+    mut f: impl FnMut(RecordKey) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = c.prepare_cached("SELECT record FROM sync_outbox WHERE backend = ?1")?;
+    for k in stmt.query_map([backend], |r| r.get::<_, String>(0))? {
+        let k = k?;
+        f(RecordKey::parse(&k).ok_or_else(|| Error::corrupt(format!("an outbox entry {k:?}")))?)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn hold(tx: &WriteTx, backend: &str, change: &RemoteChange, reason: &str) -> Result<()> {
     let json = serde_json::to_string(change).expect("a remote change always serialises");
     tx.prepare_cached(
