@@ -337,92 +337,100 @@ async fn push(
     progress: OnProgress<'_>,
 ) -> Result<(bool, SyncProgress)> {
     let mut stale = false;
-    let outbox = lib.read(|c| super::order::for_push(c, state::outbox(c, name)?))?;
     let mut sending = SyncProgress {
         backend: report.backend.clone(),
         step: SyncStep::Sending,
         done: 0,
-        total: Some(outbox.len() as u32),
+        total: Some(lib.read(|c| state::outbox_count(c, name))?),
     };
-    for key in outbox {
-        progress(&sending);
-        let (here, base) =
-            lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
-        let (here, whole) = super::publish::text_first(here, base.as_ref());
-        // Agreed text can still go again: a file it shows has a new version.
-        if super::publish::agreed(&here, base.as_ref())
-            && !lib.read(|c| super::media::local_figures_differ(c, name, &key, &here))?
-        {
-            if whole {
-                lib.write(Origin::Sync, |tx| state::unqueue(tx, name, &key))?;
-            }
-            continue;
+    let mut pages = super::order::Pages::new(lib, name);
+    loop {
+        let page = pages.next(CHUNK)?;
+        if page.is_empty() {
+            break;
         }
-        let there = base
-            .as_ref()
-            .filter(|b| b.body.is_some())
-            .and_then(|b| b.remote.clone());
-        // The files a version shows go first; a damaged one stops it here.
-        let outgoing = match &here {
-            Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
-                Ok(out) => out,
-                Err(e) => return Err(noted(lib, name, &key, e)?),
-            },
-            _ => super::media::Outgoing::default(),
-        };
-        let figures = &outgoing.figures;
-        let sent: Result<Base> = match (&here, &there) {
-            (Local::Live(r), Some(at)) => backend.update(at, r, figures).await.map(|at| {
-                report.updated_there += 1;
-                Base {
-                    body: Some(r.clone()),
-                    remote: Some(at),
+        for key in page {
+            progress(&sending);
+            let (here, base) =
+                lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
+            let (here, whole) = super::publish::text_first(here, base.as_ref());
+            // Agreed text can still go again: a file it shows has a new version.
+            if super::publish::agreed(&here, base.as_ref())
+                && !lib.read(|c| super::media::local_figures_differ(c, name, &key, &here))?
+            {
+                if whole {
+                    lib.write(Origin::Sync, |tx| state::unqueue(tx, name, &key))?;
                 }
-            }),
-            (Local::Live(r), None) => backend.create(r, figures).await.map(|at| {
-                report.created_there += 1;
-                Base {
-                    body: Some(r.clone()),
-                    remote: Some(at),
-                }
-            }),
-            (_, Some(at)) => backend.delete(&key, &at.id).await.map(|()| {
-                report.deleted_there += 1;
-                Base {
-                    body: None,
-                    remote: Some(RemoteRef {
-                        id: at.id.clone(),
-                        rev: String::new(),
-                    }),
-                }
-            }),
-            // Gone here and never there: nothing to say.
-            (_, None) => Ok(Base {
-                body: None,
-                remote: base.and_then(|b| b.remote),
-            }),
-        };
-        match sent {
-            Ok(new_base) => {
-                lib.write(Origin::Sync, |tx| {
-                    let latest = latest_change(tx)?;
-                    state::set_base(tx, name, &key, &new_base, latest)?;
-                    super::media::sent(tx, name, &key, &outgoing)?;
-                    if whole {
-                        state::unqueue(tx, name, &key)?;
+                continue;
+            }
+            let there = base
+                .as_ref()
+                .filter(|b| b.body.is_some())
+                .and_then(|b| b.remote.clone());
+            // The files a version shows go first; a damaged one stops it here.
+            let outgoing = match &here {
+                Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
+                    Ok(out) => out,
+                    Err(e) => return Err(noted(lib, name, &key, e)?),
+                },
+                _ => super::media::Outgoing::default(),
+            };
+            let figures = &outgoing.figures;
+            let sent: Result<Base> = match (&here, &there) {
+                (Local::Live(r), Some(at)) => backend.update(at, r, figures).await.map(|at| {
+                    report.updated_there += 1;
+                    Base {
+                        body: Some(r.clone()),
+                        remote: Some(at),
                     }
-                    Ok(())
-                })?;
-                sending.done += 1;
-            }
-            Err(e) => match noted(lib, name, &key, e)? {
-                Error::BackendStale { .. } => stale = true,
-                e @ Error::BackendNotAllowed { .. } => {
-                    report.skip(format!("{}: {e}", local::describe(&key, &here)));
+                }),
+                (Local::Live(r), None) => backend.create(r, figures).await.map(|at| {
+                    report.created_there += 1;
+                    Base {
+                        body: Some(r.clone()),
+                        remote: Some(at),
+                    }
+                }),
+                (_, Some(at)) => backend.delete(&key, &at.id).await.map(|()| {
+                    report.deleted_there += 1;
+                    Base {
+                        body: None,
+                        remote: Some(RemoteRef {
+                            id: at.id.clone(),
+                            rev: String::new(),
+                        }),
+                    }
+                }),
+                // Gone here and never there: nothing to say.
+                (_, None) => Ok(Base {
+                    body: None,
+                    remote: base.and_then(|b| b.remote),
+                }),
+            };
+            match sent {
+                Ok(new_base) => {
+                    lib.write(Origin::Sync, |tx| {
+                        let latest = latest_change(tx)?;
+                        state::set_base(tx, name, &key, &new_base, latest)?;
+                        super::media::sent(tx, name, &key, &outgoing)?;
+                        if whole {
+                            state::unqueue(tx, name, &key)?;
+                        }
+                        Ok(())
+                    })?;
+                    sending.done += 1;
                 }
-                e => return Err(e),
-            },
+                Err(e) => match noted(lib, name, &key, e)? {
+                    Error::BackendStale { .. } => stale = true,
+                    e @ Error::BackendNotAllowed { .. } => {
+                        report.skip(format!("{}: {e}", local::describe(&key, &here)));
+                    }
+                    e => return Err(e),
+                },
+            }
         }
+        // The pages this page of sends read are not kept for the next.
+        lib.release_cache()?;
     }
     Ok((stale, sending))
 }
@@ -445,11 +453,15 @@ async fn push_audit(
     sending: &mut SyncProgress,
     progress: OnProgress<'_>,
 ) -> Result<()> {
-    let unsent = lib.read(|c| local::unsent_audit(c, name))?;
-    sending.total = Some(sending.done + unsent.len() as u32);
-    for batch in unsent.chunks(AUDIT_BATCH) {
+    let waiting = lib.read(|c| state::unsent_audit_count(c, name))?;
+    sending.total = Some(sending.done + waiting);
+    let mut after: Option<local::AuditAfter> = None;
+    loop {
+        let batch = lib.read(|c| local::unsent_audit(c, name, after.as_ref(), AUDIT_BATCH))?;
+        let Some(last) = batch.last() else { break };
+        after = Some((last.entry.chain.clone(), last.entry.seq));
         progress(sending);
-        let new = backend.append_audit(batch).await?;
+        let new = backend.append_audit(&batch).await?;
         report.audit_sent += new.len() as u32;
         let ids: Vec<String> = batch.iter().map(|a| a.entry.id.clone()).collect();
         lib.write(Origin::Sync, |tx| {

@@ -213,6 +213,14 @@ pub(crate) fn note_failure(tx: &WriteTx, backend: &str, key: &RecordKey, why: &s
     Ok(())
 }
 
+/// How many records wait in the outbox of `backend`.
+pub(crate) fn outbox_count(c: &Connection, backend: &str) -> Result<u32> {
+    Ok(
+        c.prepare_cached("SELECT count(*) FROM sync_outbox WHERE backend = ?1")?
+            .query_row([backend], |r| r.get(0))?,
+    )
+}
+
 pub(crate) fn outbox(c: &Connection, backend: &str) -> Result<Vec<RecordKey>> {
     let keys: Vec<String> = c
         .prepare_cached(
@@ -303,11 +311,14 @@ pub(crate) fn waiting(c: &Connection, backend: &BackendRow) -> Result<u32> {
             keys.insert(key);
         }
     }
-    let unsent_audit: u32 = c
-        .prepare_cached(
-            "SELECT count(*) FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
-             WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid)",
-        )?
-        .query_row([&backend.name], |r| r.get(0))?;
-    Ok(keys.len() as u32 + unsent_audit)
+    Ok(keys.len() as u32 + unsent_audit_count(c, &backend.name)?)
+}
+
+/// How many audit entries `backend` has not confirmed yet.
+pub(crate) fn unsent_audit_count(c: &Connection, backend: &str) -> Result<u32> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
+         WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid)",
+    )?
+    .query_row([backend], |r| r.get(0))?)
 }

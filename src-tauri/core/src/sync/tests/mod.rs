@@ -3,6 +3,7 @@
 //! (`engine_tests`), and three libraries converging through it
 //! (`convergence`); publication through sync (`publish_tests`).
 
+mod bounded;
 mod convergence;
 mod engine_tests;
 mod media_tests;
