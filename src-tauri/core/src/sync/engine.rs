@@ -133,13 +133,11 @@ pub(super) fn latest_change(c: &Connection) -> Result<i64> {
 /// entries, then the new cursor. Killed midway, the cursor has not moved: the
 /// next sync pulls again and finds what was applied already agreed.
 fn plan_and_apply(lib: &Library, name: &str, cursor: &str, report: &mut SyncReport) -> Result<()> {
-    let (latest, _) = lib.write(Origin::Sync, |tx| {
-        let row = state::backend(tx, name)?;
-        let latest = latest_change(tx)?;
-        staging::gather(tx, name, row.local_cursor)?;
-        Ok(latest)
-    })?;
-    lib.release_cache()?;
+    // Read before the list is made: a change made here meanwhile is planned
+    // by the next sync.
+    let (local_cursor, latest) =
+        lib.read(|c| Ok((state::backend(c, name)?.local_cursor, latest_change(c)?)))?;
+    staging::gather(lib, name, local_cursor, CHUNK)?;
     // Posts the site made public (its cron ran a schedule), judged against
     // the base before the plan moves it.
     let mut newly_public = std::collections::BTreeSet::new();

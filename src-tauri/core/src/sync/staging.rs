@@ -12,7 +12,8 @@ use super::plan::Local;
 use super::record::{AuditRecord, Record, RecordKey, RemoteChange};
 use super::{local, state};
 use crate::error::{Error, Result};
-use crate::store::write::WriteTx;
+use crate::store::write::{Origin, WriteTx};
+use crate::Library;
 
 /// The order records are applied in: people and the chain before what names
 /// them, a post's source before its translations.
@@ -78,47 +79,77 @@ pub(crate) fn stage(tx: &WriteTx, backend: &str, changes: Vec<RemoteChange>) -> 
 /// Lists in `sync_to_plan` every record this sync plans: each one pulled,
 /// held back by an earlier sync (its change staged unless a newer one was
 /// pulled), changed here after change set `local_cursor`, or waiting in the
-/// outbox; each with its rank, by the pull or else by the record here. Row
-/// by row: nothing of the list is held in memory.
-pub(crate) fn gather(tx: &WriteTx, backend: &str, local_cursor: i64) -> Result<()> {
-    tx.prepare_cached("DELETE FROM sync_to_plan WHERE backend = ?1")?
-        .execute([backend])?;
-    for (change, _) in state::held(tx, backend)? {
-        if !matches!(change, RemoteChange::Audit(_)) {
-            let json = serde_json::to_string(&change).expect("a remote change always serialises");
-            tx.prepare_cached(
-                "INSERT INTO sync_staging (backend, record, rank, remote) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (backend, record) DO NOTHING",
-            )?
-            .execute(params![
-                backend,
-                change.key().to_text(),
-                remote_rank(&change),
-                json
-            ])?;
+/// outbox; each with its rank, by the pull or else by the record here.
+/// Nothing of the list is held in memory: the pulled records are listed
+/// `batch` a commit (their keys read from `sync_staging_keys`, never the
+/// pulled JSON), the page cache emptied after each.
+pub(crate) fn gather(lib: &Library, backend: &str, local_cursor: i64, batch: usize) -> Result<()> {
+    lib.write(Origin::Sync, |tx| {
+        tx.prepare_cached("DELETE FROM sync_to_plan WHERE backend = ?1")?
+            .execute([backend])?;
+        for (change, _) in state::held(tx, backend)? {
+            if !matches!(change, RemoteChange::Audit(_)) {
+                let json =
+                    serde_json::to_string(&change).expect("a remote change always serialises");
+                tx.prepare_cached(
+                    "INSERT INTO sync_staging (backend, record, rank, remote) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (backend, record) DO NOTHING",
+                )?
+                .execute(params![
+                    backend,
+                    change.key().to_text(),
+                    remote_rank(&change),
+                    json
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    let mut after = String::new();
+    loop {
+        let (done, _) = lib.write(Origin::Sync, |tx| {
+            let rows: Vec<(String, Option<u8>)> = tx
+                .prepare_cached(
+                    "SELECT record, rank FROM sync_staging INDEXED BY sync_staging_keys \
+                     WHERE backend = ?1 AND record > ?2 ORDER BY record LIMIT ?3",
+                )?
+                .query_map(params![backend, after, batch as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            for (k, rank) in &rows {
+                let key = RecordKey::parse(k)
+                    .ok_or_else(|| Error::corrupt(format!("a staged sync record {k:?}")))?;
+                to_plan(tx, backend, key, *rank)?;
+            }
+            if let Some((last, _)) = rows.last() {
+                after = last.clone();
+            }
+            Ok(rows.len() < batch)
+        })?;
+        lib.release_cache()?;
+        if done {
+            break;
         }
     }
-    let add = |key: RecordKey, rank: Option<u8>| -> Result<()> {
-        let rank = match rank {
-            Some(r) => r,
-            None => local_rank(tx, &key)?,
-        };
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO sync_to_plan (backend, record, rank) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![backend, key.to_text(), rank])?;
-        Ok(())
+    lib.write(Origin::Sync, |tx| {
+        local::each_changed_since(tx, local_cursor, |key| to_plan(tx, backend, key, None))?;
+        state::each_queued(tx, backend, |key| to_plan(tx, backend, key, None))
+    })?;
+    lib.release_cache()
+}
+
+/// Lists `key` to plan, ranked `rank` or else by the record here.
+fn to_plan(tx: &WriteTx, backend: &str, key: RecordKey, rank: Option<u8>) -> Result<()> {
+    let rank = match rank {
+        Some(r) => r,
+        None => local_rank(tx, &key)?,
     };
-    let mut staged =
-        tx.prepare_cached("SELECT rank, record FROM sync_staging WHERE backend = ?1")?;
-    for row in staged.query_map([backend], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))? {
-        let (rank, k) = row?;
-        let key = RecordKey::parse(&k)
-            .ok_or_else(|| Error::corrupt(format!("a staged sync record {k:?}")))?;
-        add(key, rank)?;
-    }
-    local::each_changed_since(tx, local_cursor, |key| add(key, None))?;
-    state::each_queued(tx, backend, |key| add(key, None))
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO sync_to_plan (backend, record, rank) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![backend, key.to_text(), rank])?;
+    Ok(())
 }
 
 /// The rank of a record nothing pulled ranks: by the record here.

@@ -14,3 +14,7 @@ CREATE TABLE sync_to_plan (
 ) WITHOUT ROWID;
 
 CREATE INDEX sync_to_plan_order ON sync_to_plan (backend, rank, record);
+
+-- The staged records' keys and ranks without their remote JSON, which fills
+-- the table's own pages: listing what to plan reads this, not the pull.
+CREATE INDEX sync_staging_keys ON sync_staging (backend, record, rank);
