@@ -2,8 +2,6 @@
 //! which of them may have changed since a change set (the counters of the
 //! write path).
 
-use std::collections::BTreeSet;
-
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::plan::Local;
@@ -145,19 +143,9 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
 /// name their versions), every version of a post whose text, sign-off or
 /// publication changed (its status on the backend is the whole post's), those
 /// showing an asset changed since (their figures), and always the people and
-/// the chain (a handful).
-pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
-    let mut keys = BTreeSet::new();
-    each_changed_since(c, after, |key| {
-        keys.insert(key);
-        Ok(())
-    })?;
-    Ok(keys)
-}
-
-/// As `changed_since`, handing each key to `f` as it is read instead of
-/// collecting them (a key may come more than once): a sync of a library
-/// changed everywhere holds none of them.
+/// the chain (a handful). Each key is handed to `f` as it is read, none
+/// collected (a key may come more than once): a sync of a library changed
+/// everywhere holds none of them.
 pub(crate) fn each_changed_since(
     c: &Connection,
     after: i64,
