@@ -18,11 +18,20 @@
 //!   post): pushing 10,000 posts through `sync` takes about 17 minutes here.
 //!
 //! Peak memory: the process's VmHWM after a sync, the high-water mark having
-//! been reset to the current RSS just before it (`/proc/self/clear_refs`).
+//! been reset to the current RSS just before it (`/proc/self/clear_refs`),
+//! and what it is made of (`memory`: anonymous and file-backed pages, the Rust
+//! heap, SQLite's allocations).
 
 #[allow(dead_code)]
 #[path = "../tests/wordpress_support/mod.rs"]
 mod wordpress_support;
+
+// What a sync's peak memory is made of.
+#[path = "wordpress/memory.rs"]
+mod memory;
+
+#[global_allocator]
+static HEAP: memory::Counting = memory::Counting;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -107,34 +116,19 @@ fn add_site(runtime: &tokio::runtime::Runtime, lib: &Library, site: &Site) {
         .unwrap();
 }
 
-/// kB from a line of /proc/self/status.
-fn status_kb(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-/// One sync, its time, and the process's RSS before it and its peak during it (MB).
-fn measured_sync(runtime: &tokio::runtime::Runtime, lib: &Library) -> (SyncReport, f64, f64, f64) {
-    // "5" resets the peak resident set size to the current one (Linux ≥ 4.0).
-    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    assert!(
-        reset,
-        "cannot reset VmHWM: the memory figure needs Linux's clear_refs"
-    );
-    let before = status_kb("VmRSS:") as f64 / 1024.0;
+/// One sync, its time, and what its memory peaked at.
+fn measured_sync(
+    runtime: &tokio::runtime::Runtime,
+    lib: &Library,
+) -> (SyncReport, f64, memory::Peaks) {
+    let probe = memory::Probe::start();
     let t = Instant::now();
     let report = runtime
         .block_on(registry::sync_with(lib, Some("site")))
         .unwrap()
         .remove(0);
     let secs = t.elapsed().as_secs_f64();
-    let peak = status_kb("VmHWM:") as f64 / 1024.0;
-    (report, secs, before, peak)
+    (report, secs, probe.finish())
 }
 
 fn quiet_runs(runtime: &tokio::runtime::Runtime, lib: &Library, runs: usize) -> Vec<f64> {
@@ -239,7 +233,7 @@ fn push(runtime: &tokio::runtime::Runtime, n: usize) {
     // Another desktop's first sync takes all N posts from the site.
     let other = library(dir.path(), "other");
     add_site(runtime, &other, &site);
-    let (got, pulled_in, before, peak) = measured_sync(runtime, &other);
+    let (got, pulled_in, mem) = measured_sync(runtime, &other);
     assert_eq!(got.applied as usize, n, "{got:?}");
 
     let rate = |secs: f64| n as f64 / secs;
@@ -269,10 +263,7 @@ fn push(runtime: &tokio::runtime::Runtime, n: usize) {
         "wordpress: sync with nothing to do ({n} posts in sync, 5 runs): {:.0} ms median, {:.0} ms max",
         quiet[2], quiet[4]
     );
-    println!(
-        "wordpress: another desktop's first sync, pulling {n} posts: {pulled_in:.1} s, RSS {before:.0} MB before, peak {peak:.0} MB (+{:.0} MB)",
-        peak - before
-    );
+    println!("wordpress: another desktop's first sync, pulling {n} posts: {pulled_in:.1} s, {mem}");
 }
 
 fn big(runtime: &tokio::runtime::Runtime, m: usize) {
@@ -311,7 +302,7 @@ fn big(runtime: &tokio::runtime::Runtime, m: usize) {
     let seeded = t.elapsed().as_secs_f64();
 
     add_site(runtime, &lib, &site);
-    let (first, first_secs, before, peak) = measured_sync(runtime, &lib);
+    let (first, first_secs, first_mem) = measured_sync(runtime, &lib);
     assert_eq!(
         (first.created_there, first.updated_there),
         (0, 0),
@@ -322,7 +313,7 @@ fn big(runtime: &tokio::runtime::Runtime, m: usize) {
 
     let other = library(dir.path(), "other");
     add_site(runtime, &other, &site);
-    let (got, pulled_in, other_before, other_peak) = measured_sync(runtime, &other);
+    let (got, pulled_in, other_mem) = measured_sync(runtime, &other);
     assert_eq!(got.applied as usize, m, "{got:?}");
 
     println!(
@@ -330,15 +321,13 @@ fn big(runtime: &tokio::runtime::Runtime, m: usize) {
         String::from_utf8_lossy(&out.stdout).trim()
     );
     println!(
-        "wordpress: first sync of the {m}-post library against the seeded site (all agreed, nothing sent): {first_secs:.1} s, RSS {before:.0} MB before, peak {peak:.0} MB (+{:.0} MB)",
-        peak - before
+        "wordpress: first sync of the {m}-post library against the seeded site (all agreed, nothing sent): {first_secs:.1} s, {first_mem}"
     );
     println!(
         "wordpress: sync with nothing to do ({m} posts in sync, 5 runs): {:.0} ms median, {:.0} ms max",
         quiet[2], quiet[4]
     );
     println!(
-        "wordpress: another desktop's first sync, pulling {m} posts: {pulled_in:.1} s, RSS {other_before:.0} MB before, peak {other_peak:.0} MB (+{:.0} MB)",
-        other_peak - other_before
+        "wordpress: another desktop's first sync, pulling {m} posts: {pulled_in:.1} s, {other_mem}"
     );
 }

@@ -168,6 +168,11 @@ impl Library {
         self.clock.now_ms()
     }
 
+    /// Empties SQLite's page caches (see `Store::release_cache`).
+    pub(crate) fn release_cache(&self) -> Result<()> {
+        self.store.release_cache()
+    }
+
     /// Reads on a connection of its own: never waits for a write in progress.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.store.read(f)

@@ -92,6 +92,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0016_asset_sync.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0017_sync_to_plan.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -313,6 +317,16 @@ impl Store {
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let reader = self.readers.get().map_err(|e| self.explain(e))?;
         f(&reader).map_err(|e| self.explain(e))
+    }
+
+    /// Hands back the pages SQLite keeps cached on the writer and on the idle
+    /// readers (`PRAGMA shrink_memory`): a long sync calls it between chunks,
+    /// so that what it holds is one chunk's pages, not every page it touched
+    /// (each connection may otherwise keep up to its `cache_size`, 16 MB).
+    pub(crate) fn release_cache(&self) -> Result<()> {
+        self.writer().execute_batch("PRAGMA shrink_memory")?;
+        self.readers.release_cache()?;
+        Ok(())
     }
 
     /// A fresh read-only connection of its own (for the change watcher).

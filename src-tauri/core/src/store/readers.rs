@@ -51,6 +51,15 @@ impl Readers {
         }
     }
 
+    /// Empties the page cache of every idle connection (`Store::release_cache`).
+    pub(crate) fn release_cache(&self) -> rusqlite::Result<()> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        for conn in idle.iter() {
+            conn.execute_batch("PRAGMA shrink_memory")?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn get(&self) -> Result<Reader<'_>> {
         let reused = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match reused {

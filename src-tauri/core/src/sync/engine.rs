@@ -1,9 +1,7 @@
-//! One sync, start to end: pull every page, plan and apply in one write
-//! transaction, then push the outbox record by record, recording each
+//! One sync, start to end: pull every page, plan and apply in bounded
+//! chunks, then push the outbox record by record, recording each
 //! confirmation at once. A stale answer (the record changed there meanwhile)
 //! starts another round, at most `MAX_ROUNDS`.
-
-use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection};
 
@@ -115,6 +113,7 @@ async fn pull_all(
             total: None,
         });
         lib.write(Origin::Sync, |tx| staging::stage(tx, name, page.changes))?;
+        lib.release_cache()?;
         cursor = page.cursor;
         if !page.more {
             return Ok(cursor);
@@ -130,69 +129,36 @@ pub(super) fn latest_change(c: &Connection) -> Result<i64> {
     )
 }
 
-/// The rank (`staging::rank_of`) of a record nothing pulled ranks: by the
-/// record here.
-fn local_rank(c: &Connection, key: &RecordKey) -> Result<u8> {
-    let source = match local::record(c, key)? {
-        Local::Live(super::record::Record::Version(v)) => Some(v.is_source()),
-        _ => None,
-    };
-    Ok(staging::rank_of(key, source))
-}
-
 /// Plans and applies every record pulled, changed here, waiting in the
-/// outbox or held back, `CHUNK` records a commit in rank order, so that
-/// memory stays flat however many were pulled; then the audit entries, then
-/// the new cursor. Killed midway, the cursor has not moved: the next sync
-/// pulls again and finds what was applied already agreed.
+/// outbox or held back (`staging::gather`), `CHUNK` records a commit in rank
+/// order, so that memory stays flat however many were pulled; then the audit
+/// entries, then the new cursor. Killed midway, the cursor has not moved: the
+/// next sync pulls again and finds what was applied already agreed.
 fn plan_and_apply(lib: &Library, name: &str, cursor: &str, report: &mut SyncReport) -> Result<()> {
-    let (latest, held, ordered) = lib.read(|c| {
-        let row = state::backend(c, name)?;
-        let latest = latest_change(c)?;
-        let mut ranked: BTreeMap<RecordKey, Option<u8>> = staging::keys(c, name)?
-            .into_iter()
-            .map(|(rank, key)| (key, rank))
-            .collect();
-        let mut held = BTreeMap::new();
-        for (change, _) in state::held(c, name)? {
-            if !matches!(change, RemoteChange::Audit(_)) {
-                let key = change.key();
-                let rank = staging::remote_rank(&change);
-                ranked.entry(key.clone()).or_insert(rank);
-                held.insert(key, change);
-            }
-        }
-        let here = local::changed_since(c, row.local_cursor)?;
-        for key in here.into_iter().chain(state::outbox(c, name)?) {
-            ranked.entry(key).or_insert(None);
-        }
-        let mut ordered = Vec::with_capacity(ranked.len());
-        for (key, rank) in ranked {
-            let rank = match rank {
-                Some(r) => r,
-                None => local_rank(c, &key)?,
-            };
-            ordered.push((rank, key));
-        }
-        ordered.sort();
-        Ok((latest, held, ordered))
-    })?;
+    // Read before the list is made: a change made here meanwhile is planned
+    // by the next sync.
+    let (local_cursor, latest) =
+        lib.read(|c| Ok((state::backend(c, name)?.local_cursor, latest_change(c)?)))?;
+    staging::gather(lib, name, local_cursor, CHUNK)?;
     // Posts the site made public (its cron ran a schedule), judged against
     // the base before the plan moves it.
     let mut newly_public = std::collections::BTreeSet::new();
-    for chunk in ordered.chunks(CHUNK) {
-        lib.write(Origin::Sync, |tx| {
-            for (_, key) in chunk {
-                let staged = staging::get(tx, name, key)?;
-                let remote = staged.as_ref().or_else(|| held.get(key));
-                newly_public.extend(super::publish::newly_public(tx, name, remote.into_iter())?);
-                apply_one(tx, name, key, remote, latest, report)?;
-                if staged.is_some() {
-                    staging::remove(tx, name, key)?;
-                }
+    loop {
+        let (done, _) = lib.write(Origin::Sync, |tx| {
+            let chunk = staging::next_to_plan(tx, name, CHUNK)?;
+            for key in &chunk {
+                let remote = staging::get(tx, name, key)?;
+                newly_public.extend(super::publish::newly_public(tx, name, remote.iter())?);
+                apply_one(tx, name, key, remote.as_ref(), latest, report)?;
+                staging::planned(tx, name, key)?;
             }
-            Ok(())
+            Ok(chunk.len() < CHUNK)
         })?;
+        // The pages this chunk touched are not kept for the next one.
+        lib.release_cache()?;
+        if done {
+            break;
+        }
     }
     receive_staged_audit(lib, name, latest, report)?;
     lib.write(Origin::Sync, |tx| {
@@ -296,6 +262,7 @@ fn receive_staged_audit(
             receive_audit(tx, name, &mut page, latest, report)?;
             Ok(done)
         })?;
+        lib.release_cache()?;
         if done {
             return Ok(());
         }
@@ -373,98 +340,106 @@ async fn push(
     progress: OnProgress<'_>,
 ) -> Result<(bool, SyncProgress)> {
     let mut stale = false;
-    let outbox = lib.read(|c| super::order::for_push(c, state::outbox(c, name)?))?;
     let mut sending = SyncProgress {
         backend: report.backend.clone(),
         step: SyncStep::Sending,
         done: 0,
-        total: Some(outbox.len() as u32),
+        total: Some(lib.read(|c| state::outbox_count(c, name))?),
     };
-    for key in outbox {
-        progress(&sending);
-        let (here, base) =
-            lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
-        let (here, whole) = super::publish::text_first(here, base.as_ref());
-        // Agreed text can still go again: a file it shows has a new version.
-        if super::publish::agreed(&here, base.as_ref())
-            && !lib.read(|c| super::media::local_figures_differ(c, name, &key, &here))?
-        {
-            if whole {
-                lib.write(Origin::Sync, |tx| state::unqueue(tx, name, &key))?;
-            }
-            continue;
+    let mut pages = super::order::Pages::new(lib, name);
+    loop {
+        let page = pages.next(CHUNK)?;
+        if page.is_empty() {
+            break;
         }
-        let there = base
-            .as_ref()
-            .filter(|b| b.body.is_some())
-            .and_then(|b| b.remote.clone());
-        // The files a version shows go first; a damaged one stops it here.
-        let outgoing = match &here {
-            Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
-                Ok(out) => out,
-                // Waits in the outbox for its file, and the rest goes on.
-                Err(e @ Error::AssetFileNotHere { .. }) => {
-                    report.skip(format!("{}: {e}", local::describe(&key, &here)));
-                    noted(lib, name, &key, e)?;
-                    continue;
+        for key in page {
+            progress(&sending);
+            let (here, base) =
+                lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
+            let (here, whole) = super::publish::text_first(here, base.as_ref());
+            // Agreed text can still go again: a file it shows has a new version.
+            if super::publish::agreed(&here, base.as_ref())
+                && !lib.read(|c| super::media::local_figures_differ(c, name, &key, &here))?
+            {
+                if whole {
+                    lib.write(Origin::Sync, |tx| state::unqueue(tx, name, &key))?;
                 }
-                Err(e) => return Err(noted(lib, name, &key, e)?),
-            },
-            _ => super::media::Outgoing::default(),
-        };
-        let figures = &outgoing.figures;
-        let sent: Result<Base> = match (&here, &there) {
-            (Local::Live(r), Some(at)) => backend.update(at, r, figures).await.map(|at| {
-                report.updated_there += 1;
-                Base {
-                    body: Some(r.clone()),
-                    remote: Some(at),
-                }
-            }),
-            (Local::Live(r), None) => backend.create(r, figures).await.map(|at| {
-                report.created_there += 1;
-                Base {
-                    body: Some(r.clone()),
-                    remote: Some(at),
-                }
-            }),
-            (_, Some(at)) => backend.delete(&key, &at.id).await.map(|()| {
-                report.deleted_there += 1;
-                Base {
-                    body: None,
-                    remote: Some(RemoteRef {
-                        id: at.id.clone(),
-                        rev: String::new(),
-                    }),
-                }
-            }),
-            // Gone here and never there: nothing to say.
-            (_, None) => Ok(Base {
-                body: None,
-                remote: base.and_then(|b| b.remote),
-            }),
-        };
-        match sent {
-            Ok(new_base) => {
-                lib.write(Origin::Sync, |tx| {
-                    let latest = latest_change(tx)?;
-                    state::set_base(tx, name, &key, &new_base, latest)?;
-                    super::media::sent(tx, name, &key, &outgoing)?;
-                    if whole {
-                        state::unqueue(tx, name, &key)?;
+                continue;
+            }
+            let there = base
+                .as_ref()
+                .filter(|b| b.body.is_some())
+                .and_then(|b| b.remote.clone());
+            // The files a version shows go first; a damaged one stops it here.
+            let outgoing = match &here {
+                Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
+                    Ok(out) => out,
+                    // Waits in the outbox for its file, and the rest goes on.
+                    Err(e @ Error::AssetFileNotHere { .. }) => {
+                        report.skip(format!("{}: {e}", local::describe(&key, &here)));
+                        noted(lib, name, &key, e)?;
+                        continue;
                     }
-                    Ok(())
-                })?;
-                sending.done += 1;
-            }
-            Err(e) => match noted(lib, name, &key, e)? {
-                Error::BackendStale { .. } => stale = true,
-                e @ Error::BackendNotAllowed { .. } => {
-                    report.skip(format!("{}: {e}", local::describe(&key, &here)));
+                    Err(e) => return Err(noted(lib, name, &key, e)?),
+                },
+                _ => super::media::Outgoing::default(),
+            };
+            let figures = &outgoing.figures;
+            let sent: Result<Base> = match (&here, &there) {
+                (Local::Live(r), Some(at)) => backend.update(at, r, figures).await.map(|at| {
+                    report.updated_there += 1;
+                    Base {
+                        body: Some(r.clone()),
+                        remote: Some(at),
+                    }
+                }),
+                (Local::Live(r), None) => backend.create(r, figures).await.map(|at| {
+                    report.created_there += 1;
+                    Base {
+                        body: Some(r.clone()),
+                        remote: Some(at),
+                    }
+                }),
+                (_, Some(at)) => backend.delete(&key, &at.id).await.map(|()| {
+                    report.deleted_there += 1;
+                    Base {
+                        body: None,
+                        remote: Some(RemoteRef {
+                            id: at.id.clone(),
+                            rev: String::new(),
+                        }),
+                    }
+                }),
+                // Gone here and never there: nothing to say.
+                (_, None) => Ok(Base {
+                    body: None,
+                    remote: base.and_then(|b| b.remote),
+                }),
+            };
+            match sent {
+                Ok(new_base) => {
+                    lib.write(Origin::Sync, |tx| {
+                        let latest = latest_change(tx)?;
+                        state::set_base(tx, name, &key, &new_base, latest)?;
+                        super::media::sent(tx, name, &key, &outgoing)?;
+                        if whole {
+                            state::unqueue(tx, name, &key)?;
+                        }
+                        Ok(())
+                    })?;
+                    sending.done += 1;
                 }
-                e => return Err(e),
-            },
+                Err(e) => match noted(lib, name, &key, e)? {
+                    Error::BackendStale { .. } => stale = true,
+                    e @ Error::BackendNotAllowed { .. } => {
+                        report.skip(format!("{}: {e}", local::describe(&key, &here)));
+                    }
+                    e => return Err(e),
+                },
+            }
         }
+        // The pages this page of sends read are not kept for the next.
+        lib.release_cache()?;
     }
     Ok((stale, sending))
 }
@@ -487,11 +462,15 @@ async fn push_audit(
     sending: &mut SyncProgress,
     progress: OnProgress<'_>,
 ) -> Result<()> {
-    let unsent = lib.read(|c| local::unsent_audit(c, name))?;
-    sending.total = Some(sending.done + unsent.len() as u32);
-    for batch in unsent.chunks(AUDIT_BATCH) {
+    let waiting = lib.read(|c| state::unsent_audit_count(c, name))?;
+    sending.total = Some(sending.done + waiting);
+    let mut after: Option<local::AuditAfter> = None;
+    loop {
+        let batch = lib.read(|c| local::unsent_audit(c, name, after.as_ref(), AUDIT_BATCH))?;
+        let Some(last) = batch.last() else { break };
+        after = Some((last.entry.chain.clone(), last.entry.seq));
         progress(sending);
-        let new = backend.append_audit(batch).await?;
+        let new = backend.append_audit(&batch).await?;
         report.audit_sent += new.len() as u32;
         let ids: Vec<String> = batch.iter().map(|a| a.entry.id.clone()).collect();
         lib.write(Origin::Sync, |tx| {

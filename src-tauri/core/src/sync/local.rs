@@ -2,8 +2,6 @@
 //! which of them may have changed since a change set (the counters of the
 //! write path).
 
-use std::collections::BTreeSet;
-
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::plan::Local;
@@ -145,10 +143,15 @@ pub(crate) fn record(c: &Connection, key: &RecordKey) -> Result<Local> {
 /// versions touched since (a post's delete and a decision not to translate
 /// name their versions), every version of a post whose text, sign-off or
 /// publication changed (its status on the backend is the whole post's), those
-/// showing an asset changed since (their figures), those assets, and always the people and
-/// the chain (a handful).
-pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<RecordKey>> {
-    let mut keys = BTreeSet::new();
+/// showing an asset changed since (their figures), those assets, and always
+/// the people and the chain (a handful). Each key is handed to `f` as it is
+/// read, none collected (a key may come more than once): a sync of a library
+/// changed everywhere holds none of them.
+pub(crate) fn each_changed_since(
+    c: &Connection,
+    after: i64,
+    mut f: impl FnMut(RecordKey) -> Result<()>,
+) -> Result<()> {
     let mut stmt = c.prepare_cached(
         "SELECT record_id FROM record_counters WHERE change_set > ?1 \
            AND record_kind = 'language_version' \
@@ -164,52 +167,63 @@ pub(crate) fn changed_since(c: &Connection, after: i64) -> Result<BTreeSet<Recor
            WHERE r.change_set > ?1 AND r.record_kind = 'translation_plan'",
     )?;
     for uid in stmt.query_map([after], |r| r.get::<_, String>(0))? {
-        keys.insert(RecordKey::Version(uid?));
+        f(RecordKey::Version(uid?))?;
     }
-    keys.extend(super::media::versions_with_changed_assets(c, after)?);
+    for key in super::media::versions_with_changed_assets(c, after)? {
+        f(key)?;
+    }
     for uid in c
         .prepare_cached(
             "SELECT record_id FROM record_counters WHERE change_set > ?1 AND record_kind = 'asset'",
         )?
         .query_map([after], |r| r.get::<_, String>(0))?
     {
-        keys.insert(RecordKey::Asset(uid?));
+        f(RecordKey::Asset(uid?))?;
     }
     for uid in c
         .prepare_cached("SELECT uid FROM people")?
         .query_map([], |r| r.get::<_, String>(0))?
     {
-        keys.insert(RecordKey::Person(uid?));
+        f(RecordKey::Person(uid?))?;
     }
-    keys.insert(RecordKey::Chain);
-    Ok(keys)
+    f(RecordKey::Chain)
 }
 
-/// Audit entries the backend has not confirmed yet, in chain order (an entry
-/// never reaches it before the one it follows).
-pub(crate) fn unsent_audit(c: &Connection, backend: &str) -> Result<Vec<AuditRecord>> {
-    let ids: Vec<String> = c
-        .prepare_cached(
-            "SELECT e.uid FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
-             WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid) ORDER BY e.chain, e.seq",
+/// Where a page of unsent audit entries ends: (chain, seq).
+pub(crate) type AuditAfter = (String, i64);
+
+/// Up to `limit` audit entries the backend has not confirmed yet, after
+/// `after`, in chain order (an entry never reaches it before the one it
+/// follows): a page at a time, so a library with a long trail to send never
+/// holds all of it.
+pub(crate) fn unsent_audit(
+    c: &Connection,
+    backend: &str,
+    after: Option<&AuditAfter>,
+    limit: usize,
+) -> Result<Vec<AuditRecord>> {
+    let (chain, seq) = after.cloned().unwrap_or_default();
+    let entries: Vec<audit::AuditEntry> = c
+        .prepare_cached(&format!(
+            "SELECT {} FROM audit_entries e LEFT JOIN people p ON p.uid = e.author \
+             WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
+               WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid) \
+             AND (NOT ?2 OR (e.chain, e.seq) > (?3, ?4)) \
+             ORDER BY e.chain, e.seq LIMIT ?5",
+            audit::COLUMNS
+        ))?
+        .query_map(
+            params![backend, after.is_some(), chain, seq, limit as i64],
+            audit::row,
         )?
-        .query_map(params![backend], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let wanted: std::collections::HashSet<String> = ids.into_iter().collect();
-    let mut out: Vec<AuditRecord> = Vec::new();
-    for entry in audit::entries(c, None)? {
-        if wanted.contains(&entry.id) {
+    entries
+        .into_iter()
+        .map(|entry| {
             let signed_text = signed_text_of(c, &entry.payload)?;
-            out.push(AuditRecord { entry, signed_text });
-        }
-    }
-    out.sort_by(|a, b| {
-        (a.entry.chain.as_str(), a.entry.seq).cmp(&(b.entry.chain.as_str(), b.entry.seq))
-    });
-    Ok(out)
+            Ok(AuditRecord { entry, signed_text })
+        })
+        .collect()
 }
 
 /// The canonical text an act's content hash covers, when the library keeps it.

@@ -10,9 +10,11 @@
 //! `assets` makes assets records and merges them field by field, and
 //! `files` fetches the files of assets pulled from the backend's media.
 //!
-//! Memory: the pull is written down page by page (`staging`, migration 0013)
-//! and planned and applied in bounded chunks, so a sync holds a page and a
-//! chunk whatever the size of the library.
+//! Memory: the pull is written down page by page (`staging`, migration 0013),
+//! the records to plan are listed on disk (`sync_to_plan`, 0017) and planned
+//! and applied in bounded chunks, the outbox and the unsent audit entries are
+//! read a page at a time, and SQLite's page caches are emptied between
+//! chunks: a sync holds a page and a chunk whatever the size of the library.
 //!
 //! Crash safety, at any point: each chunk's plan, applied changes and outbox
 //! commit together, removing its staged rows; the pull cursor moves only once

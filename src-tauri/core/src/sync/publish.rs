@@ -101,6 +101,9 @@ pub(super) fn agreed(record: &Local, base: Option<&Base>) -> bool {
     }
 }
 
+/// Outbox records read per page by the status pass.
+const STATUS_PAGE: usize = 500;
+
 /// What the status pass leaves for the engine.
 #[derive(Default)]
 pub(super) struct Outcome {
@@ -121,84 +124,89 @@ pub(super) async fn push_statuses(
     report: &mut SyncReport,
 ) -> Result<Outcome> {
     let mut out = Outcome::default();
-    let order = lib.read(|c| super::order::for_push(c, state::outbox(c, name)?))?;
+    let mut pages = super::order::Pages::new(lib, name);
     let login = lib.read(|c| state::backend(c, name))?.login;
     let by_on_site = login.unwrap_or_else(|| backend.name().to_string());
     let mut checked: Vec<(String, bool)> = Vec::new();
-    for key in order {
-        let RecordKey::Version(_) = key else { continue };
-        let (here, base) =
-            lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
-        let (Local::Live(Record::Version(v)), Some(b)) = (&here, &base) else {
-            continue;
-        };
-        let (Some(at), Some(agreed)) = (&b.remote, version_of(b.body.as_ref())) else {
-            continue;
-        };
-        let mut only_status = agreed.clone();
-        only_status.status = v.status;
-        if only_status != **v || agreed.status == v.status {
-            continue;
+    loop {
+        let page = pages.next(STATUS_PAGE)?;
+        if page.is_empty() {
+            return Ok(out);
         }
-        if v.status.is_public() {
-            let ready = match checked.iter().find(|(p, _)| p == &v.post) {
-                Some((_, ready)) => *ready,
-                None => {
-                    let failed = lib.signoff().preflight(&v.post)?;
-                    if !failed.is_empty() {
-                        out.refused.push(Error::PublishHeldBack {
-                            backend: backend.name().to_string(),
-                            post: format!("{} ({})", v.post, v.text.title),
-                            checks: failed
-                                .iter()
-                                .map(|f| f.message.trim_end_matches('.').to_string())
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                        });
-                    }
-                    checked.push((v.post.clone(), failed.is_empty()));
-                    failed.is_empty()
-                }
+        for key in page {
+            let RecordKey::Version(_) = key else { continue };
+            let (here, base) =
+                lib.read(|c| Ok((local::record(c, &key)?, state::base(c, name, &key)?)))?;
+            let (Local::Live(Record::Version(v)), Some(b)) = (&here, &base) else {
+                continue;
             };
-            if !ready {
+            let (Some(at), Some(agreed)) = (&b.remote, version_of(b.body.as_ref())) else {
+                continue;
+            };
+            let mut only_status = agreed.clone();
+            only_status.status = v.status;
+            if only_status != **v || agreed.status == v.status {
                 continue;
             }
-        }
-        let record = Record::Version(v.clone());
-        // The status goes with the page: its files first, as for any send.
-        let outgoing = match super::media::prepare(lib, name, backend, &record).await {
-            Ok(out) => out,
-            Err(e) => return Err(noted(lib, name, &key, e)?),
-        };
-        match backend.update(at, &record, &outgoing.figures).await {
-            Ok(new_at) => {
-                report.updated_there += 1;
-                lib.write(Origin::Sync, |tx| {
-                    let latest = super::engine::latest_change(tx)?;
-                    let new_base = Base {
-                        body: Some(record.clone()),
-                        remote: Some(new_at.clone()),
-                    };
-                    state::set_base(tx, name, &key, &new_base, latest)?;
-                    super::media::sent(tx, name, &key, &outgoing)?;
-                    state::unqueue(tx, name, &key)?;
-                    if v.status == Status::Published {
-                        confirm(lib, tx, &v.post, &by_on_site, report)?;
+            if v.status.is_public() {
+                let ready = match checked.iter().find(|(p, _)| p == &v.post) {
+                    Some((_, ready)) => *ready,
+                    None => {
+                        let failed = lib.signoff().preflight(&v.post)?;
+                        if !failed.is_empty() {
+                            out.refused.push(Error::PublishHeldBack {
+                                backend: backend.name().to_string(),
+                                post: format!("{} ({})", v.post, v.text.title),
+                                checks: failed
+                                    .iter()
+                                    .map(|f| f.message.trim_end_matches('.').to_string())
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                            });
+                        }
+                        checked.push((v.post.clone(), failed.is_empty()));
+                        failed.is_empty()
                     }
-                    Ok(())
-                })?;
-            }
-            Err(e) => match noted(lib, name, &key, e)? {
-                Error::BackendStale { .. } => out.stale = true,
-                e @ Error::PublishRefused { .. } => out.refused.push(e),
-                e @ Error::BackendNotAllowed { .. } => {
-                    report.skip(format!("the status of {} ({}): {e}", v.text.title, v.lang));
+                };
+                if !ready {
+                    continue;
                 }
-                e => return Err(e),
-            },
+            }
+            let record = Record::Version(v.clone());
+            // The status goes with the page: its files first, as for any send.
+            let outgoing = match super::media::prepare(lib, name, backend, &record).await {
+                Ok(out) => out,
+                Err(e) => return Err(noted(lib, name, &key, e)?),
+            };
+            match backend.update(at, &record, &outgoing.figures).await {
+                Ok(new_at) => {
+                    report.updated_there += 1;
+                    lib.write(Origin::Sync, |tx| {
+                        let latest = super::engine::latest_change(tx)?;
+                        let new_base = Base {
+                            body: Some(record.clone()),
+                            remote: Some(new_at.clone()),
+                        };
+                        state::set_base(tx, name, &key, &new_base, latest)?;
+                        super::media::sent(tx, name, &key, &outgoing)?;
+                        state::unqueue(tx, name, &key)?;
+                        if v.status == Status::Published {
+                            confirm(lib, tx, &v.post, &by_on_site, report)?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Err(e) => match noted(lib, name, &key, e)? {
+                    Error::BackendStale { .. } => out.stale = true,
+                    e @ Error::PublishRefused { .. } => out.refused.push(e),
+                    e @ Error::BackendNotAllowed { .. } => {
+                        report.skip(format!("the status of {} ({}): {e}", v.text.title, v.lang));
+                    }
+                    e => return Err(e),
+                },
+            }
         }
     }
-    Ok(out)
 }
 
 /// Records that post `post_uid` is public on the site if a decision here

@@ -1,15 +1,19 @@
 //! The pull written down (migration 0013): each page of remote changes goes
 //! into `sync_staging` (the latest change of each record) and
 //! `sync_staging_audit` as it arrives, so a sync holds one page in memory
-//! whatever the size of the library; the engine then plans and applies the
-//! staged records in bounded chunks, removing each row in the commit that
-//! applies it.
+//! whatever the size of the library. Then the records to plan, pulled or not,
+//! are listed in `sync_to_plan` (migration 0017) with their rank, and the
+//! engine plans and applies them in bounded chunks in rank order, removing
+//! each row in the commit that applies it.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::plan::Local;
 use super::record::{AuditRecord, Record, RecordKey, RemoteChange};
+use super::{local, state};
 use crate::error::{Error, Result};
-use crate::store::write::WriteTx;
+use crate::store::write::{Origin, WriteTx};
+use crate::Library;
 
 /// The order records are applied in: people and the chain before what names
 /// them, a post's source before its translations.
@@ -73,17 +77,103 @@ pub(crate) fn stage(tx: &WriteTx, backend: &str, changes: Vec<RemoteChange>) -> 
     Ok(())
 }
 
-/// The keys of the staged records, with their rank when the pull said it.
-pub(crate) fn keys(c: &Connection, backend: &str) -> Result<Vec<(Option<u8>, RecordKey)>> {
-    let rows: Vec<(Option<u8>, String)> = c
-        .prepare_cached("SELECT rank, record FROM sync_staging WHERE backend = ?1")?
-        .query_map([backend], |r| Ok((r.get(0)?, r.get(1)?)))?
+/// Lists in `sync_to_plan` every record this sync plans: each one pulled,
+/// held back by an earlier sync (its change staged unless a newer one was
+/// pulled), changed here after change set `local_cursor`, or waiting in the
+/// outbox; each with its rank, by the pull or else by the record here.
+/// Nothing of the list is held in memory: the pulled records are listed
+/// `batch` a commit (their keys read from `sync_staging_keys`, never the
+/// pulled JSON), the page cache emptied after each.
+pub(crate) fn gather(lib: &Library, backend: &str, local_cursor: i64, batch: usize) -> Result<()> {
+    lib.write(Origin::Sync, |tx| {
+        tx.prepare_cached("DELETE FROM sync_to_plan WHERE backend = ?1")?
+            .execute([backend])?;
+        for (change, _) in state::held(tx, backend)? {
+            if !matches!(change, RemoteChange::Audit(_)) {
+                let json =
+                    serde_json::to_string(&change).expect("a remote change always serialises");
+                tx.prepare_cached(
+                    "INSERT INTO sync_staging (backend, record, rank, remote) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (backend, record) DO NOTHING",
+                )?
+                .execute(params![
+                    backend,
+                    change.key().to_text(),
+                    remote_rank(&change),
+                    json
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    let mut after = String::new();
+    loop {
+        let (done, _) = lib.write(Origin::Sync, |tx| {
+            let rows: Vec<(String, Option<u8>)> = tx
+                .prepare_cached(
+                    "SELECT record, rank FROM sync_staging INDEXED BY sync_staging_keys \
+                     WHERE backend = ?1 AND record > ?2 ORDER BY record LIMIT ?3",
+                )?
+                .query_map(params![backend, after, batch as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            for (k, rank) in &rows {
+                let key = RecordKey::parse(k)
+                    .ok_or_else(|| Error::corrupt(format!("a staged sync record {k:?}")))?;
+                to_plan(tx, backend, key, *rank)?;
+            }
+            if let Some((last, _)) = rows.last() {
+                after = last.clone();
+            }
+            Ok(rows.len() < batch)
+        })?;
+        lib.release_cache()?;
+        if done {
+            break;
+        }
+    }
+    lib.write(Origin::Sync, |tx| {
+        local::each_changed_since(tx, local_cursor, |key| to_plan(tx, backend, key, None))?;
+        state::each_queued(tx, backend, |key| to_plan(tx, backend, key, None))
+    })?;
+    lib.release_cache()
+}
+
+/// Lists `key` to plan, ranked `rank` or else by the record here.
+fn to_plan(tx: &WriteTx, backend: &str, key: RecordKey, rank: Option<u8>) -> Result<()> {
+    let rank = match rank {
+        Some(r) => r,
+        None => local_rank(tx, &key)?,
+    };
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO sync_to_plan (backend, record, rank) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![backend, key.to_text(), rank])?;
+    Ok(())
+}
+
+/// The rank of a record nothing pulled ranks: by the record here.
+fn local_rank(c: &Connection, key: &RecordKey) -> Result<u8> {
+    let source = match local::record(c, key)? {
+        Local::Live(Record::Version(v)) => Some(v.is_source()),
+        _ => None,
+    };
+    Ok(rank_of(key, source))
+}
+
+/// The next `limit` records to plan, in rank order.
+pub(crate) fn next_to_plan(c: &Connection, backend: &str, limit: usize) -> Result<Vec<RecordKey>> {
+    let rows: Vec<String> = c
+        .prepare_cached(
+            "SELECT record FROM sync_to_plan WHERE backend = ?1 ORDER BY rank, record LIMIT ?2",
+        )?
+        .query_map(params![backend, limit as i64], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
-        .map(|(rank, k)| {
-            let key = RecordKey::parse(&k)
-                .ok_or_else(|| Error::corrupt(format!("a staged sync record {k:?}")))?;
-            Ok((rank, key))
+    rows.iter()
+        .map(|k| {
+            RecordKey::parse(k)
+                .ok_or_else(|| Error::corrupt(format!("a sync record to plan {k:?}")))
         })
         .collect()
 }
@@ -100,9 +190,13 @@ pub(crate) fn get(c: &Connection, backend: &str, key: &RecordKey) -> Result<Opti
     .transpose()
 }
 
-pub(crate) fn remove(tx: &WriteTx, backend: &str, key: &RecordKey) -> Result<()> {
+/// `key` is planned: out of the list, and its staged change with it.
+pub(crate) fn planned(tx: &WriteTx, backend: &str, key: &RecordKey) -> Result<()> {
+    let key = key.to_text();
     tx.prepare_cached("DELETE FROM sync_staging WHERE backend = ?1 AND record = ?2")?
-        .execute(params![backend, key.to_text()])?;
+        .execute(params![backend, key])?;
+    tx.prepare_cached("DELETE FROM sync_to_plan WHERE backend = ?1 AND record = ?2")?
+        .execute(params![backend, key])?;
     Ok(())
 }
 
@@ -143,6 +237,8 @@ pub(crate) fn clear(tx: &WriteTx, backend: &str) -> Result<()> {
     tx.prepare_cached("DELETE FROM sync_staging WHERE backend = ?1")?
         .execute([backend])?;
     tx.prepare_cached("DELETE FROM sync_staging_audit WHERE backend = ?1")?
+        .execute([backend])?;
+    tx.prepare_cached("DELETE FROM sync_to_plan WHERE backend = ?1")?
         .execute([backend])?;
     Ok(())
 }

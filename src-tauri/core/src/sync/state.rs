@@ -213,18 +213,26 @@ pub(crate) fn note_failure(tx: &WriteTx, backend: &str, key: &RecordKey, why: &s
     Ok(())
 }
 
-pub(crate) fn outbox(c: &Connection, backend: &str) -> Result<Vec<RecordKey>> {
-    let keys: Vec<String> = c
-        .prepare_cached(
-            "SELECT record FROM sync_outbox WHERE backend = ?1 ORDER BY queued_at, record",
-        )?
-        .query_map([backend], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    keys.iter()
-        .map(|k| {
-            RecordKey::parse(k).ok_or_else(|| Error::corrupt(format!("an outbox entry {k:?}")))
-        })
-        .collect()
+/// How many records wait in the outbox of `backend`.
+pub(crate) fn outbox_count(c: &Connection, backend: &str) -> Result<u32> {
+    Ok(
+        c.prepare_cached("SELECT count(*) FROM sync_outbox WHERE backend = ?1")?
+            .query_row([backend], |r| r.get(0))?,
+    )
+}
+
+/// Each record in the outbox, handed to `f` as it is read (none held).
+pub(crate) fn each_queued(
+    c: &Connection,
+    backend: &str,
+    mut f: impl FnMut(RecordKey) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = c.prepare_cached("SELECT record FROM sync_outbox WHERE backend = ?1")?;
+    for k in stmt.query_map([backend], |r| r.get::<_, String>(0))? {
+        let k = k?;
+        f(RecordKey::parse(&k).ok_or_else(|| Error::corrupt(format!("an outbox entry {k:?}")))?)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn hold(tx: &WriteTx, backend: &str, change: &RemoteChange, reason: &str) -> Result<()> {
@@ -260,13 +268,21 @@ pub(crate) fn held(c: &Connection, backend: &str) -> Result<Vec<(RemoteChange, S
 }
 
 /// How many records wait to be sent to `backend`: the outbox, and records
-/// changed here since the last sync planned them.
+/// changed here since the last sync planned them. After a sync that wrote
+/// the whole library that is every record: they are read one by one, the
+/// page cache emptied every `CHECKED` of them, and only those that wait are
+/// kept (to count each once).
 pub(crate) fn waiting(c: &Connection, backend: &BackendRow) -> Result<u32> {
-    let mut keys: std::collections::BTreeSet<RecordKey> =
-        outbox(c, &backend.name)?.into_iter().collect();
-    for key in super::local::changed_since(c, backend.local_cursor)? {
-        if keys.contains(&key) {
-            continue;
+    const CHECKED: u32 = 500;
+    let mut more = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    super::local::each_changed_since(c, backend.local_cursor, |key| {
+        checked += 1;
+        if checked % CHECKED == 0 {
+            c.execute_batch("PRAGMA shrink_memory")?;
+        }
+        if more.contains(&key) || queued(c, &backend.name, &key)? {
+            return Ok(());
         }
         // Only what differs from the base waits: a record sync itself wrote
         // agrees with it.
@@ -286,14 +302,28 @@ pub(crate) fn waiting(c: &Connection, backend: &BackendRow) -> Result<u32> {
             None => here.is_some(),
         };
         if differs {
-            keys.insert(key);
+            more.insert(key);
         }
-    }
-    let unsent_audit: u32 = c
-        .prepare_cached(
-            "SELECT count(*) FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
-             WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid)",
-        )?
-        .query_row([&backend.name], |r| r.get(0))?;
-    Ok(keys.len() as u32 + unsent_audit)
+        Ok(())
+    })?;
+    Ok(outbox_count(c, &backend.name)? + more.len() as u32 + unsent_audit_count(c, &backend.name)?)
+}
+
+/// Whether `key` is in the outbox of `backend`.
+fn queued(c: &Connection, backend: &str, key: &RecordKey) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM sync_outbox WHERE backend = ?1 AND record = ?2")?
+            .query_row(params![backend, key.to_text()], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
+}
+
+/// How many audit entries `backend` has not confirmed yet.
+pub(crate) fn unsent_audit_count(c: &Connection, backend: &str) -> Result<u32> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) FROM audit_entries e WHERE NOT EXISTS (SELECT 1 FROM sync_base b \
+         WHERE b.backend = ?1 AND b.record = 'audit:' || e.uid)",
+    )?
+    .query_row([backend], |r| r.get(0))?)
 }

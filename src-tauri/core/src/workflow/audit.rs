@@ -432,10 +432,11 @@ pub(crate) fn receive(tx: &WriteTx, e: &AuditEntry) -> Result<Received> {
     Ok(Received::Added)
 }
 
-const COLUMNS: &str = "e.chain, e.seq, e.uid, e.format, e.at, e.author, p.name, e.author_key, \
+pub(crate) const COLUMNS: &str =
+    "e.chain, e.seq, e.uid, e.format, e.at, e.author, p.name, e.author_key, \
                        e.post, e.step, e.kind, e.payload, e.prev_hash, e.entry_hash, e.signature";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     let at_ms: i64 = r.get(4)?;
     Ok(AuditEntry {
         chain: r.get(0)?,

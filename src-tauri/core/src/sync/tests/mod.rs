@@ -4,6 +4,7 @@
 //! (`convergence`); publication through sync (`publish_tests`).
 
 mod asset_tests;
+mod bounded;
 mod convergence;
 mod engine_tests;
 mod media_tests;
