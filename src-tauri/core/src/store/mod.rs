@@ -96,6 +96,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0017_sync_to_plan.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0018_sync_sending.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

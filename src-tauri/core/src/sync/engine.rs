@@ -187,12 +187,30 @@ fn apply_one(
     report: &mut SyncReport,
 ) -> Result<()> {
     let here = local::record(tx, key)?;
-    let base = state::base(tx, name, key)?;
+    let mut base = state::base(tx, name, key)?;
     let there = match remote {
         Some(RemoteChange::Live { record, at }) => Remote::Live(record.clone(), at.clone()),
         Some(RemoteChange::Tombstone { remote_id, .. }) => Remote::Tombstone(remote_id.clone()),
         Some(RemoteChange::Audit(_)) | None => Remote::Unchanged,
     };
+    // A send whose answer was never recorded: if the backend holds exactly
+    // what was sent, that is the agreed state, not a change made there.
+    if !matches!(there, Remote::Unchanged) {
+        if let Some(sent) = state::sent_ahead(tx, name, key)? {
+            if let Remote::Live(record, at) = &there {
+                if plan::same_text(&sent, record) {
+                    let agreed = Base {
+                        body: Some(sent),
+                        remote: Some(at.clone()),
+                    };
+                    // Kept even when the plan then changes nothing.
+                    state::set_base(tx, name, key, &agreed, latest)?;
+                    base = Some(agreed);
+                }
+            }
+            state::sent_done(tx, name, key)?;
+        }
+    }
     let plan = plan::plan(&here, base.as_ref(), &there);
     if let Applied::Held(why) = apply::apply(tx, key, &plan.here)? {
         if let Some(change) = remote {
@@ -385,6 +403,9 @@ async fn push(
                 _ => super::media::Outgoing::default(),
             };
             let figures = &outgoing.figures;
+            if let Local::Live(r) = &here {
+                lib.write(Origin::Sync, |tx| state::sending(tx, name, &key, r))?;
+            }
             let sent: Result<Base> = match (&here, &there) {
                 (Local::Live(r), Some(at)) => backend.update(at, r, figures).await.map(|at| {
                     report.updated_there += 1;
@@ -421,6 +442,7 @@ async fn push(
                     lib.write(Origin::Sync, |tx| {
                         let latest = latest_change(tx)?;
                         state::set_base(tx, name, &key, &new_base, latest)?;
+                        state::sent_done(tx, name, &key)?;
                         super::media::sent(tx, name, &key, &outgoing)?;
                         if whole {
                             state::unqueue(tx, name, &key)?;

@@ -186,6 +186,11 @@ pub fn plan(local: &Local, base: Option<&Base>, remote: &Remote) -> Plan {
 }
 
 /// A record without its publication status.
+/// Whether two records say the same text (their statuses aside).
+pub(crate) fn same_text(a: &Record, b: &Record) -> bool {
+    textual(a) == textual(b)
+}
+
 fn textual(r: &Record) -> Record {
     match r {
         Record::Version(v) if v.status != Status::default() => {

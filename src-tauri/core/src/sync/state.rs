@@ -169,6 +169,37 @@ pub(crate) fn set_base(
     Ok(())
 }
 
+/// Writes down that `body` is about to be sent for `key` (see `sent_ahead`).
+pub(crate) fn sending(tx: &WriteTx, backend: &str, key: &RecordKey, body: &Record) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_sending (backend, record, body) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (backend, record) DO UPDATE SET body = excluded.body",
+    )?
+    .execute(params![backend, key.to_text(), body.to_json()])?;
+    Ok(())
+}
+
+/// What a sync was sending for `key` when it stopped before recording the
+/// answer (killed, or the answer lost), if anything.
+pub(crate) fn sent_ahead(c: &Connection, backend: &str, key: &RecordKey) -> Result<Option<Record>> {
+    let body: Option<String> = c
+        .prepare_cached("SELECT body FROM sync_sending WHERE backend = ?1 AND record = ?2")?
+        .query_row(params![backend, key.to_text()], |r| r.get(0))
+        .optional()?;
+    body.map(|b| {
+        serde_json::from_str::<Record>(&b)
+            .map_err(|e| Error::corrupt(format!("what was being sent of {}: {e}", key.to_text())))
+    })
+    .transpose()
+}
+
+/// The send of `key` is recorded (or no longer matters).
+pub(crate) fn sent_done(tx: &WriteTx, backend: &str, key: &RecordKey) -> Result<()> {
+    tx.prepare_cached("DELETE FROM sync_sending WHERE backend = ?1 AND record = ?2")?
+        .execute(params![backend, key.to_text()])?;
+    Ok(())
+}
+
 /// Marks audit entries as held by the backend.
 pub(crate) fn audit_sent(
     tx: &WriteTx,
