@@ -203,7 +203,7 @@ impl History {
     }
 
     /// The entry id of act `seq`.
-    pub(crate) fn id_of(&self, seq: i64) -> Option<&String> {
+    fn id_of(&self, seq: i64) -> Option<&String> {
         self.ids.get(usize::try_from(seq).ok()?.checked_sub(1)?)
     }
 

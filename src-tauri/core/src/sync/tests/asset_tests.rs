@@ -36,6 +36,17 @@ fn add(desk: &Desk, path: &str, lang: &str, alt: &str) -> String {
         .asset_id
 }
 
+/// Desk a with its infographic synced, and desk b synced after it.
+fn both_desks_with_infographic() -> (tempfile::TempDir, Desk, Desk, Memory, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, asset, _post) = desk_with_infographic(dir.path());
+    let site = Memory::new();
+    a.sync(&site).unwrap();
+    let b = Desk::open(dir.path(), "b");
+    b.sync(&site).unwrap();
+    (dir, a, b, site, asset)
+}
+
 /// Desk a with an infographic in French and Spanish, shown by a post.
 fn desk_with_infographic(dir: &Path) -> (Desk, String, String) {
     let a = Desk::open(dir, "a");
@@ -146,12 +157,7 @@ fn an_asset_and_its_files_reach_another_desk_and_a_second_sync_is_quiet() {
 
 #[test]
 fn an_alt_text_edited_here_and_a_caption_there_both_survive() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, asset, _post) = desk_with_infographic(dir.path());
-    let site = Memory::new();
-    a.sync(&site).unwrap();
-    let b = Desk::open(dir.path(), "b");
-    b.sync(&site).unwrap();
+    let (_dir, a, b, site, asset) = both_desks_with_infographic();
 
     b.lib
         .assets()
@@ -183,12 +189,7 @@ fn an_alt_text_edited_here_and_a_caption_there_both_survive() {
 
 #[test]
 fn the_same_alt_text_edited_on_both_sides_keeps_both_values_visibly() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, asset, _post) = desk_with_infographic(dir.path());
-    let site = Memory::new();
-    a.sync(&site).unwrap();
-    let b = Desk::open(dir.path(), "b");
-    b.sync(&site).unwrap();
+    let (_dir, a, b, site, asset) = both_desks_with_infographic();
 
     b.lib
         .assets()
@@ -268,12 +269,7 @@ fn a_damaged_file_from_the_backend_is_refused_naming_the_asset_and_nothing_is_st
 
 #[test]
 fn a_post_showing_a_file_not_here_yet_waits_and_sends_no_placeholder() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, asset, _post) = desk_with_infographic(dir.path());
-    let site = Memory::new();
-    a.sync(&site).unwrap();
-    let b = Desk::open(dir.path(), "b");
-    b.sync(&site).unwrap();
+    let (_dir, _a, b, site, asset) = both_desks_with_infographic();
     // b writes a post with a Spanish translation: b has no Spanish file
     // (a never published it), so that version waits; the French one goes.
     let post = b.new_post("Le réseau", &format!("![](asset:{asset})\n"));
@@ -312,12 +308,7 @@ fn a_post_showing_a_file_not_here_yet_waits_and_sends_no_placeholder() {
 
 #[test]
 fn an_asset_deleted_on_the_backend_is_deleted_here() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, asset, _post) = desk_with_infographic(dir.path());
-    let site = Memory::new();
-    a.sync(&site).unwrap();
-    let b = Desk::open(dir.path(), "b");
-    b.sync(&site).unwrap();
+    let (_dir, _a, b, site, asset) = both_desks_with_infographic();
     site.delete_there(&RecordKey::Asset(asset.clone()));
     let report = b.sync(&site).unwrap();
     assert_eq!(report.deleted, 1, "{report:?}");

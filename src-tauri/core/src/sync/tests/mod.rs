@@ -7,6 +7,7 @@ mod asset_tests;
 mod bounded;
 mod convergence;
 mod engine_tests;
+mod lost_answers;
 mod media_tests;
 pub(crate) mod memory;
 mod plan_props;
