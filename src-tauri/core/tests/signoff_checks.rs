@@ -260,3 +260,39 @@ fn with_a_chosen_identity_the_edit_itself_records_the_voiding_signed_by_that_per
     s.edit("fr", "La délégation part mardi.  \n\nElle rentre vendredi.");
     assert_eq!(s.kinds().len(), 4);
 }
+
+/// The board kept between reads follows posts deleted and created after it
+/// was read, in creation order, and says what a just-opened library says.
+#[test]
+fn the_kept_board_follows_posts_deleted_and_created_since() {
+    let s = setup(CHAIN);
+    let new_post = |title: &str| {
+        s.lib
+            .posts()
+            .create(NewPost {
+                title: title.into(),
+                ..Default::default()
+            })
+            .unwrap()
+            .id
+    };
+    let (a, b, c) = (new_post("A"), new_post("B"), new_post("C"));
+    let ids = |board: &[std::sync::Arc<valise_core::workflow::BoardItem>]| -> Vec<String> {
+        board.iter().map(|i| i.post_id.clone()).collect()
+    };
+    let first = s.lib.signoff().board().unwrap();
+    assert_eq!(ids(&first), [&s.post, &a, &b, &c].map(String::clone));
+
+    s.lib.posts().delete(&b).unwrap();
+    let d = new_post("D");
+    s.lib
+        .signoff()
+        .submit(&signer(&s.lib, "ed"), &c, None, "")
+        .unwrap();
+    let kept = s.lib.signoff().board().unwrap();
+    assert_eq!(ids(&kept), [&s.post, &a, &c, &d].map(String::clone));
+    assert!(matches!(kept[2].state, OverallState::InSignoff { .. }));
+
+    let opened = Library::open(s.lib.path()).unwrap();
+    assert_eq!(opened.signoff().board().unwrap(), kept);
+}

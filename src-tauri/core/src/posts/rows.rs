@@ -335,6 +335,15 @@ pub(crate) fn list(conn: &Connection, q: &ListQuery, site: &[String]) -> Result<
     Ok(rows)
 }
 
+/// As many posts as the library can hold now, deleted ones included: the
+/// largest row id, found without a scan. A size to reserve, not a count.
+pub(crate) fn most(conn: &Connection) -> Result<usize> {
+    let most: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM posts")?
+        .query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(most).unwrap_or(0))
+}
+
 pub(crate) fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row(
         "SELECT count(*) FROM posts WHERE deleted_at IS NULL",

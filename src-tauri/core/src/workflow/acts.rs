@@ -47,6 +47,19 @@ pub(crate) struct ActPayload {
     pub on_behalf_of: Option<String>,
 }
 
+/// What a history takes from an act's payload: `ActPayload` less the notes,
+/// which a history never shows (a board reads 15,000 payloads).
+#[derive(Deserialize)]
+struct ActFields {
+    content_hash: ContentHash,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    due: Option<i64>,
+    #[serde(default)]
+    on_behalf_of: Option<String>,
+}
+
 /// A recorded voiding: which approval, and the text that voided it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct VoidPayload {
@@ -76,9 +89,16 @@ pub(crate) struct History {
     pub acts: Vec<Act>,
     /// Ready, scheduled, published… in order.
     pub publication: Vec<PublicationAct>,
+    /// Where each act sits in the trail, and the voidings recorded: what
+    /// recording a voiding needs (`record_voids`). Read with one post's
+    /// history (`history`); a board's 10,000 (`histories`) leave it out.
+    trail: Option<Trail>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Trail {
     /// The entry id of each act: `ids[seq - 1]` (acts are numbered from 1
-    /// in the order they are added). Vectors rather than maps: a cold board
-    /// builds 10,000 histories, and two maps each were a good part of it.
+    /// in the order they are added).
     ids: Vec<String>,
     /// The entry's own sequence number in its chain, likewise by the act's seq.
     entry_seqs: Vec<i64>,
@@ -153,9 +173,11 @@ impl<'r> HistoryEntry<'r> {
 impl History {
     fn add(&mut self, e: &HistoryEntry) -> Result<()> {
         if e.kind == "void" {
-            let v: VoidPayload =
-                serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
-            self.voids.push((v.approval_id, v.new_hash));
+            if let Some(trail) = &mut self.trail {
+                let v: VoidPayload =
+                    serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
+                trail.voids.push((v.approval_id, v.new_hash));
+            }
             return Ok(());
         }
         if let Some(kind) = PublicationKind::from_entry_kind(e.kind) {
@@ -175,12 +197,19 @@ impl History {
         let Some(kind) = kind_of(e.kind) else {
             return Ok(());
         };
-        let p: ActPayload = serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
+        let p: ActFields = serde_json::from_str(e.payload).map_err(|why| unreadable(e, why))?;
         // An act's place in the post's history: entries come in the order
         // every library shows them (`audit::entries`), whichever chain holds them.
         let seq = self.acts.len() as i64 + 1;
-        self.ids.push(e.id.to_string());
-        self.entry_seqs.push(e.seq);
+        if let Some(trail) = &mut self.trail {
+            trail.ids.push(e.id.to_string());
+            trail.entry_seqs.push(e.seq);
+        }
+        if self.acts.is_empty() {
+            // Most posts have a few acts: room for two rather than the four
+            // a first push makes, on 10,000 histories.
+            self.acts.reserve_exact(2);
+        }
         self.acts.push(Act {
             seq,
             kind,
@@ -195,7 +224,17 @@ impl History {
         Ok(())
     }
 
-    pub(crate) fn void_recorded(&self, approval_seq: i64, new_hash: &ContentHash) -> bool {
+    /// The trail's side of the history, which `history` reads and
+    /// `histories` does not.
+    fn trail(&self) -> Result<&Trail> {
+        self.trail.as_ref().ok_or_else(|| {
+            Error::corrupt("a post's history was read without its trail; voidings need it")
+        })
+    }
+}
+
+impl Trail {
+    fn void_recorded(&self, approval_seq: i64, new_hash: &ContentHash) -> bool {
         let Some(id) = self.id_of(approval_seq) else {
             return false;
         };
@@ -216,7 +255,10 @@ impl History {
 
 /// The history of one post (its global id), in the order of `audit::entries`.
 pub(crate) fn history(c: &Connection, post_uid: &str) -> Result<History> {
-    let mut h = History::default();
+    let mut h = History {
+        trail: Some(Trail::default()),
+        ..History::default()
+    };
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {HISTORY_COLUMNS} WHERE e.post = ?1 ORDER BY e.at, e.chain, e.seq"
     ))?;
@@ -230,7 +272,8 @@ pub(crate) fn history(c: &Connection, post_uid: &str) -> Result<History> {
 /// The history of every post that has one, by global id: one pass over the
 /// trail in `audit::entries` order, each row read in place.
 pub(crate) fn histories(c: &Connection) -> Result<FxHashMap<String, History>> {
-    let mut out: FxHashMap<String, History> = FxHashMap::default();
+    let mut out: FxHashMap<String, History> =
+        FxHashMap::with_capacity_and_hasher(rows::most(c)?, Default::default());
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {HISTORY_COLUMNS} WHERE e.post IS NOT NULL ORDER BY e.at, e.chain, e.seq"
     ))?;
@@ -324,15 +367,16 @@ pub(crate) fn record_voids(
     history: &History,
 ) -> Result<Vec<AuditEntry>> {
     let mut out = Vec::new();
+    let trail = history.trail()?;
     for step in &signoff.steps {
         for v in &step.voided {
             let a = &v.approval;
-            if history.void_recorded(a.seq, &v.current_hash) {
+            if trail.void_recorded(a.seq, &v.current_hash) {
                 continue;
             }
             let payload = VoidPayload {
-                approval_seq: history.entry_seq_of(a.seq).unwrap_or(a.seq),
-                approval_id: history.id_of(a.seq).cloned().unwrap_or_default(),
+                approval_seq: trail.entry_seq_of(a.seq).unwrap_or(a.seq),
+                approval_id: trail.id_of(a.seq).cloned().unwrap_or_default(),
                 signer: a.signer.clone(),
                 signed_hash: a.signed_hash,
                 new_hash: v.current_hash,

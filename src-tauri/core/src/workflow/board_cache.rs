@@ -9,14 +9,17 @@
 //! too long to be worth walking, starts over. Evaluation depends on the time
 //! only through a due date passing, so a post is evaluated again, from what is
 //! kept, once its due date is past.
+//!
+//! A cold board's cost was as much memory as work: a just-opened library pays
+//! the kernel for every fresh page, so what is kept is sized to what it holds
+//! and built once, where it stays (no map rebuilt, no list regrown).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension};
-use rustc_hash::FxHashMap;
 
 use super::acts::{self, History};
 use super::board::BoardItem;
@@ -52,7 +55,14 @@ pub(crate) struct BoardPost {
 
 impl BoardPost {
     fn new(chain: &Chain, head: Head, history: History, now: i64) -> Result<BoardPost> {
-        let mut post = BoardPost {
+        let mut post = BoardPost::unevaluated(head, history);
+        post.evaluate(chain, now)?;
+        Ok(post)
+    }
+
+    /// The post as a draft until `evaluate` says where it stands.
+    fn unevaluated(head: Head, history: History) -> BoardPost {
+        BoardPost {
             row: head.row,
             item: Arc::new(BoardItem::new(
                 head.uid,
@@ -71,9 +81,7 @@ impl BoardPost {
             },
             publication: Publication::default(),
             recheck_after: None,
-        };
-        post.evaluate(chain, now)?;
-        Ok(post)
+        }
     }
 
     fn evaluate(&mut self, chain: &Chain, now: i64) -> Result<()> {
@@ -119,8 +127,15 @@ impl Listed {
     /// The post with its hashes: the stored ones when they tell every step's
     /// scope, else hashed from its text.
     fn head(self, c: &Connection, chain: &Chain, stored: Option<&Stored>) -> Result<Head> {
-        let langs: Vec<String> = self.versions.iter().map(|(l, _)| l.clone()).collect();
-        let kept = stored.and_then(|s| Some((s.whole()?, s.scope_hashes(chain, &langs)?)));
+        let mut languages = Vec::with_capacity(self.versions.len());
+        let mut title = None;
+        for (lang, version_title) in self.versions {
+            if lang == self.source_lang || title.is_none() {
+                title = Some(version_title);
+            }
+            languages.push(lang);
+        }
+        let kept = stored.and_then(|s| Some((s.whole()?, s.scope_hashes(chain, &languages)?)));
         let (whole, hashes) = match kept {
             Some(kept) => kept,
             None => {
@@ -129,20 +144,15 @@ impl Listed {
                 (whole, scope_hashes_given(chain, &versions, whole))
             }
         };
-        let title = self
-            .versions
-            .iter()
-            .find(|(l, _)| *l == self.source_lang)
-            .or(self.versions.first())
-            .map(|(_, t)| t.clone())
-            .unwrap_or_default();
-        let mut languages = langs;
-        languages.sort_by_key(|l| *l != self.source_lang);
+        // The source first, the others in language order.
+        if let Some(at) = languages.iter().position(|l| *l == self.source_lang) {
+            languages[..=at].rotate_right(1);
+        }
         Ok(Head {
             row: self.row,
             uid: self.uid,
             source_lang: self.source_lang,
-            title,
+            title: title.unwrap_or_default(),
             languages,
             whole,
             hashes,
@@ -153,9 +163,18 @@ impl Listed {
 struct Cached {
     cursor: i64,
     chain: Chain,
-    /// By post row: creation order.
-    posts: BTreeMap<i64, BoardPost>,
-    rows: FxHashMap<String, i64>,
+    /// In post row order: creation order. A vector rather than a map: a cold
+    /// board builds 10,000 of these, and a map's building moved each one two
+    /// or three times more, into fresh memory. Posts come and go one at a
+    /// time, mostly at the end.
+    posts: Vec<BoardPost>,
+}
+
+impl Cached {
+    /// Where post `row` is, or would go, in `posts`.
+    fn place(&self, row: i64) -> std::result::Result<usize, usize> {
+        self.posts.binary_search_by_key(&row, |p| p.row)
+    }
 }
 
 /// The library's board, kept between reads.
@@ -190,12 +209,12 @@ impl BoardCache {
             _ => read_all(c, chain, cursor, now)?,
         };
         let kept = guard.insert(kept);
-        for post in kept.posts.values_mut() {
+        for post in kept.posts.iter_mut() {
             if post.recheck_after.is_some_and(|t| now > t) {
                 post.evaluate(&kept.chain, now)?;
             }
         }
-        f(&kept.chain, &mut kept.posts.values())
+        f(&kept.chain, &mut kept.posts.iter())
     }
 }
 
@@ -235,8 +254,10 @@ fn refresh(c: &Connection, kept: &mut Cached, uid: &str, now: i64) -> Result<()>
         .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((row, source_lang)) = found else {
-        if let Some(row) = kept.rows.remove(uid) {
-            kept.posts.remove(&row);
+        // Found by its id: a post goes rarely, and a map of 10,000 ids kept
+        // for it cost a cold board more than this walk costs a deletion.
+        if let Some(at) = kept.posts.iter().position(|p| p.item.post_id == uid) {
+            kept.posts.remove(at);
         }
         return Ok(());
     };
@@ -255,8 +276,10 @@ fn refresh(c: &Connection, kept: &mut Cached, uid: &str, now: i64) -> Result<()>
     let stored = stored_hashes::load(c, row)?;
     let head = found.head(c, &kept.chain, Some(&stored))?;
     let post = BoardPost::new(&kept.chain, head, acts::history(c, uid)?, now)?;
-    kept.rows.insert(uid.to_string(), row);
-    kept.posts.insert(row, post);
+    match kept.place(row) {
+        Ok(at) => kept.posts[at] = post,
+        Err(at) => kept.posts.insert(at, post),
+    }
     Ok(())
 }
 
@@ -276,67 +299,75 @@ fn read_all(c: &Connection, chain: Chain, cursor: i64, now: i64) -> Result<Cache
             .ok(),
         _ => None,
     };
-    let (histories, stored, listed) = match side {
+    // The posts are made ready on this side while the trail is read.
+    let (histories, posts) = match side {
         Some(side) => std::thread::scope(|s| {
             let histories = s.spawn(move || acts::histories(&side));
-            let stored = stored_hashes::load_all(c);
-            let listed = listed(c);
+            let posts = listed_posts(c, &chain);
             let histories = histories
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (histories, stored, listed)
+            (histories, posts)
         }),
-        None => (acts::histories(c), stored_hashes::load_all(c), listed(c)),
+        None => (acts::histories(c), listed_posts(c, &chain)),
     };
-    let (mut histories, listed) = (histories?, listed?);
-    let mut stored = stored?.into_iter().peekable();
-    let mut rows = FxHashMap::default();
-    let mut found = Vec::with_capacity(listed.len());
-    for post in listed {
-        // Both in row order: skip the hashes of posts no longer listed.
-        while stored.next_if(|(row, _)| *row < post.row).is_some() {}
-        let kept = stored.next_if(|(row, _)| *row == post.row).map(|(_, s)| s);
-        let head = post.head(c, &chain, kept.as_ref())?;
-        let history = histories.remove(&head.uid).unwrap_or_default();
-        rows.insert(head.uid.clone(), head.row);
-        found.push((head, history));
+    let (mut histories, mut posts) = (histories?, posts?);
+    for post in &mut posts {
+        if let Some(history) = histories.remove(&post.item.post_id) {
+            post.history = history;
+        }
     }
-    // Evaluating is pure and per post: both cores share the 10,000.
-    let evaluated: Vec<BoardPost> = found
-        .into_par_iter()
-        .map(|(head, history)| BoardPost::new(&chain, head, history, now))
-        .collect::<Result<_>>()?;
-    let posts = evaluated.into_iter().map(|p| (p.row, p)).collect();
+    // Evaluating is pure and per post: both cores share the 10,000, each
+    // evaluated where it lies.
+    posts
+        .par_iter_mut()
+        .try_for_each(|p| p.evaluate(&chain, now))?;
     Ok(Cached {
         cursor,
         chain,
         posts,
-        rows,
     })
 }
 
-/// Every live post with its versions' titles, in creation order, in one
-/// query that reads no body.
-fn listed(c: &Connection) -> Result<Vec<Listed>> {
+/// Every live post with its title, languages and hashes, in creation order,
+/// not evaluated yet and without its history. One query lists the posts with
+/// their versions' titles (reading no body), and their stored hashes are
+/// walked beside it in the same order.
+fn listed_posts(c: &Connection, chain: &Chain) -> Result<Vec<BoardPost>> {
     let mut stmt = c.prepare_cached(
         "SELECT p.id, p.uid, p.source_lang, v.lang, v.title \
          FROM posts p JOIN language_versions v ON v.post_id = p.id \
          WHERE p.deleted_at IS NULL ORDER BY p.id, v.lang",
     )?;
-    let mut out: Vec<Listed> = Vec::new();
+    let mut walk_stmt = stored_hashes::walk_statement(c)?;
+    let mut stored = stored_hashes::Walk::new(&mut walk_stmt)?;
+    let mut out = Vec::with_capacity(crate::posts::rows::most(c)?);
+    let mut post: Option<Listed> = None;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let post_row: i64 = r.get(0)?;
+        let row: i64 = r.get(0)?;
         let version = (r.get(3)?, r.get(4)?);
-        match out.last_mut() {
-            Some(last) if last.row == post_row => last.versions.push(version),
-            _ => out.push(Listed {
-                row: post_row,
-                uid: r.get(1)?,
-                source_lang: r.get(2)?,
-                versions: vec![version],
-            }),
+        match &mut post {
+            Some(listed) if listed.row == row => listed.versions.push(version),
+            _ => {
+                let next = Listed {
+                    row,
+                    uid: r.get(1)?,
+                    source_lang: r.get(2)?,
+                    versions: vec![version],
+                };
+                if let Some(done) = post.replace(next) {
+                    let kept = stored.take(done.row)?;
+                    let head = done.head(c, chain, Some(&kept))?;
+                    out.push(BoardPost::unevaluated(head, History::default()));
+                }
+            }
         }
+    }
+    if let Some(done) = post {
+        let kept = stored.take(done.row)?;
+        let head = done.head(c, chain, Some(&kept))?;
+        out.push(BoardPost::unevaluated(head, History::default()));
     }
     Ok(out)
 }

@@ -72,11 +72,12 @@ impl Stored {
             .map(|(_, h)| *h)
     }
 
-    fn add(&mut self, lang: String, hash: &str) {
+    /// `hash` None: stored but unreadable.
+    fn add(&mut self, lang: String, hash: Option<ContentHash>) {
         // An unreadable hash is as good as none: the text is hashed instead,
         // and a language that appears without a readable hash fails the
         // language check above.
-        let Some(hash) = ContentHash::parse(hash) else {
+        let Some(hash) = hash else {
             return;
         };
         if lang.is_empty() {
@@ -87,27 +88,54 @@ impl Stored {
     }
 }
 
-/// Every post's stored hashes, in post row order.
-pub(crate) fn load_all(c: &Connection) -> Result<Vec<(i64, Stored)>> {
-    let mut out: Vec<(i64, Stored)> = Vec::new();
-    // The primary key's order: a board walks these beside its posts, also
-    // in row order, with no map between them.
-    let mut stmt =
-        c.prepare_cached("SELECT post_id, lang, hash FROM content_hashes ORDER BY post_id, lang")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let post: i64 = r.get(0)?;
-        let hash = r.get_ref(2)?.as_str().unwrap_or("");
-        match out.last_mut() {
-            Some((last, stored)) if *last == post => stored.add(r.get(1)?, hash),
-            _ => {
-                let mut stored = Stored::default();
-                stored.add(r.get(1)?, hash);
-                out.push((post, stored));
+/// Every post's stored hashes, walked in post row order beside a listing of
+/// the posts in the same order: each post's are taken as it comes, so none
+/// are kept for the whole walk.
+pub(crate) struct Walk<'s> {
+    rows: rusqlite::Rows<'s>,
+    /// The row read but not taken yet: (post, language, hash).
+    ahead: Option<(i64, String, Option<ContentHash>)>,
+    done: bool,
+}
+
+/// The statement a `Walk` steps through (the primary key's order).
+pub(crate) fn walk_statement(c: &Connection) -> Result<rusqlite::CachedStatement<'_>> {
+    Ok(c.prepare_cached("SELECT post_id, lang, hash FROM content_hashes ORDER BY post_id, lang")?)
+}
+
+impl<'s> Walk<'s> {
+    pub(crate) fn new(stmt: &'s mut rusqlite::Statement) -> Result<Walk<'s>> {
+        Ok(Walk {
+            rows: stmt.query([])?,
+            ahead: None,
+            done: false,
+        })
+    }
+
+    /// Post `row`'s stored hashes, skipping those of posts before it; rows
+    /// must be asked for in increasing order.
+    pub(crate) fn take(&mut self, row: i64) -> Result<Stored> {
+        let mut out = Stored::default();
+        loop {
+            if self.ahead.is_none() && !self.done {
+                match self.rows.next()? {
+                    Some(r) => {
+                        let hash = ContentHash::parse(r.get_ref(2)?.as_str().unwrap_or(""));
+                        self.ahead = Some((r.get(0)?, r.get(1)?, hash));
+                    }
+                    None => self.done = true,
+                }
+            }
+            match self.ahead.take() {
+                Some((post, _, _)) if post < row => continue,
+                Some((post, lang, hash)) if post == row => out.add(lang, hash),
+                ahead => {
+                    self.ahead = ahead;
+                    return Ok(out);
+                }
             }
         }
     }
-    Ok(out)
 }
 
 /// One post's stored hashes.
@@ -116,7 +144,7 @@ pub(crate) fn load(c: &Connection, post_row: i64) -> Result<Stored> {
     let mut stmt = c.prepare_cached("SELECT lang, hash FROM content_hashes WHERE post_id = ?1")?;
     let mut rows = stmt.query([post_row])?;
     while let Some(r) = rows.next()? {
-        let hash = r.get_ref(1)?.as_str().unwrap_or("");
+        let hash = ContentHash::parse(r.get_ref(1)?.as_str().unwrap_or(""));
         out.add(r.get(0)?, hash);
     }
     Ok(out)

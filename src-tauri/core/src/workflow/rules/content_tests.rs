@@ -101,6 +101,17 @@ fn the_hash_names_its_scheme() {
     assert_eq!(&text[3..15], h.short());
     assert_eq!(ContentHash::parse("v1:abc"), None);
     assert_eq!(ContentHash::parse(&text.replace("v1:", "")), None);
+    // Written in capitals by hand, it is the same hash; any other character
+    // in place of a digit is not a hash.
+    assert_eq!(
+        ContentHash::parse(&text.to_uppercase().replace('V', "v")),
+        Some(h)
+    );
+    for bad in ['g', '+', ' ', '-'] {
+        let mut broken = text.clone();
+        broken.replace_range(10..11, &bad.to_string());
+        assert_eq!(ContentHash::parse(&broken), None, "{broken}");
+    }
 }
 
 #[test]

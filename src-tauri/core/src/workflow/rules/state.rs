@@ -266,6 +266,10 @@ pub fn evaluate(
     let round_start = submit.map_or(i64::MIN, |s| s.seq);
 
     let mut steps: Vec<StepStatus> = Vec::with_capacity(chain.steps.len());
+    // Each signer's approval found, before the step's lists are made at
+    // their exact size (a first push would make room for four; a board
+    // keeps 10,000 of these).
+    let mut found: Vec<(&Act, bool)> = Vec::new();
     for (i, step) in chain.steps.iter().enumerate() {
         let hash = &current[i];
         let on_step = || {
@@ -278,8 +282,7 @@ pub fn evaluate(
                 && a.seq > round_start
                 && step.signers.iter().any(|s| s == a.signer())
         });
-        let mut approvals = Vec::new();
-        let mut voided = Vec::new();
+        found.clear();
         // Signer by signer (a handful; no map to allocate): their latest approval
         // of the current text, else their latest approval at all. Their own
         // request for changes takes back what they approved before it.
@@ -298,17 +301,26 @@ pub fn evaluate(
                 }
             }
             match (valid, last) {
-                (Some(valid), _) => approvals.push(approval_of(valid)),
-                (None, Some(last)) => voided.push(VoidedApproval {
-                    approval: approval_of(last),
+                (Some(valid), _) => found.push((valid, true)),
+                (None, Some(last)) => found.push((last, false)),
+                (None, None) => {}
+            }
+        }
+        let counted = found.iter().filter(|(_, valid)| *valid).count();
+        let mut approvals = Vec::with_capacity(counted);
+        let mut voided = Vec::with_capacity(found.len() - counted);
+        for (act, valid) in &found {
+            match valid {
+                true => approvals.push(approval_of(act)),
+                false => voided.push(VoidedApproval {
+                    approval: approval_of(act),
                     current_hash: *hash,
                 }),
-                (None, None) => {}
             }
         }
         approvals.sort_by_key(|a| a.seq);
         let required = step.needed();
-        let counted = approvals.len() as u32;
+        let counted = counted as u32;
         steps.push(StepStatus {
             name: step.name.clone(),
             languages: step.languages.clone(),
