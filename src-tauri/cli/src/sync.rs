@@ -141,7 +141,7 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
             write_line(
                 out,
                 &format!(
-                    "{}\tpulled {}, applied {}, merged {}, conflicts {}, deleted {}; sent {} new, {} changed, {} deleted, {} audit entries; {} waiting",
+                    "{}\tpulled {}, applied {}, merged {}, conflicts {}, deleted {}; sent {} new, {} changed, {} deleted, {} audit entries; {} waiting; {} old media deleted",
                     r.backend,
                     r.pulled,
                     r.applied,
@@ -152,7 +152,8 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
                     r.updated_there,
                     r.deleted_there,
                     r.audit_sent,
-                    r.waiting
+                    r.waiting,
+                    r.media_deleted
                 ),
             )?;
             for note in r.notes.iter().chain(&r.held) {
@@ -163,6 +164,9 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
                     "valise: {}: not sent (kept in the outbox): {skipped}",
                     r.backend
                 );
+            }
+            for pending in &r.media_pending {
+                eprintln!("valise: {}: {pending}", r.backend);
             }
         }
     }
