@@ -367,12 +367,17 @@ fn show(a: &Asset, out: &mut impl Write) -> Result<(), String> {
             None => c.field.clone(),
         };
         let whose = match &c.from_asset {
-            Some(other) => format!("kept from asset {other} (the same file, added on another desktop)"),
+            Some(other) => {
+                format!("kept from asset {other} (the same file, added on another desktop)")
+            }
             None => "kept from this desktop".to_string(),
         };
         write_line(
             out,
-            &format!("conflict {field}\tcurrent: {}\t{whose}: {}", c.current, c.kept),
+            &format!(
+                "conflict {field}\tcurrent: {}\t{whose}: {}",
+                c.current, c.kept
+            ),
         )?;
     }
     for u in &a.used_by {

@@ -142,15 +142,19 @@ async fn html_there(site: &Site, post: &str) -> String {
         .find(|p| p.version.lang == "fr")
         .unwrap_or_else(|| panic!("no French version of {post} on the site"))
         .id;
-    let raw: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/wp-json/wp/v2/posts/{id}?context=edit", site.url))
+    let raw = reqwest::Client::new()
+        .get(format!(
+            "{}/wp-json/wp/v2/posts/{id}?context=edit",
+            site.url
+        ))
         .basic_auth("editor", Some(&site.user("editor").password))
         .send()
         .await
         .unwrap()
-        .json()
+        .bytes()
         .await
         .unwrap();
+    let raw: serde_json::Value = serde_json::from_slice(&raw).unwrap();
     raw["content"]["raw"].as_str().unwrap().to_string()
 }
 
@@ -169,7 +173,11 @@ async fn same_file_on_two_desks(site: &Site, a_first: bool) {
     let post_b = post(&b, "Les consulats", &on_b[..8]);
     add_site(&a, site, "editor").await;
     add_site(&b, site, "validator1").await;
-    let order = if a_first { [&a, &b, &a, &b] } else { [&b, &a, &b, &a] };
+    let order = if a_first {
+        [&a, &b, &a, &b]
+    } else {
+        [&b, &a, &b, &a]
+    };
     for d in order {
         sync(d).await;
     }
@@ -210,7 +218,10 @@ async fn same_file_on_two_desks(site: &Site, a_first: bool) {
         );
         // Used by both posts, and both render the one file.
         for p in [&post_a, &post_b] {
-            assert!(one.used_by.iter().any(|u| &u.post_id == p), "{who}: {one:?}");
+            assert!(
+                one.used_by.iter().any(|u| &u.post_id == p),
+                "{who}: {one:?}"
+            );
             let body = d.lib.posts().get(p, Some("fr")).unwrap().text.body;
             let html = d
                 .lib

@@ -273,9 +273,8 @@ pub(crate) fn find_named(c: &Connection, id: &str) -> Result<(i64, String)> {
     let named: String = c
         .prepare_cached("SELECT uid FROM asset_aliases WHERE id = ?1")?
         .query_row([alias], |r| r.get(0))?;
-    let target = crate::sync::fold_target(c, &named)?.ok_or_else(|| Error::AssetNotFound {
-        id: id.to_string(),
-    })?;
+    let target = crate::sync::fold_target(c, &named)?
+        .ok_or_else(|| Error::AssetNotFound { id: id.to_string() })?;
     let row = c
         .prepare_cached("SELECT id FROM assets WHERE uid = ?1")?
         .query_row([&target], |r| r.get(0))?;

@@ -66,7 +66,11 @@ pub(super) fn due(c: &Connection, backend: &str) -> Result<Vec<Due>> {
             .optional()?;
         let what = match &owner {
             Some((_, name, lang, number, file)) => {
-                let lang = if lang.is_empty() { "every language" } else { lang };
+                let lang = if lang.is_empty() {
+                    "every language"
+                } else {
+                    lang
+                };
                 format!("{name}, version {number} of its file for {lang} ({file})")
             }
             None => format!("the file of checksum {sha256}"),
@@ -98,8 +102,8 @@ fn figures_known(c: &Connection, backend: &str, uid: &str) -> Result<bool> {
             .optional()?;
         let Some(version) = version else { continue };
         let key = RecordKey::Version(version);
-        let there = state::base(c, backend, &key)?
-            .is_some_and(|b| b.body.is_some() && b.remote.is_some());
+        let there =
+            state::base(c, backend, &key)?.is_some_and(|b| b.body.is_some() && b.remote.is_some());
         if !there {
             continue;
         }

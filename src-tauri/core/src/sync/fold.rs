@@ -111,7 +111,9 @@ pub fn fold(survivor: &AssetRecord, alias: &AssetRecord) -> (AssetRecord, Vec<Fi
     }
     variants.sort_by(|a, b| a.lang.cmp(&b.lang));
     for v in uncovered {
-        let covered = variants.iter().any(|s| s.lang == v.lang || s.lang.is_empty());
+        let covered = variants
+            .iter()
+            .any(|s| s.lang == v.lang || s.lang.is_empty());
         if !covered {
             let file = v.files.last().map_or("", |f| f.original_name.as_str());
             let slot = |sha: &str| {
@@ -450,13 +452,7 @@ fn put_alias(tx: &WriteTx, a: &AssetRecord, target: &str) -> Result<()> {
     .execute(params![a.id, target, json, tx.now()])?;
     tx.prepare_cached("UPDATE asset_aliases SET target = ?2 WHERE target = ?1")?
         .execute(params![a.id, target])?;
-    tx.touched(
-        RecordKind::Asset,
-        &a.id,
-        ChangeAction::Updated,
-        &a.id,
-        None,
-    );
+    tx.touched(RecordKind::Asset, &a.id, ChangeAction::Updated, &a.id, None);
     Ok(())
 }
 

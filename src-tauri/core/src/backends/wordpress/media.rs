@@ -179,10 +179,9 @@ impl WordPress {
                 ),
             });
         }
-        let url = self.http.url(
-            &format!("{MEDIA}/{id}"),
-            &[("force", "true".to_string())],
-        );
+        let url = self
+            .http
+            .url(&format!("{MEDIA}/{id}"), &[("force", "true".to_string())]);
         let answer = self
             .http
             .send_allowing(Method::DELETE, &url, None, "delete media", &[404])
@@ -195,7 +194,9 @@ impl WordPress {
             .http
             .decode(&answer, "what it deleted (JSON with \"deleted\": true)")?;
         if !said.deleted {
-            return Err(garbage(format!("{url}: media {id} answered deleted: false")));
+            return Err(garbage(format!(
+                "{url}: media {id} answered deleted: false"
+            )));
         }
         Ok(())
     }

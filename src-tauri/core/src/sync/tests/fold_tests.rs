@@ -194,7 +194,11 @@ mod desks {
         let post_a = a.new_post("Le réseau", &format!("![](asset:{on_a})\n"));
         let post_b = b.new_post("Les consulats", &format!("![](asset:{})\n", &on_b[..8]));
         let site = Memory::new();
-        let order = if a_first { [&a, &b, &a, &b] } else { [&b, &a, &b, &a] };
+        let order = if a_first {
+            [&a, &b, &a, &b]
+        } else {
+            [&b, &a, &b, &a]
+        };
         for d in order {
             d.sync(&site).unwrap();
         }
@@ -224,15 +228,22 @@ mod desks {
             assert_eq!(one.used_by.len(), 2, "{one:?}");
             for p in [&post_a, &post_b] {
                 let body = d.body(p, Some("fr"));
-                let html = d.lib.assets().html(&body, "fr", &|l| l.sha256.to_string()).unwrap();
+                let html = d
+                    .lib
+                    .assets()
+                    .html(&body, "fr", &|l| l.sha256.to_string())
+                    .unwrap();
                 assert!(!html.contains("asset-missing"), "{html}");
                 assert!(html.contains(&one.variants[0].current.sha256), "{html}");
             }
             // The post's signature covers the id it names: unchanged.
-            assert!(d.lib.signoff().preflight(&post_b).unwrap().iter().all(|f| !matches!(
-                f.code,
-                crate::workflow::rules::CheckCode::DanglingAsset
-            )));
+            assert!(d
+                .lib
+                .signoff()
+                .preflight(&post_b)
+                .unwrap()
+                .iter()
+                .all(|f| !matches!(f.code, crate::workflow::rules::CheckCode::DanglingAsset)));
         }
         for _ in 0..2 {
             a.sync(&site).unwrap();

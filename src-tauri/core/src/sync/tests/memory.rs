@@ -393,7 +393,10 @@ impl Backend for Memory {
     fn delete_media<'a>(&'a self, media: &'a MediaRef, sha256: &'a str) -> Reply<'a, ()> {
         Box::pin(async move {
             self.call(|s| {
-                if s.media.get(sha256).is_some_and(|(id, _, _)| *id == media.id) {
+                if s.media
+                    .get(sha256)
+                    .is_some_and(|(id, _, _)| *id == media.id)
+                {
                     s.media.remove(sha256);
                     s.bytes.remove(sha256);
                 }
