@@ -113,14 +113,18 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
             write_line(
                 out,
                 &format!(
-                    "{}\t{}\t{} waiting\tlast sync {}{}",
+                    "{}\t{}\t{} waiting\tlast sync {}{}{}",
                     b.name,
                     b.location,
                     b.waiting,
                     b.last_sync.as_deref().unwrap_or("never"),
                     b.last_error
                         .as_deref()
-                        .map_or(String::new(), |e| format!("\tlast error: {e}"))
+                        .map_or(String::new(), |e| format!("\tlast error: {e}")),
+                    match b.old_media_waiting {
+                        0 => String::new(),
+                        n => format!("\t{n} old media file(s) not deleted yet (see the last sync)"),
+                    }
                 ),
             )?;
         }

@@ -334,6 +334,8 @@ async fn a_refused_delete_fails_nothing_and_is_tried_again(site: &Site) {
             "{pending}"
         );
         assert!(wp.get_media(old.id).await.unwrap().is_some(), "kept");
+        let status = valise_core::sync::status(&a.lib).unwrap();
+        assert_eq!(status.backends[0].old_media_waiting, 1);
     }
     let newer = the_one(&wp, &fr_sha(&a, &asset)).await;
     for p in &posts {
@@ -345,4 +347,6 @@ async fn a_refused_delete_fails_nothing_and_is_tried_again(site: &Site) {
     assert_eq!(report.media_deleted, 1, "{report:?}");
     assert!(report.media_pending.is_empty(), "{report:?}");
     assert!(wp.get_media(old.id).await.unwrap().is_none());
+    let status = valise_core::sync::status(&a.lib).unwrap();
+    assert_eq!(status.backends[0].old_media_waiting, 0);
 }

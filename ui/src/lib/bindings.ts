@@ -538,7 +538,12 @@ waiting: number, last_sync: string | null,
 /**
  * What stopped the last sync, if something did.
  */
-last_error: string | null, };
+last_error: string | null, 
+/**
+ * Old files this library uploaded whose delete there failed: kept,
+ * and tried again at every sync (`cleanup`).
+ */
+old_media_waiting: number, };
 
 export type SyncStatus = { backends: Array<BackendStatus>, 
 /**

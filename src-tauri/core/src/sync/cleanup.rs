@@ -119,6 +119,14 @@ fn figures_known(c: &Connection, backend: &str, uid: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// How many old files' deletes on `backend` failed and wait for the next sync.
+pub(super) fn failed(c: &Connection, backend: &str) -> Result<u32> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) FROM sync_media WHERE backend = ?1 AND delete_failed IS NOT NULL",
+    )?
+    .query_row([backend], |r| r.get(0))?)
+}
+
 /// Deletes on `backend` (recorded as `name`) every file `due` lists; see the
 /// module comment. Only the library's own errors stop it.
 pub(super) async fn delete_old_media(

@@ -174,6 +174,9 @@ pub struct BackendStatus {
     pub last_sync: Option<String>,
     /// What stopped the last sync, if something did.
     pub last_error: Option<String>,
+    /// Old files this library uploaded whose delete there failed: kept,
+    /// and tried again at every sync (`cleanup`).
+    pub old_media_waiting: u32,
 }
 
 /// Sync's state for the window's status line and `sync status`.
@@ -200,6 +203,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
             backends.push(BackendStatus {
                 reach,
                 waiting: state::waiting(c, &b)?,
+                old_media_waiting: cleanup::failed(c, &b.name)?,
                 name: b.name,
                 kind: b.kind,
                 location: b.location,
