@@ -259,6 +259,17 @@ pub(crate) fn find(c: &Connection, id: &str) -> Result<i64> {
     find_named(c, id).map(|(row, _)| row)
 }
 
+/// Whether the library has aliases yet: a migration before 0020 (the
+/// content hashes of 0012) resolves references too.
+pub(crate) fn has_aliases(c: &Connection) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'asset_aliases'",
+    )?
+    .query_row([], |_| Ok(()))
+    .optional()?
+    .is_some())
+}
+
 /// `find`, with the whole id the reference names: the asset's own, or the
 /// alias's (what a post's signature covers, so that finding its asset to be
 /// another desktop's same file voids no sign-off).
@@ -266,7 +277,7 @@ pub(crate) fn find_named(c: &Connection, id: &str) -> Result<(i64, String)> {
     let not_found = |id| Error::AssetNotFound { id };
     match crate::ids::resolve(c, "assets", id, "", not_found) {
         Ok(row) => return Ok((row, uid_of(c, row)?)),
-        Err(Error::AssetNotFound { .. }) => {}
+        Err(Error::AssetNotFound { .. }) if has_aliases(c)? => {}
         Err(e) => return Err(e),
     }
     let alias = crate::ids::resolve(c, "asset_aliases", id, "", not_found)?;

@@ -89,11 +89,13 @@ pub(crate) fn upgrade_to_assets(conn: &Connection) -> Result<()> {
 /// references may use.
 pub(crate) fn used_by(c: &Connection, uid: &str) -> Result<Vec<AssetUse>> {
     let mut ids = vec![uid.to_string()];
-    ids.extend(
-        c.prepare_cached("SELECT uid FROM asset_aliases WHERE target = ?1")?
-            .query_map([uid], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?,
-    );
+    if super::store::has_aliases(c)? {
+        ids.extend(
+            c.prepare_cached("SELECT uid FROM asset_aliases WHERE target = ?1")?
+                .query_map([uid], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+    }
     let prefixes: Vec<&str> = ids
         .iter()
         .flat_map(|id| (crate::ids::MIN_PREFIX..=id.len()).map(move |n| &id[..n]))
