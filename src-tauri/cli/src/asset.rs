@@ -366,10 +366,16 @@ fn show(a: &Asset, out: &mut impl Write) -> Result<(), String> {
             Some(lang) => format!("{} {lang}", c.field),
             None => c.field.clone(),
         };
+        let whose = match &c.from_asset {
+            Some(other) => {
+                format!("kept from asset {other} (the same file, added on another desktop)")
+            }
+            None => "kept from this desktop".to_string(),
+        };
         write_line(
             out,
             &format!(
-                "conflict {field}\tcurrent: {}\tkept from this desktop: {}",
+                "conflict {field}\tcurrent: {}\t{whose}: {}",
                 c.current, c.kept
             ),
         )?;

@@ -113,14 +113,18 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
             write_line(
                 out,
                 &format!(
-                    "{}\t{}\t{} waiting\tlast sync {}{}",
+                    "{}\t{}\t{} waiting\tlast sync {}{}{}",
                     b.name,
                     b.location,
                     b.waiting,
                     b.last_sync.as_deref().unwrap_or("never"),
                     b.last_error
                         .as_deref()
-                        .map_or(String::new(), |e| format!("\tlast error: {e}"))
+                        .map_or(String::new(), |e| format!("\tlast error: {e}")),
+                    match b.old_media_waiting {
+                        0 => String::new(),
+                        n => format!("\t{n} old media file(s) not deleted yet (see the last sync)"),
+                    }
                 ),
             )?;
         }
@@ -141,7 +145,7 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
             write_line(
                 out,
                 &format!(
-                    "{}\tpulled {}, applied {}, merged {}, conflicts {}, deleted {}; sent {} new, {} changed, {} deleted, {} audit entries; {} waiting",
+                    "{}\tpulled {}, applied {}, merged {}, conflicts {}, deleted {}; sent {} new, {} changed, {} deleted, {} audit entries; {} waiting; {} old media deleted",
                     r.backend,
                     r.pulled,
                     r.applied,
@@ -152,7 +156,8 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
                     r.updated_there,
                     r.deleted_there,
                     r.audit_sent,
-                    r.waiting
+                    r.waiting,
+                    r.media_deleted
                 ),
             )?;
             for note in r.notes.iter().chain(&r.held) {
@@ -163,6 +168,9 @@ pub fn sync(lib: &Library, args: SyncArgs, out: &mut impl Write) -> Result<(), F
                     "valise: {}: not sent (kept in the outbox): {skipped}",
                     r.backend
                 );
+            }
+            for pending in &r.media_pending {
+                eprintln!("valise: {}: {pending}", r.backend);
             }
         }
     }

@@ -514,6 +514,16 @@ files_waiting: number,
  */
 waiting: number, 
 /**
+ * Files this library had uploaded, deleted on the backend once a new
+ * version replaced them in every version it sends (`cleanup`).
+ */
+media_deleted: number, 
+/**
+ * Such files whose delete failed, each with why: kept, and tried again
+ * at the next sync.
+ */
+media_pending: Array<string>, 
+/**
  * Pull–plan–push rounds this sync took.
  */
 rounds: number, };
@@ -528,7 +538,12 @@ waiting: number, last_sync: string | null,
 /**
  * What stopped the last sync, if something did.
  */
-last_error: string | null, };
+last_error: string | null, 
+/**
+ * Old files this library uploaded whose delete there failed: kept,
+ * and tried again at every sync (`cleanup`).
+ */
+old_media_waiting: number, };
 
 export type SyncStatus = { backends: Array<BackendStatus>, 
 /**
@@ -774,7 +789,8 @@ export type AssetUse = { post_id: string, lang: string, title: string, };
 
 export type AssetConflict = { 
 /**
- * name | credit | licence | alt | caption
+ * name | credit | licence | alt | caption | variant (a language's file
+ * the other asset had, and this one has not)
  */
 field: string, 
 /**
@@ -788,7 +804,12 @@ kept: string,
 /**
  * The value that became current.
  */
-current: string, at: string, };
+current: string, at: string, 
+/**
+ * When the kept value was another asset's: the same file added as two
+ * assets on two desktops, that one now an alias of this one.
+ */
+from_asset: string | null, };
 
 export type Asset = { id: string, name: string, kind: AssetKind, credit: string, licence: string, created_at: string, updated_at: string, variants: Array<Variant>, 
 /**

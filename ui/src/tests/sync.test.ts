@@ -25,6 +25,7 @@ const backend = (over: Partial<BackendStatus> = {}): BackendStatus => ({
   waiting: 0,
   last_sync: '2026-11-26T09:00:00.000Z',
   last_error: null,
+  old_media_waiting: 0,
   ...over,
 });
 

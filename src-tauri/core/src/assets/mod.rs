@@ -58,7 +58,8 @@ pub struct Asset {
 /// A field of an asset changed differently on two desktops (see `sync::assets`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AssetConflict {
-    /// name | credit | licence | alt | caption
+    /// name | credit | licence | alt | caption | variant (a language's file
+    /// the other asset had, and this one has not)
     pub field: String,
     /// The language of an alt text or caption.
     pub lang: Option<String>,
@@ -67,6 +68,9 @@ pub struct AssetConflict {
     /// The value that became current.
     pub current: String,
     pub at: String,
+    /// When the kept value was another asset's: the same file added as two
+    /// assets on two desktops, that one now an alias of this one.
+    pub from_asset: Option<String>,
 }
 
 /// The file of one language (`lang` `None`: for every language without its own).

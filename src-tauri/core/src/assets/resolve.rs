@@ -35,6 +35,8 @@ pub enum RefState {
 
 struct Row {
     asset_row: i64,
+    /// The whole id the reference names (an alias's, through one).
+    named: String,
     asset_id: String,
     name: String,
     variant_lang: String,
@@ -53,8 +55,8 @@ fn look_up(
     reference: &str,
     lang: &str,
 ) -> Result<std::result::Result<Row, RefState>> {
-    let row = match store::find(c, reference) {
-        Ok(row) => row,
+    let (row, named) = match store::find_named(c, reference) {
+        Ok(found) => found,
         Err(Error::AssetNotFound { .. }) => {
             return Ok(Err(RefState::Dangling(format!(
                 "there is no asset {reference}"
@@ -87,6 +89,7 @@ fn look_up(
                 alt: r.get(5)?,
                 caption: r.get(6)?,
                 asset_row: r.get(7)?,
+                named: named.clone(),
                 name: r.get(8)?,
                 variant_lang: r.get(9)?,
                 byte_size: r.get::<_, i64>(10)? as u64,
@@ -130,7 +133,7 @@ pub(crate) fn shown_in(c: &Connection, body: &str, lang: &str) -> Result<Vec<Ass
         }
         if let Ok(row) = look_up(c, &r, lang)? {
             out.push(AssetRef {
-                id: row.asset_id,
+                id: row.named,
                 checksum: row.sha256,
             });
         }
@@ -144,6 +147,9 @@ pub(crate) struct Shown {
     /// As written after `asset:`.
     pub reference: String,
     pub asset_id: String,
+    /// The whole id the reference names, as a signature covers it (an
+    /// alias's when it goes through one; else `asset_id`).
+    pub signed_id: String,
     pub name: String,
     /// The variant's language; `None` for the file of every language.
     pub variant_lang: Option<String>,
@@ -205,6 +211,7 @@ pub(crate) fn published(
             reference: r,
             variant_lang: (!row.variant_lang.is_empty()).then_some(row.variant_lang),
             asset_id: row.asset_id,
+            signed_id: row.named,
             name: row.name,
             sha256: row.sha256,
             format,

@@ -187,17 +187,19 @@ pub(crate) fn current_files(c: &Connection) -> Result<Vec<(String, Option<String
 /// The open field conflicts of asset `row`, oldest first.
 fn conflicts(c: &Connection, row: i64) -> Result<Vec<AssetConflict>> {
     Ok(c.prepare_cached(
-        "SELECT field, lang, kept, current, created_at FROM asset_conflicts \
+        "SELECT field, lang, kept, current, created_at, from_asset FROM asset_conflicts \
              WHERE asset_id = ?1 AND resolved_at IS NULL ORDER BY id",
     )?
     .query_map([row], |r| {
         let lang: String = r.get(1)?;
+        let from: String = r.get(5)?;
         Ok(AssetConflict {
             field: r.get(0)?,
             lang: (!lang.is_empty()).then_some(lang),
             kept: r.get(2)?,
             current: r.get(3)?,
             at: clock::to_text(r.get(4)?),
+            from_asset: (!from.is_empty()).then_some(from),
         })
     })?
     .collect::<rusqlite::Result<_>>()?)
@@ -251,9 +253,43 @@ fn uid_of(c: &Connection, row: i64) -> Result<String> {
         .query_row([row], |r| r.get(0))?)
 }
 
-/// The row of the asset `id` names (a whole id or a prefix of 8 or more).
+/// The row of the asset `id` names (a whole id or a prefix of 8 or more),
+/// through an alias (`sync::fold`) when it names one.
 pub(crate) fn find(c: &Connection, id: &str) -> Result<i64> {
-    crate::ids::resolve(c, "assets", id, "", |id| Error::AssetNotFound { id })
+    find_named(c, id).map(|(row, _)| row)
+}
+
+/// Whether the library has aliases yet: a migration before 0020 (the
+/// content hashes of 0012) resolves references too.
+pub(crate) fn has_aliases(c: &Connection) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'asset_aliases'",
+    )?
+    .query_row([], |_| Ok(()))
+    .optional()?
+    .is_some())
+}
+
+/// `find`, with the whole id the reference names: the asset's own, or the
+/// alias's (what a post's signature covers, so that finding its asset to be
+/// another desktop's same file voids no sign-off).
+pub(crate) fn find_named(c: &Connection, id: &str) -> Result<(i64, String)> {
+    let not_found = |id| Error::AssetNotFound { id };
+    match crate::ids::resolve(c, "assets", id, "", not_found) {
+        Ok(row) => return Ok((row, uid_of(c, row)?)),
+        Err(Error::AssetNotFound { .. }) if has_aliases(c)? => {}
+        Err(e) => return Err(e),
+    }
+    let alias = crate::ids::resolve(c, "asset_aliases", id, "", not_found)?;
+    let named: String = c
+        .prepare_cached("SELECT uid FROM asset_aliases WHERE id = ?1")?
+        .query_row([alias], |r| r.get(0))?;
+    let target = crate::sync::fold_target(c, &named)?
+        .ok_or_else(|| Error::AssetNotFound { id: id.to_string() })?;
+    let row = c
+        .prepare_cached("SELECT id FROM assets WHERE uid = ?1")?
+        .query_row([&target], |r| r.get(0))?;
+    Ok((row, named))
 }
 
 /// The whole asset of row `row`, its usage left empty (see `usage::used_by`).

@@ -84,11 +84,21 @@ pub(crate) fn upgrade_to_assets(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The live posts' language versions that reference asset `uid` by its whole
-/// id or by any prefix of it that the references may use.
+/// The live posts' language versions that reference asset `uid` (or one of
+/// its aliases, `sync::fold`) by its whole id or by any prefix of it that the
+/// references may use.
 pub(crate) fn used_by(c: &Connection, uid: &str) -> Result<Vec<AssetUse>> {
-    let prefixes: Vec<&str> = (crate::ids::MIN_PREFIX..=uid.len())
-        .map(|n| &uid[..n])
+    let mut ids = vec![uid.to_string()];
+    if super::store::has_aliases(c)? {
+        ids.extend(
+            c.prepare_cached("SELECT uid FROM asset_aliases WHERE target = ?1")?
+                .query_map([uid], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+    }
+    let prefixes: Vec<&str> = ids
+        .iter()
+        .flat_map(|id| (crate::ids::MIN_PREFIX..=id.len()).map(move |n| &id[..n]))
         .collect();
     let prefixes = serde_json::to_string(&prefixes).unwrap_or_else(|_| "[]".into());
     let mut stmt = c.prepare_cached(

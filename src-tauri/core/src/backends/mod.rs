@@ -27,7 +27,9 @@
 //! - `append_audit` stores entries exactly as sent, idempotent by entry id,
 //!   and never changes or removes one.
 //! - `upload_media` is idempotent by the file's checksum: a retried upload,
-//!   after a lost answer, answers the file stored the first time. A version
+//!   after a lost answer, answers the file stored the first time (and says
+//!   whether this call stored it). `delete_media` deletes for good a file
+//!   stored under that checksum; a file gone already is no error. A version
 //!   is created or updated with the `Figures` its body shows (each asset
 //!   reference's URL on the backend, alt text and caption), so that what it
 //!   publishes shows the backend's copies of the files.
@@ -102,6 +104,16 @@ pub struct MediaRef {
     pub url: String,
 }
 
+/// What an upload answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub media: MediaRef,
+    /// Whether this upload stored the file (false: the backend held one of
+    /// that checksum already, put there by another library or an earlier
+    /// upload whose answer was lost).
+    pub created: bool,
+}
+
 /// A place that holds a copy of the library's records.
 pub trait Backend: Send + Sync {
     /// How people call it in messages ("the site example.org").
@@ -126,8 +138,16 @@ pub trait Backend: Send + Sync {
 
     /// Puts a file in the backend's media library, once per checksum (a file
     /// it holds already is answered, not stored again).
-    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, MediaRef> {
+    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, Upload> {
         Box::pin(async move { Err(no_media(self.name(), &file.file_name)) })
+    }
+
+    /// Deletes for good the file `media`, stored under checksum `sha256`
+    /// (refused, changing nothing, if it holds another file under that id).
+    /// A file already gone is no error.
+    fn delete_media<'a>(&'a self, media: &'a MediaRef, sha256: &'a str) -> Reply<'a, ()> {
+        let _ = sha256;
+        Box::pin(async move { Err(no_media(self.name(), &media.id)) })
     }
 
     /// Sets the alt text and caption the backend keeps with a file.

@@ -100,6 +100,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0018_sync_sending.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0020_asset_aliases_media_cleanup.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -18,6 +18,8 @@ use crate::translation::{self, source, sql, TextChange, Unit};
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Applied {
     Done,
+    /// Done, and other assets changed with it (a fold, `sync::fold`).
+    Folded(super::fold::Folded),
     /// Could not be applied yet; the reason, in words.
     Held(String),
 }
@@ -39,7 +41,7 @@ pub(crate) fn apply(tx: &WriteTx, key: &RecordKey, here: &Here) -> Result<Applie
             };
             let before = live_version(tx, &v.id)?;
             let applied = write(tx, record, RevisionKind::Sync)?;
-            if applied == Applied::Done {
+            if matches!(applied, Applied::Done) {
                 let row = live_version(tx, &v.id)?
                     .ok_or_else(|| Error::corrupt(format!("version {} after sync", v.id)))?;
                 let base = before.map_or(row.post.revision, |b| b.post.revision);
@@ -70,8 +72,9 @@ fn last_origin(tx: &WriteTx, version_uid: &str) -> Result<Origin> {
 
 fn asset(tx: &WriteTx, a: &AssetRecord, kept: &[FieldClash]) -> Result<Applied> {
     Ok(match super::assets::write(tx, a, kept)? {
-        None => Applied::Done,
-        Some(why) => Applied::Held(why),
+        super::assets::Written::Done(f) if f == Default::default() => Applied::Done,
+        super::assets::Written::Done(f) => Applied::Folded(f),
+        super::assets::Written::Held(why) => Applied::Held(why),
     })
 }
 

@@ -63,12 +63,14 @@ pub(crate) fn record(c: &Connection, uid: &str) -> Result<Local> {
                     created_at: r.get(5)?,
                     variants: Vec::new(),
                     texts: Vec::new(),
+                    alias_of: None,
                 },
             ))
         })
         .optional()?;
     let Some((row, mut a)) = found else {
-        return Ok(Local::Absent);
+        // An asset folded into another here is its kept alias record.
+        return super::fold::alias_record(c, uid);
     };
     let mut stmt = c.prepare_cached(
         "SELECT v.lang, f.sha256, f.byte_size, f.format, f.width, f.height, f.original_name, \
@@ -212,15 +214,26 @@ pub fn merge(
         created_at: theirs.created_at,
         variants,
         texts,
+        // Once an alias, always one; two different names: the smaller.
+        alias_of: match (&mine.alias_of, &theirs.alias_of) {
+            (Some(m), Some(t)) => Some(m.min(t).clone()),
+            (m, t) => t.clone().or_else(|| m.clone()),
+        },
     };
     (merged, clashes)
 }
 
-/// Why a record cannot be written here (yet), if it cannot.
-fn refusal(tx: &WriteTx, a: &AssetRecord) -> Result<Option<String>> {
+/// Why a record cannot be written here (yet), if it cannot; the assets
+/// `among` (a fold's) may hold its files and name.
+pub(crate) fn refusal_among(
+    tx: &WriteTx,
+    a: &AssetRecord,
+    among: &[String],
+) -> Result<Option<String>> {
     if AssetKind::parse(&a.kind).is_none() {
         return Ok(Some(format!("its kind {:?} is unknown here", a.kind)));
     }
+    let other = |uid: &str| uid != a.id && !among.iter().any(|m| m == uid);
     for v in &a.variants {
         for f in &v.files {
             let hex = f.sha256.len() == 64
@@ -236,26 +249,13 @@ fn refusal(tx: &WriteTx, a: &AssetRecord) -> Result<Option<String>> {
                     f.format
                 )));
             }
-            let owner: Option<String> = tx
-                .prepare_cached(
-                    "SELECT a.uid FROM asset_files f JOIN asset_variants v ON v.id = f.variant_id \
-                     JOIN assets a ON a.id = v.asset_id WHERE f.sha256 = ?1 AND a.uid <> ?2",
-                )?
-                .query_row(params![f.sha256, a.id], |r| r.get(0))
-                .optional()?;
-            if let Some(other) = owner {
-                return Ok(Some(format!(
-                    "its file {} is asset {other} here: the same file was added on two desktops",
-                    f.original_name
-                )));
-            }
         }
     }
-    let taken: Option<String> = tx
-        .prepare_cached("SELECT uid FROM assets WHERE name = ?1 AND uid <> ?2")?
-        .query_row(params![a.name, a.id], |r| r.get(0))
-        .optional()?;
-    Ok(taken.map(|other| {
+    let taken: Vec<String> = tx
+        .prepare_cached("SELECT uid FROM assets WHERE name = ?1")?
+        .query_map([&a.name], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(taken.into_iter().find(|t| other(t)).map(|other| {
         format!(
             "the name {} belongs to another asset here ({other}): rename one of them",
             a.name
@@ -263,13 +263,47 @@ fn refusal(tx: &WriteTx, a: &AssetRecord) -> Result<Option<String>> {
     }))
 }
 
+/// What writing an asset record here did.
+pub(crate) enum Written {
+    Done(super::fold::Folded),
+    /// Nothing written, and why.
+    Held(String),
+}
+
 /// Makes the asset here the record `a` (adding what it lacks; no file
-/// version or text here is dropped), with the field conflicts `kept`.
-/// Answers why it cannot, when it cannot (then nothing is written).
-pub(crate) fn write(tx: &WriteTx, a: &AssetRecord, kept: &[FieldClash]) -> Result<Option<String>> {
-    if let Some(why) = refusal(tx, a)? {
-        return Ok(Some(why));
+/// version or text here is dropped), with the field conflicts `kept`. An
+/// alias record, or a record whose files an asset here holds under another
+/// id, goes through `sync::fold`.
+pub(crate) fn write(tx: &WriteTx, a: &AssetRecord, kept: &[FieldClash]) -> Result<Written> {
+    if a.alias_of.is_some() {
+        return Ok(match super::fold::write_alias(tx, a, kept)? {
+            Ok(folded) => Written::Done(folded),
+            Err(why) => Written::Held(why),
+        });
     }
+    if let Some(folded) = super::fold::write_shared(tx, a, kept)? {
+        return Ok(match folded {
+            Ok(folded) => Written::Done(folded),
+            Err(why) => Written::Held(why),
+        });
+    }
+    if let Some(why) = refusal_among(tx, a, &[])? {
+        return Ok(Written::Held(why));
+    }
+    if let Some(why) = write_live(tx, a, kept)? {
+        return Ok(Written::Held(why));
+    }
+    Ok(Written::Done(Default::default()))
+}
+
+/// Writes live record `a` here, checked by the caller.
+pub(crate) fn write_live(
+    tx: &WriteTx,
+    a: &AssetRecord,
+    kept: &[FieldClash],
+) -> Result<Option<String>> {
+    // A live record of an id that was an alias here: it is an asset again.
+    super::fold::drop_alias(tx, &a.id)?;
     let now = tx.now();
     let existing: Option<i64> = tx
         .prepare_cached("SELECT id FROM assets WHERE uid = ?1")?
@@ -312,7 +346,7 @@ pub(crate) fn write(tx: &WriteTx, a: &AssetRecord, kept: &[FieldClash]) -> Resul
         .execute(params![row, t.lang, t.alt, t.caption])?;
     }
     for k in kept {
-        keep_clash(tx, row, k)?;
+        keep_clash(tx, row, k, "")?;
     }
     tx.touched(RecordKind::Asset, &a.id, action, &a.id, None);
     Ok(None)
@@ -382,11 +416,12 @@ fn write_variant(tx: &WriteTx, asset_row: i64, v: &AssetVariantRecord) -> Result
     Ok(())
 }
 
-/// Keeps this desktop's value of a field the site's replaced (once per value).
-fn keep_clash(tx: &WriteTx, asset_row: i64, k: &FieldClash) -> Result<()> {
+/// Keeps a value that lost beside the asset (once per value): this
+/// desktop's (`from` empty), or that of asset `from`, folded into it.
+pub(crate) fn keep_clash(tx: &WriteTx, asset_row: i64, k: &FieldClash, from: &str) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO asset_conflicts (asset_id, field, lang, kept, current, origin, created_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM asset_conflicts \
+        "INSERT INTO asset_conflicts (asset_id, field, lang, kept, current, origin, created_at, from_asset) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM asset_conflicts \
          WHERE asset_id = ?1 AND field = ?2 AND lang = ?3 AND kept = ?4 AND resolved_at IS NULL)",
     )?
     .execute(params![
@@ -396,7 +431,8 @@ fn keep_clash(tx: &WriteTx, asset_row: i64, k: &FieldClash) -> Result<()> {
         k.kept,
         k.current,
         Origin::Sync.as_str(),
-        tx.now()
+        tx.now(),
+        from
     ])?;
     Ok(())
 }
@@ -405,6 +441,7 @@ fn keep_clash(tx: &WriteTx, asset_row: i64, k: &FieldClash) -> Result<()> {
 /// the folder: content-addressed, they cost nothing to keep and a version
 /// of a post may still show them.
 pub(crate) fn delete(tx: &WriteTx, uid: &str) -> Result<()> {
+    super::fold::drop_alias(tx, uid)?;
     let gone = tx
         .prepare_cached("DELETE FROM assets WHERE uid = ?1")?
         .execute([uid])?;
@@ -415,150 +452,5 @@ pub(crate) fn delete(tx: &WriteTx, uid: &str) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(sha: char, at: i64) -> AssetFileRecord {
-        AssetFileRecord {
-            sha256: sha.to_string().repeat(64),
-            byte_size: 10,
-            format: "png".into(),
-            width: Some(4),
-            height: Some(3),
-            original_name: format!("carte-{sha}.png"),
-            removed: Vec::new(),
-            added_at: at,
-        }
-    }
-
-    fn asset() -> AssetRecord {
-        AssetRecord {
-            id: "a1".into(),
-            name: "carte".into(),
-            kind: "raster".into(),
-            credit: "Atelier".into(),
-            licence: "CC BY".into(),
-            created_at: 1,
-            variants: vec![AssetVariantRecord {
-                lang: "fr".into(),
-                files: vec![file('a', 1)],
-            }],
-            texts: vec![
-                text("ar", "خريطة", ""),
-                text("es", "Mapa", ""),
-                text("fr", "Carte", "Légende"),
-            ],
-        }
-    }
-
-    fn text(lang: &str, alt: &str, caption: &str) -> AssetTextRecord {
-        AssetTextRecord {
-            lang: lang.into(),
-            alt: alt.into(),
-            caption: caption.into(),
-        }
-    }
-
-    fn set(a: &mut AssetRecord, lang: &str, alt: Option<&str>, caption: Option<&str>) {
-        match a.texts.iter_mut().find(|t| t.lang == lang) {
-            Some(t) => {
-                if let Some(alt) = alt {
-                    t.alt = alt.into();
-                }
-                if let Some(caption) = caption {
-                    t.caption = caption.into();
-                }
-            }
-            None => {
-                a.texts
-                    .push(text(lang, alt.unwrap_or(""), caption.unwrap_or("")));
-                a.texts.sort_by(|x, y| x.lang.cmp(&y.lang));
-            }
-        }
-    }
-
-    #[test]
-    fn an_alt_text_changed_here_and_a_caption_changed_there_are_both_kept() {
-        let base = asset();
-        let mut mine = base.clone();
-        set(&mut mine, "ar", Some("خريطة الشبكة"), None);
-        let mut theirs = base.clone();
-        set(&mut theirs, "fr", None, Some("Nouvelle légende"));
-        let (merged, clashes) = merge(Some(&base), &mine, &theirs);
-        assert!(clashes.is_empty());
-        let ar = merged.texts.iter().find(|t| t.lang == "ar").unwrap();
-        let fr = merged.texts.iter().find(|t| t.lang == "fr").unwrap();
-        assert_eq!(ar.alt, "خريطة الشبكة");
-        assert_eq!(fr.caption, "Nouvelle légende");
-        assert_eq!(fr.alt, "Carte");
-        // The same merge from the other side gives the same asset.
-        let (other, _) = merge(Some(&base), &theirs, &mine);
-        assert_eq!(other, merged);
-    }
-
-    #[test]
-    fn the_same_field_changed_differently_keeps_the_sites_and_names_this_sides() {
-        let base = asset();
-        let mut mine = base.clone();
-        set(&mut mine, "es", Some("Mapa de la red"), None);
-        mine.credit = "Atelier graphique".into();
-        let mut theirs = base.clone();
-        set(&mut theirs, "es", Some("Mapa de las embajadas"), None);
-        let (merged, clashes) = merge(Some(&base), &mine, &theirs);
-        let es = merged.texts.iter().find(|t| t.lang == "es").unwrap();
-        assert_eq!(es.alt, "Mapa de las embajadas");
-        assert_eq!(merged.credit, "Atelier graphique");
-        assert_eq!(
-            clashes,
-            vec![FieldClash {
-                field: "alt".into(),
-                lang: "es".into(),
-                kept: "Mapa de la red".into(),
-                current: "Mapa de las embajadas".into(),
-            }]
-        );
-    }
-
-    #[test]
-    fn a_language_added_on_one_side_and_file_versions_on_both_are_a_union() {
-        let base = asset();
-        let mut mine = base.clone();
-        set(&mut mine, "en", Some("Map"), None);
-        mine.variants[0].files.push(file('c', 30));
-        let mut theirs = base.clone();
-        theirs.variants[0].files.push(file('b', 20));
-        theirs.variants.push(AssetVariantRecord {
-            lang: "es".into(),
-            files: vec![file('d', 5)],
-        });
-        let (merged, clashes) = merge(Some(&base), &mine, &theirs);
-        assert!(clashes.is_empty());
-        assert!(merged
-            .texts
-            .iter()
-            .any(|t| t.lang == "en" && t.alt == "Map"));
-        let shas: Vec<char> = merged.variants[1]
-            .files
-            .iter()
-            .map(|f| f.sha256.chars().next().unwrap())
-            .collect();
-        assert_eq!(merged.variants[0].lang, "es");
-        assert_eq!(
-            shas,
-            vec!['a', 'b', 'c'],
-            "oldest first: the newest is current"
-        );
-        assert_eq!(merge(Some(&base), &theirs, &mine).0, merged);
-    }
-
-    #[test]
-    fn never_agreed_and_different_is_a_clash_not_a_silent_pick() {
-        let mut mine = asset();
-        mine.licence = "CC BY-SA".into();
-        let theirs = asset();
-        let (merged, clashes) = merge(None, &mine, &theirs);
-        assert_eq!(merged.licence, "CC BY");
-        assert_eq!(clashes.len(), 1);
-        assert_eq!(clashes[0].kept, "CC BY-SA");
-    }
-}
+#[path = "tests/asset_merge_tests.rs"]
+mod tests;

@@ -76,6 +76,8 @@ async fn rounds(
             break;
         }
     }
+    // Files replaced everywhere this library sends them; a failure only waits.
+    super::cleanup::delete_old_media(lib, name, backend, report).await?;
     // The files of the assets pulled, once their records are here.
     super::files::fetch_missing(lib, backend, report).await?;
     // Everything else went through; a refusal to publish is said plainly.
@@ -212,12 +214,20 @@ fn apply_one(
         }
     }
     let plan = plan::plan(&here, base.as_ref(), &there);
-    if let Applied::Held(why) = apply::apply(tx, key, &plan.here)? {
-        if let Some(change) = remote {
-            state::hold(tx, name, change, &why)?;
+    let mut also = Vec::new();
+    match apply::apply(tx, key, &plan.here)? {
+        Applied::Held(why) => {
+            if let Some(change) = remote {
+                state::hold(tx, name, change, &why)?;
+            }
+            report.held.push(format!("{}: {why}", key.to_text()));
+            return Ok(());
         }
-        report.held.push(format!("{}: {why}", key.to_text()));
-        return Ok(());
+        Applied::Folded(folded) => {
+            report.notes.extend(folded.notes);
+            also = folded.also;
+        }
+        Applied::Done => {}
     }
     if remote.is_some() {
         state::release(tx, name, key)?;
@@ -245,6 +255,10 @@ fn apply_one(
         state::queue(tx, name, key)?;
     } else {
         state::unqueue(tx, name, key)?;
+    }
+    // Assets a fold changed go too (planned again if listed after this one).
+    for other in also {
+        state::queue(tx, name, &other)?;
     }
     Ok(())
 }

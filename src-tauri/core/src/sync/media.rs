@@ -82,7 +82,7 @@ pub(super) async fn prepare(
                 backend
                     .set_media_text(&h.media, &s.file_alt, &s.file_caption)
                     .await?;
-                remember(lib, name, s, &h.media)?;
+                remember(lib, name, s, &h.media, None)?;
                 h.media.clone()
             }
             None => {
@@ -94,10 +94,10 @@ pub(super) async fn prepare(
                     alt: s.file_alt.clone(),
                     caption: s.file_caption.clone(),
                 };
-                let media = backend.upload_media(&file).await?;
+                let up = backend.upload_media(&file).await?;
                 // At once: a sync stopped later finds it here, not by a second upload.
-                remember(lib, name, s, &media)?;
-                media
+                remember(lib, name, s, &up.media, Some(up.created))?;
+                up.media
             }
         };
         urls.insert(&s.sha256, media.url);
@@ -118,7 +118,7 @@ pub(super) async fn prepare(
     let signed = shown
         .iter()
         .map(|s| AssetRef {
-            id: s.asset_id.clone(),
+            id: s.signed_id.clone(),
             checksum: s.sha256.clone(),
         })
         .collect();
@@ -228,7 +228,16 @@ fn held_file(c: &Connection, backend: &str, sha256: &str) -> Result<Option<Held>
     .optional()?)
 }
 
-fn remember(lib: &Library, backend: &str, s: &Shown, media: &MediaRef) -> Result<()> {
+/// Keeps what `backend` holds of `s`'s file; `created`: whether this
+/// library's upload stored it (only those it may delete later,
+/// `sync::cleanup`), `None` when only its texts changed.
+fn remember(
+    lib: &Library,
+    backend: &str,
+    s: &Shown,
+    media: &MediaRef,
+    created: Option<bool>,
+) -> Result<()> {
     lib.write(Origin::Sync, |tx| {
         tx.prepare_cached(
             "INSERT INTO sync_media (backend, sha256, remote_id, url, alt, caption, uploaded_at) \
@@ -245,6 +254,12 @@ fn remember(lib: &Library, backend: &str, s: &Shown, media: &MediaRef) -> Result
             s.file_caption,
             tx.now()
         ])?;
+        if let Some(created) = created {
+            tx.prepare_cached(
+                "UPDATE sync_media SET created = ?3 WHERE backend = ?1 AND sha256 = ?2",
+            )?
+            .execute(params![backend, s.sha256, created])?;
+        }
         Ok(())
     })
     .map(|_| ())
@@ -419,6 +434,7 @@ mod tests {
         Shown {
             reference: "abcd1234".into(),
             asset_id: "abcd1234ef".into(),
+            signed_id: "abcd1234ef".into(),
             name: name.into(),
             variant_lang: lang.map(str::to_string),
             sha256: "00".repeat(32),

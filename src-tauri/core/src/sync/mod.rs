@@ -7,8 +7,10 @@
 //! the order the outbox goes in, `publish` the publication status each
 //! language version has on the backend (decided here, confirmed there), and
 //! `media` puts the files a version shows on the backend before it is sent;
-//! `assets` makes assets records and merges them field by field, and
-//! `files` fetches the files of assets pulled from the backend's media.
+//! `assets` makes assets records and merges them field by field, `fold`
+//! makes one asset of two holding the same file, `files` fetches the files
+//! of assets pulled from the backend's media, and `cleanup` deletes there
+//! the files this library uploaded that newer versions replaced.
 //!
 //! Memory: the pull is written down page by page (`staging`, migration 0013),
 //! the records to plan are listed on disk (`sync_to_plan`, 0017) and planned
@@ -28,8 +30,10 @@
 
 mod apply;
 pub mod assets;
+mod cleanup;
 mod engine;
 mod files;
+mod fold;
 pub(crate) mod local;
 mod media;
 mod order;
@@ -51,6 +55,7 @@ use crate::error::Result;
 use crate::store::write::Origin;
 use crate::Library;
 pub use engine::MAX_ROUNDS;
+pub(crate) use fold::live_target as fold_target;
 
 /// What one sync did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -87,6 +92,12 @@ pub struct SyncReport {
     pub files_waiting: u32,
     /// Records still waiting to be sent (after a stale answer, or an error).
     pub waiting: u32,
+    /// Files this library had uploaded, deleted on the backend once a new
+    /// version replaced them in every version it sends (`cleanup`).
+    pub media_deleted: u32,
+    /// Such files whose delete failed, each with why: kept, and tried again
+    /// at the next sync.
+    pub media_pending: Vec<String>,
     /// Pull–plan–push rounds this sync took.
     pub rounds: u32,
 }
@@ -103,6 +114,7 @@ impl SyncReport {
     pub fn is_quiet(&self) -> bool {
         self.applied + self.merged + self.conflicts + self.deleted == 0
             && self.created_there + self.updated_there + self.deleted_there + self.audit_sent == 0
+            && self.media_deleted == 0
             && self.audit_received + self.files_received == 0
     }
 }
@@ -162,6 +174,9 @@ pub struct BackendStatus {
     pub last_sync: Option<String>,
     /// What stopped the last sync, if something did.
     pub last_error: Option<String>,
+    /// Old files this library uploaded whose delete there failed: kept,
+    /// and tried again at every sync (`cleanup`).
+    pub old_media_waiting: u32,
 }
 
 /// Sync's state for the window's status line and `sync status`.
@@ -188,6 +203,7 @@ pub fn status(library: &Library) -> Result<SyncStatus> {
             backends.push(BackendStatus {
                 reach,
                 waiting: state::waiting(c, &b)?,
+                old_media_waiting: cleanup::failed(c, &b.name)?,
                 name: b.name,
                 kind: b.kind,
                 location: b.location,

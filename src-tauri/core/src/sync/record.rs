@@ -176,6 +176,11 @@ pub struct AssetRecord {
     pub variants: Vec<AssetVariantRecord>,
     /// Alt text and caption per language, by language.
     pub texts: Vec<AssetTextRecord>,
+    /// Set when this asset was found to be the same file as another (the
+    /// one with the smaller id, named here): the record is then its last
+    /// state, kept, and `asset:ID` shows the other (`sync::assets::fold`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
 }
 
 /// One language's file (`lang` `""`: every language without its own), every

@@ -25,7 +25,7 @@ use super::convert::{
 };
 use super::mapping::{states, SitePost, SiteStatus, SiteVersion, UnitText};
 use super::WordPress;
-use crate::backends::{Backend, Figures, MediaFile, MediaRef, Page, Reply};
+use crate::backends::{Backend, Figures, MediaFile, MediaRef, Page, Reply, Upload};
 use crate::error::{Error, Result};
 use crate::sync::record::{AuditRecord, Record, RecordKey, RemoteChange, RemoteRef, VersionRecord};
 
@@ -51,8 +51,17 @@ impl Backend for WordPress {
         Box::pin(self.update_record(base, record, figures))
     }
 
-    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, MediaRef> {
-        Box::pin(async move { self.upload(file).await.map(|m| m.media) })
+    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, Upload> {
+        Box::pin(async move {
+            self.upload(file).await.map(|m| Upload {
+                media: m.media,
+                created: !m.existing,
+            })
+        })
+    }
+
+    fn delete_media<'a>(&'a self, media: &'a MediaRef, sha256: &'a str) -> Reply<'a, ()> {
+        Box::pin(self.delete_uploaded(media, sha256))
     }
 
     fn set_media_text<'a>(

@@ -49,6 +49,12 @@ struct WpMedia {
 }
 
 #[derive(Deserialize)]
+struct Deleted {
+    #[serde(default)]
+    deleted: bool,
+}
+
+#[derive(Deserialize)]
 struct WpRaw {
     #[serde(default)]
     raw: Option<String>,
@@ -143,6 +149,56 @@ impl WordPress {
         }
         let media: WpMedia = self.http.decode(&answer, "an attachment (JSON)")?;
         Ok(Some(media.into_site()))
+    }
+
+    /// Deletes for good (`force=true`: WordPress keeps no trash of media)
+    /// attachment `media`, which Valise uploaded under checksum `sha256`.
+    /// Looked at first: one already gone is done; one carrying another
+    /// checksum (the site was restored or edited meanwhile) is left alone,
+    /// refused.
+    pub async fn delete_uploaded(&self, media: &MediaRef, sha256: &str) -> Result<()> {
+        let garbage = |what: String| Error::BackendGarbage {
+            backend: self.http.label().to_string(),
+            what,
+        };
+        let id: u64 = media
+            .id
+            .parse()
+            .map_err(|_| garbage(format!("{:?} is not a media id", media.id)))?;
+        let Some(there) = self.get_media(id).await? else {
+            return Ok(());
+        };
+        if there.sha256 != sha256 {
+            return Err(Error::BackendRefused {
+                backend: self.http.label().to_string(),
+                url: there.url,
+                code: "valise_not_this_file".into(),
+                message: format!(
+                    "media {id} is not the file of checksum {sha256} Valise uploaded (it carries {:?}), so it was not deleted",
+                    there.sha256
+                ),
+            });
+        }
+        let url = self
+            .http
+            .url(&format!("{MEDIA}/{id}"), &[("force", "true".to_string())]);
+        let answer = self
+            .http
+            .send_allowing(Method::DELETE, &url, None, "delete media", &[404])
+            .await
+            .map_err(naming(format!("WordPress media {id}")))?;
+        if answer.status.as_u16() == 404 {
+            return Ok(());
+        }
+        let said: Deleted = self
+            .http
+            .decode(&answer, "what it deleted (JSON with \"deleted\": true)")?;
+        if !said.deleted {
+            return Err(garbage(format!(
+                "{url}: media {id} answered deleted: false"
+            )));
+        }
+        Ok(())
     }
 
     /// Every attachment Valise uploaded under checksum `sha256` (one, unless

@@ -123,6 +123,7 @@ fn a_new_file_version_or_alt_text_sends_the_posts_that_show_it_again() {
     let before = figure(&site, &key(&a, &post, "fr"));
 
     // The designer saves a corrected French map under the same name.
+    let old = a.lib.assets().file(&asset, Some("fr")).unwrap().0.sha256;
     let newer = png(&dir.path().join("files"), "carte2.fr.png", 40, 30, 9);
     add(&a, &newer, "fr", "Carte du réseau");
     assert_eq!(crate::sync::status(&a.lib).unwrap().backends[0].waiting, 2);
@@ -134,6 +135,9 @@ fn a_new_file_version_or_alt_text_sends_the_posts_that_show_it_again() {
     assert_eq!(site.uploads(), 3);
     let after = figure(&site, &key(&a, &post, "fr"));
     assert_ne!(after.url, before.url);
+    // No version shows the old file any more: this library's upload goes.
+    assert_eq!(report.media_deleted, 1, "{report:?}");
+    assert!(!site.holds_media(&old));
     assert!(a.sync(&site).unwrap().is_quiet());
 
     // A better Arabic alt text: the attachment's text and the Arabic version.
@@ -213,4 +217,34 @@ fn a_damaged_stored_file_stops_its_post_naming_the_asset_and_sends_nothing_of_it
     let report = a.sync(&site).unwrap();
     assert_eq!(report.updated_there, 1, "{report:?}");
     assert_eq!(site.uploads(), 3);
+}
+
+#[test]
+fn a_replaced_file_is_deleted_by_the_library_that_uploaded_it_once_no_version_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, asset, post) = desk_with_map(dir.path());
+    let site = Memory::new();
+    a.sync(&site).unwrap();
+    let old = a.lib.assets().file(&asset, Some("fr")).unwrap().0.sha256;
+    let b = super::Desk::open(dir.path(), "b");
+    b.sync(&site).unwrap();
+    let before = figure(&site, &key(&b, &post, "fr"));
+    // b saves the corrected French map; a uploaded the old one.
+    let newer = png(&dir.path().join("files"), "carte2.fr.png", 40, 30, 9);
+    add(&b, &newer, "fr", "Carte du réseau");
+    let report = b.sync(&site).unwrap();
+    assert_eq!(report.media_deleted, 0, "not b's upload: {report:?}");
+    assert!(site.holds_media(&old));
+    assert_ne!(figure(&site, &key(&b, &post, "fr")).url, before.url);
+    // a first fetches the new file (its versions wait for it meanwhile, and
+    // its own record of them still shows the old one: kept)...
+    let report = a.sync(&site).unwrap();
+    assert_eq!((report.files_received, report.media_deleted), (1, 0));
+    assert!(site.holds_media(&old));
+    // ...then sends them with it, and deletes what it had uploaded.
+    let report = a.sync(&site).unwrap();
+    assert_eq!(report.media_deleted, 1, "{report:?}");
+    assert!(!site.holds_media(&old));
+    let report = a.sync(&site).unwrap();
+    assert_eq!((report.media_deleted, report.media_pending.len()), (0, 0));
 }

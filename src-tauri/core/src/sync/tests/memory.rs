@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use crate::backends::{Backend, Figures, MediaFile, MediaRef, Page, Reply};
+use crate::backends::{Backend, Figures, MediaFile, MediaRef, Page, Reply, Upload};
 use crate::error::{Error, Result};
 use crate::sync::record::{AuditRecord, Record, RecordKey, RemoteChange, RemoteRef};
 
@@ -105,6 +105,11 @@ impl Memory {
     }
 
     /// Uploads that stored a file.
+    /// Whether a file of checksum `sha256` is in the media library.
+    pub fn holds_media(&self, sha256: &str) -> bool {
+        self.lock().media.contains_key(sha256)
+    }
+
     pub fn uploads(&self) -> u64 {
         self.lock().uploads
     }
@@ -357,14 +362,17 @@ impl Backend for Memory {
         })
     }
 
-    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, MediaRef> {
+    fn upload_media<'a>(&'a self, file: &'a MediaFile) -> Reply<'a, Upload> {
         Box::pin(async move {
             self.call(|s| {
                 let url = |id: &str| format!("memory://media/{id}/{}", file.file_name);
                 if let Some((id, _, _)) = s.media.get(&file.sha256) {
-                    return Ok(MediaRef {
-                        id: id.clone(),
-                        url: url(id),
+                    return Ok(Upload {
+                        media: MediaRef {
+                            id: id.clone(),
+                            url: url(id),
+                        },
+                        created: false,
                     });
                 }
                 s.uploads += 1;
@@ -374,7 +382,25 @@ impl Backend for Memory {
                     file.sha256.clone(),
                     (id.clone(), file.alt.clone(), file.caption.clone()),
                 );
-                Ok(MediaRef { url: url(&id), id })
+                Ok(Upload {
+                    media: MediaRef { url: url(&id), id },
+                    created: true,
+                })
+            })
+        })
+    }
+
+    fn delete_media<'a>(&'a self, media: &'a MediaRef, sha256: &'a str) -> Reply<'a, ()> {
+        Box::pin(async move {
+            self.call(|s| {
+                if s.media
+                    .get(sha256)
+                    .is_some_and(|(id, _, _)| *id == media.id)
+                {
+                    s.media.remove(sha256);
+                    s.bytes.remove(sha256);
+                }
+                Ok(())
             })
         })
     }
