@@ -259,7 +259,7 @@ pub(crate) fn find(c: &Connection, id: &str) -> Result<i64> {
     find_named(c, id).map(|(row, _)| row)
 }
 
-/// Whether the library has aliases yet: a migration before 0020 (the
+/// Whether the library has aliases yet: a migration before 0019 (the
 /// content hashes of 0012) resolves references too.
 pub(crate) fn has_aliases(c: &Connection) -> Result<bool> {
     Ok(c.prepare_cached(

@@ -101,7 +101,7 @@ pub const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
-        sql: include_str!("migrations/0020_asset_aliases_media_cleanup.sql"),
+        sql: include_str!("migrations/0019_asset_aliases_media_cleanup.sql"),
         then: None,
     },
 ];

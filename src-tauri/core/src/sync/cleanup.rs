@@ -4,7 +4,7 @@
 //! does not keep every draft of every infographic forever.
 //!
 //! Deleted only when all of these hold:
-//! - this library's upload made it (`sync_media.created`, migration 0020; a
+//! - this library's upload made it (`sync_media.created`, migration 0019; a
 //!   file another library uploaded, or found there already, is left alone);
 //! - it is no variant's current file here (files are fetched by other
 //!   desktops from the current ones, and a post may show it again);

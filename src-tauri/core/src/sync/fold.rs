@@ -2,7 +2,7 @@
 //! checksum), found when one desktop's asset arrives at the other. Every
 //! desktop resolves it alike, on its own: the asset with the smaller global
 //! id survives and the other becomes its **alias** (`asset_aliases`,
-//! migration 0020), so `asset:OTHER` in any post shows the survivor without
+//! migration 0019), so `asset:OTHER` in any post shows the survivor without
 //! rewriting a word of it. The alias syncs as its own record, `alias_of` set
 //! and its last state kept whole, so a desktop that never saw it learns it,
 //! and nothing typed into it is lost.

@@ -1,4 +1,4 @@
--- 0020: the same file added as two assets on two desktops, and media left
+-- 0019: the same file added as two assets on two desktops, and media left
 -- behind on a site after a new version replaced them.
 -- An alias is an asset found to be the same file as another (a smaller
 -- global id): `asset:ALIAS` in a post shows the other, and the alias's last
