@@ -244,6 +244,14 @@ pub enum Error {
     #[error("There is no asset {id}. See the assets with `valise asset list`.")]
     AssetNotFound { id: String },
 
+    #[error("Asset '{name}' ({id}) is used by {uses}: nothing was deleted. Remove its references (`![](asset:{id})`) from those posts first, or delete it anyway (`valise asset delete {id} --force`, or confirm in the window): those posts then show a placeholder naming the missing asset, and preflight keeps them from being published until the reference is gone.")]
+    AssetInUse {
+        id: String,
+        name: String,
+        /// "2 posts: «La carte» (0b5e0f7a), …"
+        uses: String,
+    },
+
     #[error("{path} was not added: {reason}. Nothing was changed.")]
     BadAsset { path: PathBuf, reason: String },
 
@@ -356,6 +364,7 @@ impl Error {
             Error::BackendExists { .. } => "backend_exists",
             Error::SyncRunning => "sync_running",
             Error::AssetNotFound { .. } => "asset_not_found",
+            Error::AssetInUse { .. } => "asset_in_use",
             Error::BadAsset { .. } => "bad_asset",
             Error::AssetNoVariant { .. } => "asset_no_variant",
             Error::AssetFileMissing { .. } => "asset_file_missing",

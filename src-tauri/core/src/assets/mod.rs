@@ -4,6 +4,7 @@
 //! content-addressed folder beside the library (`files`); rows change only
 //! through the write door, as `RecordKind::Asset` in the change feed.
 
+mod delete;
 pub mod files;
 mod folders;
 pub mod naming;
@@ -26,6 +27,8 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::languages::SiteLanguages;
 use crate::{Library, Origin};
+pub(crate) use delete::remove;
+pub use delete::DeletedAsset;
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
 pub use query::AssetQuery;

@@ -401,17 +401,10 @@ fn keep_clash(tx: &WriteTx, asset_row: i64, k: &FieldClash) -> Result<()> {
     Ok(())
 }
 
-/// Deletes the asset here (a delete made on the backend). Its files stay in
-/// the folder: content-addressed, they cost nothing to keep and a version
-/// of a post may still show them.
+/// Deletes the asset here (a delete made on the backend); its files stay
+/// in the folder, as for a delete made here (`assets::remove`).
 pub(crate) fn delete(tx: &WriteTx, uid: &str) -> Result<()> {
-    let gone = tx
-        .prepare_cached("DELETE FROM assets WHERE uid = ?1")?
-        .execute([uid])?;
-    if gone > 0 {
-        tx.touched(RecordKind::Asset, uid, ChangeAction::Deleted, uid, None);
-    }
-    Ok(())
+    crate::assets::remove(tx, uid).map(|_| ())
 }
 
 #[cfg(test)]

@@ -317,3 +317,55 @@ fn an_asset_deleted_on_the_backend_is_deleted_here() {
         "asset_not_found"
     );
 }
+
+#[test]
+fn an_asset_deleted_here_is_deleted_on_the_site_and_on_the_other_desk() {
+    let (_dir, a, b, site, asset) = both_desks_with_infographic();
+    let refused = a.lib.assets().delete(&asset, false).unwrap_err();
+    assert_eq!(refused.code(), "asset_in_use", "a post shows it");
+    a.lib.assets().delete(&asset, true).unwrap();
+
+    let sent = a.sync(&site).unwrap();
+    assert_eq!(sent.deleted_there, 1, "{sent:?}");
+    assert!(!site.live().contains_key(&RecordKey::Asset(asset.clone())));
+    let got = b.sync(&site).unwrap();
+    assert_eq!(got.deleted, 1, "{got:?}");
+    assert_eq!(
+        b.lib.assets().get(&asset).unwrap_err().code(),
+        "asset_not_found"
+    );
+    assert!(a.sync(&site).unwrap().is_quiet());
+    assert!(b.sync(&site).unwrap().is_quiet());
+}
+
+#[test]
+fn an_asset_deleted_here_but_edited_on_the_site_comes_back_with_the_edit() {
+    let (_dir, a, b, site, asset) = both_desks_with_infographic();
+    let fr = sha(&a, &asset, "fr");
+    b.lib
+        .assets()
+        .set_text(&asset, "ar", Some("خريطة الشبكة"), None)
+        .unwrap();
+    b.sync(&site).unwrap();
+    a.lib.assets().delete(&asset, true).unwrap();
+
+    let report = a.sync(&site).unwrap();
+    assert!(
+        report.notes.iter().any(|n| n.contains("brought back")),
+        "{report:?}"
+    );
+    assert_eq!(report.deleted_there, 0, "{report:?}");
+    assert!(site.live().contains_key(&RecordKey::Asset(asset.clone())));
+    // Back whole: the edit, the other texts, and the files kept in the folder.
+    assert_eq!(text(&a, &asset, "ar").0, "خريطة الشبكة");
+    assert_eq!(text(&a, &asset, "fr").0, "Carte du réseau");
+    assert_eq!(sha(&a, &asset, "fr"), fr);
+    assert!(a.lib.assets().file(&asset, Some("fr")).is_ok());
+    b.sync(&site).unwrap();
+    assert_eq!(
+        a.lib.assets().get(&asset).unwrap().texts,
+        b.lib.assets().get(&asset).unwrap().texts
+    );
+    assert!(a.sync(&site).unwrap().is_quiet());
+    assert!(b.sync(&site).unwrap().is_quiet());
+}
