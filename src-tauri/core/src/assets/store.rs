@@ -57,6 +57,17 @@ pub(crate) fn known_file(
     .optional()?)
 }
 
+/// Whether the file version of `sha256` came from another desktop through
+/// sync (migration 0019), rather than being added here.
+pub(crate) fn by_sync(c: &Connection, sha256: &str) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT by_sync FROM asset_files WHERE sha256 = ?1")?
+            .query_row([sha256], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false),
+    )
+}
+
 /// Records `file` as the next version of its variant, making the asset and
 /// the variant when they are new. Returns the asset's uid, the version number
 /// and what happened.

@@ -100,6 +100,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0018_sync_sending.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0019_asset_file_by_sync.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

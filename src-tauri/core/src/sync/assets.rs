@@ -353,8 +353,8 @@ fn write_variant(tx: &WriteTx, asset_row: i64, v: &AssetVariantRecord) -> Result
             None => {
                 tx.prepare_cached(
                     "INSERT INTO asset_files (uid, variant_id, number, sha256, byte_size, format, \
-                     width, height, original_name, removed, added_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     width, height, original_name, removed, added_at, by_sync) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
                 )?
                 .execute(params![
                     crate::ids::new_id(),

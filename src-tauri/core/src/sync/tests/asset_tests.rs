@@ -307,6 +307,27 @@ fn a_post_showing_a_file_not_here_yet_waits_and_sends_no_placeholder() {
 }
 
 #[test]
+fn a_file_that_came_by_sync_and_is_not_fetched_yet_says_to_sync() {
+    let (_dir, _a, b, _site, asset) = both_desks_with_infographic();
+    // a never published the Spanish file: b has its record, not its bytes.
+    for err in [
+        b.lib.assets().file(&asset, Some("es")).unwrap_err(),
+        b.lib
+            .assets()
+            .thumbnail(&asset, Some("es"), 100)
+            .unwrap_err(),
+    ] {
+        assert_eq!(err.code(), "asset_file_not_fetched", "{err}");
+        let said = err.to_string();
+        for part in ["carte", "for es", "another desktop", "valise sync", "Sync"] {
+            assert!(said.contains(part), "{part} missing from: {said}");
+        }
+        assert!(!said.contains("copy the library"), "{said}");
+    }
+    assert!(b.lib.assets().file(&asset, Some("fr")).is_ok());
+}
+
+#[test]
 fn an_asset_deleted_on_the_backend_is_deleted_here() {
     let (_dir, _a, b, site, asset) = both_desks_with_infographic();
     site.delete_there(&RecordKey::Asset(asset.clone()));
