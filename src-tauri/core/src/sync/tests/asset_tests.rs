@@ -6,35 +6,9 @@
 use std::path::Path;
 
 use super::memory::Memory;
-use super::Desk;
-use crate::assets::AddFile;
+use super::{png, Desk};
 use crate::sync::record::RecordKey;
 use crate::workflow::rules::CheckCode;
-
-fn png(dir: &Path, name: &str, seed: u8) -> String {
-    let path = dir.join(name);
-    image::RgbImage::from_fn(30, 20, |x, y| {
-        image::Rgb([seed, (x * 7 % 251) as u8, (y * 5 % 241) as u8])
-    })
-    .save(&path)
-    .unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-fn add(desk: &Desk, path: &str, lang: &str, alt: &str) -> String {
-    desk.lib
-        .assets()
-        .add(&AddFile {
-            path: path.into(),
-            lang: Some(lang.into()),
-            name: Some("carte".into()),
-            alt: Some(alt.into()),
-            credit: Some("Atelier graphique".into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .asset_id
-}
 
 /// Desk a with its infographic synced, and desk b synced after it.
 fn both_desks_with_infographic() -> (tempfile::TempDir, Desk, Desk, Memory, String) {
@@ -52,8 +26,18 @@ fn desk_with_infographic(dir: &Path) -> (Desk, String, String) {
     let a = Desk::open(dir, "a");
     let files = dir.join("files");
     std::fs::create_dir_all(&files).unwrap();
-    let asset = add(&a, &png(&files, "carte.fr.png", 1), "fr", "Carte du réseau");
-    add(&a, &png(&files, "carte.es.png", 2), "es", "Mapa de la red");
+    let asset = a.add_asset(
+        &png(&files, "carte.fr.png", 30, 20, 1),
+        "fr",
+        "carte",
+        "Carte du réseau",
+    );
+    a.add_asset(
+        &png(&files, "carte.es.png", 30, 20, 2),
+        "es",
+        "carte",
+        "Mapa de la red",
+    );
     let post = a.new_post("La carte", &format!("Le réseau.\n\n![](asset:{asset})\n"));
     (a, asset, post)
 }
