@@ -34,6 +34,18 @@ impl Setup {
         })
     }
 
+    /// A new post in the source language with `body`.
+    fn post(&self, title: &str, body: &str) -> valise_core::Post {
+        self.lib
+            .posts()
+            .create(NewPost {
+                title: title.into(),
+                body: body.into(),
+                ..NewPost::default()
+            })
+            .unwrap()
+    }
+
     /// Every row of the asset tables and every file of the asset folder.
     fn state(&self) -> (String, Vec<PathBuf>) {
         let c = rusqlite::Connection::open(self.lib.path()).unwrap();
@@ -257,18 +269,13 @@ fn a_dangling_reference_renders_a_placeholder_naming_the_id() {
 fn posts_using_an_asset_are_known_both_ways_and_preflight_checks_them() {
     let s = setup();
     let a = s.add(&s.write("carte.png", &png(10, 10, 1))).unwrap();
-    let post = s
-        .lib
-        .posts()
-        .create(NewPost {
-            title: "Le sommet".into(),
-            body: format!(
-                "![](asset:{})\n\n![](asset:0badc0de99)\n",
-                &a.asset_id[..10]
-            ),
-            ..NewPost::default()
-        })
-        .unwrap();
+    let post = s.post(
+        "Le sommet",
+        &format!(
+            "![](asset:{})\n\n![](asset:0badc0de99)\n",
+            &a.asset_id[..10]
+        ),
+    );
     let used = s.lib.assets().get(&a.asset_id).unwrap().used_by;
     assert_eq!(used.len(), 1);
     assert_eq!(
@@ -324,15 +331,7 @@ fn posts_using_an_asset_are_known_both_ways_and_preflight_checks_them() {
 fn deleting_an_asset_a_post_uses_is_refused_naming_the_post_and_changes_nothing() {
     let s = setup();
     let a = s.add(&s.write("carte.png", &png(10, 10, 1))).unwrap();
-    let post = s
-        .lib
-        .posts()
-        .create(NewPost {
-            title: "Le sommet".into(),
-            body: format!("![](asset:{})\n", &a.asset_id[..10]),
-            ..NewPost::default()
-        })
-        .unwrap();
+    let post = s.post("Le sommet", &format!("![](asset:{})\n", &a.asset_id[..10]));
     let before = s.state();
     let err = s.lib.assets().delete(&a.asset_id[..8], false).unwrap_err();
     assert_eq!(err.code(), "asset_in_use", "{err}");
@@ -353,15 +352,7 @@ fn a_forced_delete_leaves_a_placeholder_that_preflight_stops_and_keeps_the_files
         .set_text(&a.asset_id, "fr", Some("Carte"), None)
         .unwrap();
     let body = format!("![](asset:{})\n", a.asset_id);
-    let post = s
-        .lib
-        .posts()
-        .create(NewPost {
-            title: "Le sommet".into(),
-            body: body.clone(),
-            ..NewPost::default()
-        })
-        .unwrap();
+    let post = s.post("Le sommet", &body);
     let ok = s.lib.signoff().preflight(&post.id).unwrap();
     assert!(!ok.iter().any(|f| f.code == CheckCode::DanglingAsset));
     let (_, files) = s.state();

@@ -20,18 +20,12 @@ use crate::wordpress_support::{self, Site};
 /// summary lines and exits 101 on a failure. Skipped, saying why, when the
 /// tools are missing.
 pub fn run_seeded(what: &str, tests: &[(&str, u64)], scenario: fn(&Site, u64)) {
-    if let Some(why) = wordpress_support::missing_tools() {
-        println!("{what} skipped: {why}");
-        println!("test result: ok. 0 passed; 0 failed; 1 ignored");
+    let Some(filter) = wordpress_support::chosen(what) else {
         return;
-    }
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    };
     let (mut passed, mut failed) = (0, Vec::new());
     for &(name, seed) in tests {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+        if !wordpress_support::is_chosen(&filter, name) {
             continue;
         }
         // Printed first: shown when the test fails; replay with VALISE_SYNC_SEED.
@@ -50,14 +44,7 @@ pub fn run_seeded(what: &str, tests: &[(&str, u64)], scenario: fn(&Site, u64)) {
             }
         }
     }
-    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
-    println!(
-        "test result: {verdict}. {passed} passed; {} failed; 0 ignored",
-        failed.len()
-    );
-    if !failed.is_empty() {
-        std::process::exit(101);
-    }
+    wordpress_support::summarise(passed, &failed);
 }
 
 /// `VALISE_SYNC_SEED`, else a fresh random seed.
