@@ -97,6 +97,7 @@ pub fn run() {
             commands::sync::open_conflicts,
             commands::assets::find_assets,
             commands::assets::get_asset,
+            commands::assets::delete_asset,
             commands::assets::add_assets,
             commands::assets::pick_assets,
             commands::assets::set_asset_text,

@@ -1,6 +1,6 @@
 //! `valise asset …`: add files to the asset library, set their alt text and
-//! caption per language, list and show them, and take out a file or a
-//! thumbnail.
+//! caption per language, list and show them, take out a file or a
+//! thumbnail, and delete one.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -58,6 +58,13 @@ pub enum AssetCommand {
         asset: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Delete an asset (refused while posts use it, unless --force); prints its id
+    Delete {
+        asset: String,
+        /// Delete it although posts use it: they keep the reference and show a placeholder
+        #[arg(long)]
+        force: bool,
     },
     /// Write the stored file (an SVG as sanitised) of a language's variant
     File {
@@ -228,6 +235,17 @@ pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(),
                 return Ok(print_json(out, &a)?);
             }
             Ok(show(&a, out)?)
+        }
+        AssetCommand::Delete { asset, force } => {
+            let deleted = assets.delete(&asset, force)?;
+            write_line(out, &deleted.id)?;
+            for u in &deleted.used_by {
+                eprintln!(
+                    "valise: post {} ({}, {}) now shows a placeholder for the deleted asset",
+                    u.post_id, u.lang, u.title
+                );
+            }
+            Ok(())
         }
         AssetCommand::File { asset, lang, to } => {
             let (version, bytes) = assets.file(&asset, lang.as_deref())?;

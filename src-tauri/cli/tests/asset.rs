@@ -347,3 +347,65 @@ fn watch_refuses_a_folder_that_is_not_there() {
         stderr(&out)
     );
 }
+
+/// Every row count of the library's change feed and asset tables: what a
+/// refused command must leave as it was.
+fn recorded(lib: &Lib) -> Vec<i64> {
+    let c = rusqlite::Connection::open(lib.dir.path().join("library.sqlite3")).unwrap();
+    ["change_sets", "assets", "asset_files", "asset_texts"]
+        .iter()
+        .map(|t| {
+            c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn delete_refuses_an_asset_in_use_until_forced_and_keeps_the_files() {
+    let lib = Lib::new();
+    let a = file(&lib, "carte.png", &png(10, 10, 1));
+    let id = lib.ok(&["asset", "add", &a]).trim().to_string();
+    let post = lib
+        .with_stdin(
+            &["post", "new", "--title", "Sommet", "--body-file", "-"],
+            &format!("![](asset:{})\n", &id[..8]),
+        )
+        .trim()
+        .to_string();
+    let before = recorded(&lib);
+
+    let out = lib.run(&["asset", "delete", &id[..8]]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    for part in ["«Sommet»", &post[..8], "--force"] {
+        assert!(said.contains(part), "{part} missing from: {said}");
+    }
+    assert!(out.stdout.is_empty());
+    assert_eq!(recorded(&lib), before, "nothing recorded");
+
+    let out = lib.run(&["asset", "delete", &id[..8], "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), id);
+    assert!(stderr(&out).contains(&post), "{}", stderr(&out));
+    let out = lib.run(&["asset", "show", &id]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("There is no asset"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lib.ok(&["asset", "list"]), "");
+    assert!(
+        !folder_files(&lib).is_empty(),
+        "the file stays in the folder"
+    );
+
+    let out = lib.run(&["asset", "delete", &id]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("There is no asset"),
+        "{}",
+        stderr(&out)
+    );
+}

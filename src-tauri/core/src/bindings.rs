@@ -6,7 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::assets::{
     AddFile, AddOutcome, AddReport, Added, Asset, AssetConflict, AssetKind, AssetQuery,
-    AssetSummary, AssetText, AssetUse, FileVersion, Format, Variant,
+    AssetSummary, AssetText, AssetUse, DeletedAsset, FileVersion, Format, Variant,
 };
 use crate::backends::registry::BackendInfo;
 use crate::error::ErrorReport;
@@ -163,6 +163,7 @@ pub fn typescript() -> String {
         decl::<Added>(&cfg),
         decl::<AddReport>(&cfg),
         decl::<AssetQuery>(&cfg),
+        decl::<DeletedAsset>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of valise-core by `make bindings`. Do not edit.\n\n",

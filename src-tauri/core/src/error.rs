@@ -244,6 +244,14 @@ pub enum Error {
     #[error("There is no asset {id}. See the assets with `valise asset list`.")]
     AssetNotFound { id: String },
 
+    #[error("Asset '{name}' ({id}) is used by {uses}: nothing was deleted. Remove its references (`![](asset:{id})`) from those posts first, or delete it anyway (`valise asset delete {id} --force`, or confirm in the window): those posts then show a placeholder naming the missing asset, and preflight keeps them from being published until the reference is gone.")]
+    AssetInUse {
+        id: String,
+        name: String,
+        /// "2 posts: «La carte» (0b5e0f7a), …"
+        uses: String,
+    },
+
     #[error("{path} was not added: {reason}. Nothing was changed.")]
     BadAsset { path: PathBuf, reason: String },
 
@@ -269,6 +277,14 @@ pub enum Error {
 
     #[error("The asset file {path} is missing from the library's asset folder: copy the library together with its folder ({path} should be inside it), or restore that folder from a backup.")]
     AssetFileMissing { path: PathBuf },
+
+    #[error("The file of asset '{name}' ({id}) for {lang} came from another desktop through sync and is not on this desktop yet: run `valise sync` (or press Sync in the window) to fetch it. If it still does not come, the desktop that added it has not published it yet.")]
+    AssetFileNotFetched {
+        id: String,
+        name: String,
+        /// The variant's language, or "every language".
+        lang: String,
+    },
 
     #[error("The stored file of asset '{name}' ({id}) at {path} {reason}, so it was not published and the posts that show it stay in the outbox: add the designer's file again (`valise asset add FILE`) or restore the asset folder from a backup, then sync.")]
     AssetFileDamaged {
@@ -356,9 +372,11 @@ impl Error {
             Error::BackendExists { .. } => "backend_exists",
             Error::SyncRunning => "sync_running",
             Error::AssetNotFound { .. } => "asset_not_found",
+            Error::AssetInUse { .. } => "asset_in_use",
             Error::BadAsset { .. } => "bad_asset",
             Error::AssetNoVariant { .. } => "asset_no_variant",
             Error::AssetFileMissing { .. } => "asset_file_missing",
+            Error::AssetFileNotFetched { .. } => "asset_file_not_fetched",
             Error::AssetFileDamaged { .. } => "asset_file_damaged",
             Error::AssetNotServed { .. } => "asset_not_served",
             Error::AssetFileNotHere { .. } => "asset_file_not_here",

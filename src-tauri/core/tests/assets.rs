@@ -34,6 +34,18 @@ impl Setup {
         })
     }
 
+    /// A new post in the source language with `body`.
+    fn post(&self, title: &str, body: &str) -> valise_core::Post {
+        self.lib
+            .posts()
+            .create(NewPost {
+                title: title.into(),
+                body: body.into(),
+                ..NewPost::default()
+            })
+            .unwrap()
+    }
+
     /// Every row of the asset tables and every file of the asset folder.
     fn state(&self) -> (String, Vec<PathBuf>) {
         let c = rusqlite::Connection::open(self.lib.path()).unwrap();
@@ -257,18 +269,13 @@ fn a_dangling_reference_renders_a_placeholder_naming_the_id() {
 fn posts_using_an_asset_are_known_both_ways_and_preflight_checks_them() {
     let s = setup();
     let a = s.add(&s.write("carte.png", &png(10, 10, 1))).unwrap();
-    let post = s
-        .lib
-        .posts()
-        .create(NewPost {
-            title: "Le sommet".into(),
-            body: format!(
-                "![](asset:{})\n\n![](asset:0badc0de99)\n",
-                &a.asset_id[..10]
-            ),
-            ..NewPost::default()
-        })
-        .unwrap();
+    let post = s.post(
+        "Le sommet",
+        &format!(
+            "![](asset:{})\n\n![](asset:0badc0de99)\n",
+            &a.asset_id[..10]
+        ),
+    );
     let used = s.lib.assets().get(&a.asset_id).unwrap().used_by;
     assert_eq!(used.len(), 1);
     assert_eq!(
@@ -318,6 +325,101 @@ fn posts_using_an_asset_are_known_both_ways_and_preflight_checks_them() {
         .unwrap();
     assert!(s.lib.assets().get(&a.asset_id).unwrap().used_by.is_empty());
     assert_eq!(s.lib.assets().unused().unwrap(), vec![a.asset_id.clone()]);
+}
+
+#[test]
+fn deleting_an_asset_a_post_uses_is_refused_naming_the_post_and_changes_nothing() {
+    let s = setup();
+    let a = s.add(&s.write("carte.png", &png(10, 10, 1))).unwrap();
+    let post = s.post("Le sommet", &format!("![](asset:{})\n", &a.asset_id[..10]));
+    let before = s.state();
+    let err = s.lib.assets().delete(&a.asset_id[..8], false).unwrap_err();
+    assert_eq!(err.code(), "asset_in_use", "{err}");
+    let message = err.to_string();
+    for part in ["«Le sommet»", &post.id[..8], "--force", "carte", "1 post"] {
+        assert!(message.contains(part), "{part} missing from: {message}");
+    }
+    assert_eq!(s.state(), before, "nothing recorded");
+    assert!(s.lib.assets().get(&a.asset_id).is_ok());
+}
+
+#[test]
+fn a_forced_delete_leaves_a_placeholder_that_preflight_stops_and_keeps_the_files() {
+    let s = setup();
+    let a = s.add(&s.write("carte.png", &png(10, 10, 1))).unwrap();
+    s.lib
+        .assets()
+        .set_text(&a.asset_id, "fr", Some("Carte"), None)
+        .unwrap();
+    let body = format!("![](asset:{})\n", a.asset_id);
+    let post = s.post("Le sommet", &body);
+    let ok = s.lib.signoff().preflight(&post.id).unwrap();
+    assert!(!ok.iter().any(|f| f.code == CheckCode::DanglingAsset));
+    let (_, files) = s.state();
+    let start = s.lib.changes().latest().unwrap();
+
+    let deleted = s.lib.assets().delete(&a.asset_id, true).unwrap();
+    assert_eq!(
+        (deleted.id.as_str(), deleted.name.as_str()),
+        (a.asset_id.as_str(), "carte")
+    );
+    assert_eq!(deleted.used_by.len(), 1);
+    assert_eq!(deleted.used_by[0].post_id, post.id);
+
+    assert_eq!(
+        s.lib.assets().get(&a.asset_id).unwrap_err().code(),
+        "asset_not_found"
+    );
+    let (rows, after) = s.state();
+    assert!(
+        rows.starts_with("assets=0 asset_variants=0 asset_files=0 asset_texts=0"),
+        "{rows}"
+    );
+    assert_eq!(after, files, "the files stay in the folder");
+    let sets = s.lib.changes().since(start, 10).unwrap();
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0].changes.len(), 1);
+    let change = &sets[0].changes[0];
+    assert_eq!(
+        (change.kind, change.action),
+        (RecordKind::Asset, valise_core::ChangeAction::Deleted)
+    );
+    assert_eq!(change.id, a.asset_id);
+
+    // The post keeps its text and shows the placeholder; preflight stops it.
+    assert_eq!(s.lib.posts().get(&post.id, None).unwrap().text.body, body);
+    let html = s.lib.assets().html(&body, "fr", &|_| "x".into()).unwrap();
+    assert!(
+        html.contains(&format!("Missing asset {}", a.asset_id)),
+        "{html}"
+    );
+    assert!(!html.contains("<img"), "{html}");
+    let failed = s.lib.signoff().preflight(&post.id).unwrap();
+    assert!(
+        failed.iter().any(|f| f.code == CheckCode::DanglingAsset),
+        "{failed:?}"
+    );
+
+    // Deleting it again says it is not there.
+    let again = s.lib.assets().delete(&a.asset_id, true).unwrap_err();
+    assert_eq!(again.code(), "asset_not_found");
+}
+
+#[test]
+fn an_unused_asset_is_deleted_without_force_and_its_file_can_be_added_again() {
+    let s = setup();
+    let path = s.write("carte.png", &png(10, 10, 1));
+    let a = s.add(&path).unwrap();
+    let deleted = s.lib.assets().delete(&a.asset_id, false).unwrap();
+    assert!(deleted.used_by.is_empty());
+    assert!(s.lib.assets().list().unwrap().is_empty());
+    let again = s.add(&path).unwrap();
+    assert_eq!(again.outcome, AddOutcome::NewAsset);
+    assert_ne!(again.asset_id, a.asset_id);
+    assert_eq!(
+        s.lib.assets().file(&again.asset_id, None).unwrap().1,
+        png(10, 10, 1)
+    );
 }
 
 #[test]

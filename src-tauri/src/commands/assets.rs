@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
-use valise_core::assets::{AddReport, Asset, AssetQuery, AssetSummary};
+use valise_core::assets::{AddReport, Asset, AssetQuery, AssetSummary, DeletedAsset};
 
 use super::{fail, Failure, OpenedLibrary};
 
@@ -17,6 +17,16 @@ pub fn find_assets(
 #[tauri::command(async)]
 pub fn get_asset(lib: State<'_, OpenedLibrary>, id: String) -> Result<Asset, Failure> {
     lib.get()?.assets().get(&id).map_err(fail)
+}
+
+/// "Delete asset…", once the person confirmed (with `force` when posts use it).
+#[tauri::command(async)]
+pub fn delete_asset(
+    lib: State<'_, OpenedLibrary>,
+    id: String,
+    force: bool,
+) -> Result<DeletedAsset, Failure> {
+    lib.get()?.assets().delete(&id, force).map_err(fail)
 }
 
 /// Files dropped on the window (and those chosen in the picker, below).

@@ -14,6 +14,7 @@ import type {
   Asset,
   AssetQuery,
   AssetSummary,
+  DeletedAsset,
   BoardFilter,
   BoardItem,
   Chain,
@@ -162,6 +163,9 @@ export async function onSync(handlers: {
 export const findAssets = (query: AssetQuery) => invoke<AssetSummary[]>('find_assets', { query });
 
 export const getAsset = (id: string) => invoke<Asset>('get_asset', { id });
+
+/** Deletes an asset; without `force` the core refuses one that posts use. */
+export const deleteAsset = (id: string, force: boolean) => invoke<DeletedAsset>('delete_asset', { id, force });
 
 /** Files dropped on the window: each added whole, or refused with its reason. */
 export const addAssets = (paths: string[]) => invoke<AddReport>('add_assets', { paths });

@@ -74,6 +74,23 @@ export class AssetsState {
     this.open = null;
   }
 
+  /** Deletes the open asset, once the person confirmed having seen the posts
+   * that use it (`force` then): a post that started using it since is a
+   * refusal naming it, not a silent placeholder. Answers whether it went. */
+  async delete(): Promise<boolean> {
+    const open = this.open;
+    if (!open) return false;
+    try {
+      await api.deleteAsset(open.id, open.used_by.length > 0);
+      if (this.open?.id === open.id) this.open = null;
+      void this.refresh();
+      return true;
+    } catch (error) {
+      notices.report(error, 'The asset was not deleted');
+      return false;
+    }
+  }
+
   async setText(lang: string, alt: string | null, caption: string | null): Promise<void> {
     const open = this.open;
     if (!open) return;
@@ -163,7 +180,9 @@ export class AssetsState {
     this.#refreshTimer = setTimeout(() => {
       void this.refresh();
       const open = this.open;
-      if (open && (bodies || assets.some((c) => c.id === open.id))) void this.show(open.id);
+      // Deleted elsewhere (the CLI, a sync): back to the grid, not an error.
+      if (open && assets.some((c) => c.id === open.id && c.action === 'deleted')) this.close();
+      else if (open && (bodies || assets.some((c) => c.id === open.id))) void this.show(open.id);
     }, REFRESH_DELAY_MS);
   }
 }

@@ -875,3 +875,10 @@ missing_alt: string | null,
  * Only assets no live post uses.
  */
 unused: boolean, };
+
+export type DeletedAsset = { id: string, name: string, 
+/**
+ * The language versions that still reference it (a forced delete):
+ * they now show the placeholder naming the missing asset.
+ */
+used_by: Array<AssetUse>, };

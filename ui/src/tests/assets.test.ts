@@ -166,4 +166,82 @@ describe('the asset library', () => {
     expect(assets.picking).toBe(false);
     expect(notices.items).toEqual([]);
   });
+
+  it('lists the posts using an asset before deleting it, then deletes it anyway and goes back to the grid', async () => {
+    const used: Asset = {
+      ...asset('Carte'),
+      used_by: [
+        { post_id: '1c6f1a8b-0000-4000-8000-000000000001', lang: 'fr', title: 'La carte' },
+        { post_id: '1c6f1a8b-0000-4000-8000-000000000001', lang: 'ar', title: 'الخريطة' },
+        { post_id: '2d7a2b9c-0000-4000-8000-000000000002', lang: 'fr', title: 'Le réseau' },
+      ],
+    };
+    let items = [summary(1)];
+    const invoke = mockCommands({
+      find_assets: () => items,
+      watched_folders: () => [],
+      get_asset: () => used,
+      delete_asset: (args) => {
+        items = [];
+        return { id: args.id, name: 'carte', used_by: used.used_by };
+      },
+    });
+    const assets = new AssetsState();
+    await assets.start();
+    show(assets);
+    await fireEvent.click(screen.getAllByTestId('asset-tile')[0]);
+    await fireEvent.click(await screen.findByTestId('asset-delete'));
+    const listed = screen.getByTestId('asset-delete-confirm-details');
+    expect(Array.from(listed.querySelectorAll('li')).map((li) => li.textContent)).toEqual([
+      'La carte (1c6f1a8b)',
+      'Le réseau (2d7a2b9c)',
+    ]);
+    expect(callsOf(invoke, 'delete_asset')).toEqual([]);
+    await fireEvent.click(screen.getByTestId('asset-delete-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('asset-detail')).toBeNull());
+    expect(callsOf(invoke, 'delete_asset')).toEqual([{ id: used.id, force: true }]);
+    await waitFor(() => expect(screen.queryAllByTestId('asset-tile')).toHaveLength(0));
+    expect(notices.items).toEqual([]);
+  });
+
+  it('tells a refused delete and keeps the asset open', async () => {
+    mockCommands({
+      find_assets: () => [summary(1)],
+      watched_folders: () => [],
+      get_asset: () => asset(''),
+      delete_asset: () => {
+        throw { code: 'asset_in_use', message: "Asset 'carte' is used by 1 post: «Le sommet» (0b5e0f7a): nothing was deleted." };
+      },
+    });
+    const assets = new AssetsState();
+    await assets.start();
+    show(assets);
+    await fireEvent.click(screen.getAllByTestId('asset-tile')[0]);
+    await fireEvent.click(await screen.findByTestId('asset-delete'));
+    await fireEvent.click(screen.getByTestId('asset-delete-confirm'));
+    await waitFor(() => expect(notices.items).toHaveLength(1));
+    expect(notices.items[0].message).toContain('«Le sommet»');
+    expect(screen.getByTestId('asset-detail')).toBeTruthy();
+  });
+
+  it('goes back to the grid when the open asset is deleted elsewhere', async () => {
+    vi.useFakeTimers();
+    try {
+      mockCommands({ find_assets: () => [], watched_folders: () => [], get_asset: () => asset('') });
+      const assets = new AssetsState();
+      await assets.show(summary(1).id);
+      expect(assets.open?.id).toBe(summary(1).id);
+      assets.changed({
+        cursor: 9,
+        origin: 'cli',
+        at: '2026-11-26 11:00',
+        changes: [{ kind: 'asset', id: summary(1).id, action: 'deleted', post: summary(1).id, lang: null, counter: 3 }],
+      });
+      await vi.advanceTimersByTimeAsync(100);
+      expect(assets.open).toBeNull();
+      expect(notices.items).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

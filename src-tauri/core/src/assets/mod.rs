@@ -4,6 +4,7 @@
 //! content-addressed folder beside the library (`files`); rows change only
 //! through the write door, as `RecordKind::Asset` in the change feed.
 
+mod delete;
 pub mod files;
 mod folders;
 pub mod naming;
@@ -26,6 +27,8 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::languages::SiteLanguages;
 use crate::{Library, Origin};
+pub(crate) use delete::remove;
+pub use delete::DeletedAsset;
 pub use files::Folder;
 pub use probe::{AssetKind, Format};
 pub use query::AssetQuery;
@@ -449,23 +452,24 @@ impl Assets<'_> {
     /// language's, else the first): the version and the stored bytes.
     pub fn file(&self, id: &str, lang: Option<&str>) -> Result<(FileVersion, Vec<u8>)> {
         let asset = self.get(id)?;
-        let version = self.pick(&asset, lang)?.current.clone();
-        let bytes = self.lib.asset_folder().read(&version.sha256)?;
-        Ok((version, bytes))
+        let variant = self.pick(&asset, lang)?;
+        let bytes = self.stored(&asset, variant)?;
+        Ok((variant.current.clone(), bytes))
     }
 
     /// A PNG thumbnail of asset `id`'s file for `lang`, fitting in `size`
     /// pixels, from the cache when it was made before.
     pub fn thumbnail(&self, id: &str, lang: Option<&str>, size: u32) -> Result<Vec<u8>> {
         let asset = self.get(id)?;
-        let version = self.pick(&asset, lang)?.current.clone();
+        let variant = self.pick(&asset, lang)?;
+        let version = &variant.current;
         let size = size.clamp(16, thumbs::MAX_SIZE);
         let folder = self.lib.asset_folder();
         let cached = folder.thumbnail_path(&version.sha256, size);
         if let Ok(png) = std::fs::read(&cached) {
             return Ok(png);
         }
-        let bytes = folder.read(&version.sha256)?;
+        let bytes = self.stored(&asset, variant)?;
         let stored_path = folder.path_of(&version.sha256);
         let png =
             thumbs::thumbnail(&bytes, version.format, size).map_err(|reason| Error::BadAsset {
@@ -474,6 +478,30 @@ impl Assets<'_> {
             })?;
         let _ = files::write_atomic(&cached, &png);
         Ok(png)
+    }
+
+    /// The stored bytes of `variant`'s current file. One not in the folder
+    /// says why: it came by sync and has not been fetched from the site yet,
+    /// or it was added here and the folder was not copied with the library.
+    fn stored(&self, asset: &Asset, variant: &Variant) -> Result<Vec<u8>> {
+        let sha256 = &variant.current.sha256;
+        match self.lib.asset_folder().read(sha256) {
+            Err(Error::AssetFileMissing { path }) => {
+                Err(if self.lib.read(|c| store::by_sync(c, sha256))? {
+                    Error::AssetFileNotFetched {
+                        id: asset.id.clone(),
+                        name: asset.name.clone(),
+                        lang: variant
+                            .lang
+                            .clone()
+                            .unwrap_or_else(|| "every language".into()),
+                    }
+                } else {
+                    Error::AssetFileMissing { path }
+                })
+            }
+            other => other,
+        }
     }
 
     fn pick<'a>(&self, asset: &'a Asset, lang: Option<&str>) -> Result<&'a Variant> {
@@ -534,6 +562,34 @@ mod tests {
         // A language the site no longer has still shows rather than nothing.
         assert_eq!(standing(&[Some("de")], &fr), Some("de"));
         assert_eq!(standing(&[], &fr), None);
+    }
+
+    #[test]
+    fn a_file_added_here_and_missing_from_the_folder_says_to_copy_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = crate::Library::open(dir.path().join("lib.sqlite3")).unwrap();
+        let path = dir.path().join("carte.png");
+        image::RgbImage::from_fn(8, 6, |x, y| image::Rgb([x as u8, y as u8, 3]))
+            .save(&path)
+            .unwrap();
+        let added = lib
+            .assets()
+            .add(&super::AddFile {
+                path: path.display().to_string(),
+                ..Default::default()
+            })
+            .unwrap();
+        let (version, _) = lib.assets().file(&added.asset_id, None).unwrap();
+        std::fs::remove_file(lib.asset_folder().path_of(&version.sha256)).unwrap();
+        for err in [
+            lib.assets().file(&added.asset_id, None).unwrap_err(),
+            lib.assets()
+                .thumbnail(&added.asset_id, None, 100)
+                .unwrap_err(),
+        ] {
+            assert_eq!(err.code(), "asset_file_missing", "{err}");
+            assert!(err.to_string().contains("copy the library"), "{err}");
+        }
     }
 
     #[test]

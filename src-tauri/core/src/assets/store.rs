@@ -57,6 +57,17 @@ pub(crate) fn known_file(
     .optional()?)
 }
 
+/// Whether the file version of `sha256` came from another desktop through
+/// sync (migration 0020), rather than being added here.
+pub(crate) fn by_sync(c: &Connection, sha256: &str) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT by_sync FROM asset_files WHERE sha256 = ?1")?
+            .query_row([sha256], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false),
+    )
+}
+
 /// Records `file` as the next version of its variant, making the asset and
 /// the variant when they are new. Returns the asset's uid, the version number
 /// and what happened.
@@ -437,4 +448,45 @@ pub(crate) fn list(c: &Connection, languages: &SiteLanguages) -> Result<Vec<Asse
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{open, open_with, MIGRATIONS};
+
+    /// Migration 0020 on a library of schema 18: the files of an asset that
+    /// a sync created came from another desktop; those of one added here did not.
+    #[test]
+    fn the_upgrade_marks_the_files_of_assets_a_sync_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.sqlite3");
+        let c = open_with(&path, &MIGRATIONS[..18]).unwrap();
+        c.execute_batch(
+            "INSERT INTO change_sets (id, at, origin) VALUES (1, 1, 'sync'), (2, 2, 'cli');
+             INSERT INTO changes (change_set, record_kind, record_id, action, post_id, counter) VALUES
+               (1, 'asset', 'came', 'created', 'came', 1),
+               (2, 'asset', 'came', 'updated', 'came', 2),
+               (2, 'asset', 'here', 'created', 'here', 1),
+               (1, 'asset', 'here', 'updated', 'here', 2);
+             INSERT INTO assets (id, uid, name, kind, created_at, updated_at) VALUES
+               (1, 'came', 'carte', 'raster', 1, 1), (2, 'here', 'plan', 'raster', 2, 2);
+             INSERT INTO asset_variants (id, uid, asset_id, lang) VALUES (1, 'v1', 1, 'fr'), (2, 'v2', 2, '');
+             INSERT INTO asset_files (uid, variant_id, number, sha256, byte_size, format, original_name, added_at)
+               VALUES ('f1', 1, 1, 'aa', 1, 'png', 'carte.fr.png', 1),
+                      ('f2', 1, 2, 'bb', 1, 'png', 'carte.fr.png', 1),
+                      ('f3', 2, 1, 'cc', 1, 'png', 'plan.png', 2);",
+        )
+        .unwrap();
+        drop(c);
+        let c = open(&path).unwrap();
+        let marked: Vec<(String, bool)> = c
+            .prepare("SELECT sha256, by_sync FROM asset_files ORDER BY sha256")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected = [("aa", true), ("bb", true), ("cc", false)];
+        assert_eq!(marked, expected.map(|(s, b)| (s.to_string(), b)).to_vec());
+    }
 }

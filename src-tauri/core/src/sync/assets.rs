@@ -387,8 +387,8 @@ fn write_variant(tx: &WriteTx, asset_row: i64, v: &AssetVariantRecord) -> Result
             None => {
                 tx.prepare_cached(
                     "INSERT INTO asset_files (uid, variant_id, number, sha256, byte_size, format, \
-                     width, height, original_name, removed, added_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     width, height, original_name, removed, added_at, by_sync) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
                 )?
                 .execute(params![
                     crate::ids::new_id(),
@@ -437,18 +437,11 @@ pub(crate) fn keep_clash(tx: &WriteTx, asset_row: i64, k: &FieldClash, from: &st
     Ok(())
 }
 
-/// Deletes the asset here (a delete made on the backend). Its files stay in
-/// the folder: content-addressed, they cost nothing to keep and a version
-/// of a post may still show them.
+/// Deletes the asset here (a delete made on the backend); its files stay
+/// in the folder, as for a delete made here (`assets::remove`).
 pub(crate) fn delete(tx: &WriteTx, uid: &str) -> Result<()> {
     super::fold::drop_alias(tx, uid)?;
-    let gone = tx
-        .prepare_cached("DELETE FROM assets WHERE uid = ?1")?
-        .execute([uid])?;
-    if gone > 0 {
-        tx.touched(RecordKind::Asset, uid, ChangeAction::Deleted, uid, None);
-    }
-    Ok(())
+    crate::assets::remove(tx, uid).map(|_| ())
 }
 
 #[cfg(test)]

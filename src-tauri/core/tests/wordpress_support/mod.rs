@@ -59,6 +59,42 @@ pub fn missing_tools() -> Option<String> {
     None
 }
 
+/// What a harness-less test file (one that starts its own sites) runs: the
+/// names given on its command line (a test runs when its name contains one),
+/// or everything. `None`, after libtest's line saying why they are skipped,
+/// when a site cannot be started here.
+pub fn chosen(what: &str) -> Option<Vec<String>> {
+    if let Some(why) = missing_tools() {
+        println!("{what} skipped: {why}");
+        println!("test result: ok. 0 passed; 0 failed; 1 ignored");
+        return None;
+    }
+    Some(
+        std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .collect(),
+    )
+}
+
+/// Whether test `name` is one of those `chosen` asked for.
+pub fn is_chosen(filter: &[String], name: &str) -> bool {
+    filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()))
+}
+
+/// Prints libtest's summary line; exits 101, naming them, on failures.
+pub fn summarise(passed: usize, failed: &[&str]) {
+    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
+    println!(
+        "test result: {verdict}. {passed} passed; {} failed; 0 ignored",
+        failed.len()
+    );
+    if !failed.is_empty() {
+        println!("failures: {}", failed.join(", "));
+        std::process::exit(101);
+    }
+}
+
 impl Site {
     /// Starts a site (`--without-plugin` when `plugin` is false).
     pub fn start(plugin: bool) -> Site {

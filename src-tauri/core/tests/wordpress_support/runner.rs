@@ -21,20 +21,14 @@ macro_rules! tests {
 /// summary lines and exits 101 on a failure. Skipped, saying why, when the
 /// tools are missing; `what` names the file's tests in that line.
 pub fn run_on_one_site(what: &str, all: &[(&str, Test)]) {
-    if let Some(why) = wordpress_support::missing_tools() {
-        println!("{what} skipped: {why}");
-        println!("test result: ok. 0 passed; 0 failed; 1 ignored");
+    let Some(filter) = wordpress_support::chosen(what) else {
         return;
-    }
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let site = Site::start(true);
     let (mut passed, mut failed) = (0, Vec::new());
     for (name, test) in all {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+        if !wordpress_support::is_chosen(&filter, name) {
             continue;
         }
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(test(&site))));
@@ -50,13 +44,5 @@ pub fn run_on_one_site(what: &str, all: &[(&str, Test)]) {
         }
     }
     drop(site);
-    let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
-    println!(
-        "test result: {verdict}. {passed} passed; {} failed; 0 ignored",
-        failed.len()
-    );
-    if !failed.is_empty() {
-        println!("failures: {}", failed.join(", "));
-        std::process::exit(101);
-    }
+    wordpress_support::summarise(passed, &failed);
 }

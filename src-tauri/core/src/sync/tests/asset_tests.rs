@@ -6,35 +6,9 @@
 use std::path::Path;
 
 use super::memory::Memory;
-use super::Desk;
-use crate::assets::AddFile;
+use super::{png, Desk};
 use crate::sync::record::RecordKey;
 use crate::workflow::rules::CheckCode;
-
-fn png(dir: &Path, name: &str, seed: u8) -> String {
-    let path = dir.join(name);
-    image::RgbImage::from_fn(30, 20, |x, y| {
-        image::Rgb([seed, (x * 7 % 251) as u8, (y * 5 % 241) as u8])
-    })
-    .save(&path)
-    .unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-fn add(desk: &Desk, path: &str, lang: &str, alt: &str) -> String {
-    desk.lib
-        .assets()
-        .add(&AddFile {
-            path: path.into(),
-            lang: Some(lang.into()),
-            name: Some("carte".into()),
-            alt: Some(alt.into()),
-            credit: Some("Atelier graphique".into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .asset_id
-}
 
 /// Desk a with its infographic synced, and desk b synced after it.
 fn both_desks_with_infographic() -> (tempfile::TempDir, Desk, Desk, Memory, String) {
@@ -52,8 +26,18 @@ fn desk_with_infographic(dir: &Path) -> (Desk, String, String) {
     let a = Desk::open(dir, "a");
     let files = dir.join("files");
     std::fs::create_dir_all(&files).unwrap();
-    let asset = add(&a, &png(&files, "carte.fr.png", 1), "fr", "Carte du réseau");
-    add(&a, &png(&files, "carte.es.png", 2), "es", "Mapa de la red");
+    let asset = a.add_asset(
+        &png(&files, "carte.fr.png", 30, 20, 1),
+        "fr",
+        "carte",
+        "Carte du réseau",
+    );
+    a.add_asset(
+        &png(&files, "carte.es.png", 30, 20, 2),
+        "es",
+        "carte",
+        "Mapa de la red",
+    );
     let post = a.new_post("La carte", &format!("Le réseau.\n\n![](asset:{asset})\n"));
     (a, asset, post)
 }
@@ -307,6 +291,27 @@ fn a_post_showing_a_file_not_here_yet_waits_and_sends_no_placeholder() {
 }
 
 #[test]
+fn a_file_that_came_by_sync_and_is_not_fetched_yet_says_to_sync() {
+    let (_dir, _a, b, _site, asset) = both_desks_with_infographic();
+    // a never published the Spanish file: b has its record, not its bytes.
+    for err in [
+        b.lib.assets().file(&asset, Some("es")).unwrap_err(),
+        b.lib
+            .assets()
+            .thumbnail(&asset, Some("es"), 100)
+            .unwrap_err(),
+    ] {
+        assert_eq!(err.code(), "asset_file_not_fetched", "{err}");
+        let said = err.to_string();
+        for part in ["carte", "for es", "another desktop", "valise sync", "Sync"] {
+            assert!(said.contains(part), "{part} missing from: {said}");
+        }
+        assert!(!said.contains("copy the library"), "{said}");
+    }
+    assert!(b.lib.assets().file(&asset, Some("fr")).is_ok());
+}
+
+#[test]
 fn an_asset_deleted_on_the_backend_is_deleted_here() {
     let (_dir, _a, b, site, asset) = both_desks_with_infographic();
     site.delete_there(&RecordKey::Asset(asset.clone()));
@@ -316,4 +321,56 @@ fn an_asset_deleted_on_the_backend_is_deleted_here() {
         b.lib.assets().get(&asset).unwrap_err().code(),
         "asset_not_found"
     );
+}
+
+#[test]
+fn an_asset_deleted_here_is_deleted_on_the_site_and_on_the_other_desk() {
+    let (_dir, a, b, site, asset) = both_desks_with_infographic();
+    let refused = a.lib.assets().delete(&asset, false).unwrap_err();
+    assert_eq!(refused.code(), "asset_in_use", "a post shows it");
+    a.lib.assets().delete(&asset, true).unwrap();
+
+    let sent = a.sync(&site).unwrap();
+    assert_eq!(sent.deleted_there, 1, "{sent:?}");
+    assert!(!site.live().contains_key(&RecordKey::Asset(asset.clone())));
+    let got = b.sync(&site).unwrap();
+    assert_eq!(got.deleted, 1, "{got:?}");
+    assert_eq!(
+        b.lib.assets().get(&asset).unwrap_err().code(),
+        "asset_not_found"
+    );
+    assert!(a.sync(&site).unwrap().is_quiet());
+    assert!(b.sync(&site).unwrap().is_quiet());
+}
+
+#[test]
+fn an_asset_deleted_here_but_edited_on_the_site_comes_back_with_the_edit() {
+    let (_dir, a, b, site, asset) = both_desks_with_infographic();
+    let fr = sha(&a, &asset, "fr");
+    b.lib
+        .assets()
+        .set_text(&asset, "ar", Some("خريطة الشبكة"), None)
+        .unwrap();
+    b.sync(&site).unwrap();
+    a.lib.assets().delete(&asset, true).unwrap();
+
+    let report = a.sync(&site).unwrap();
+    assert!(
+        report.notes.iter().any(|n| n.contains("brought back")),
+        "{report:?}"
+    );
+    assert_eq!(report.deleted_there, 0, "{report:?}");
+    assert!(site.live().contains_key(&RecordKey::Asset(asset.clone())));
+    // Back whole: the edit, the other texts, and the files kept in the folder.
+    assert_eq!(text(&a, &asset, "ar").0, "خريطة الشبكة");
+    assert_eq!(text(&a, &asset, "fr").0, "Carte du réseau");
+    assert_eq!(sha(&a, &asset, "fr"), fr);
+    assert!(a.lib.assets().file(&asset, Some("fr")).is_ok());
+    b.sync(&site).unwrap();
+    assert_eq!(
+        a.lib.assets().get(&asset).unwrap().texts,
+        b.lib.assets().get(&asset).unwrap().texts
+    );
+    assert!(a.sync(&site).unwrap().is_quiet());
+    assert!(b.sync(&site).unwrap().is_quiet());
 }

@@ -6,37 +6,9 @@
 use std::path::Path;
 
 use super::memory::{Fault, Memory};
-use super::Desk;
-use crate::assets::AddFile;
+use super::{png, Desk};
 use crate::sync::record::RecordKey;
 use crate::PostText;
-
-/// A PNG of `w` × `h` in `dir`, its pixels varied by `seed` (another seed,
-/// another checksum).
-fn png(dir: &Path, name: &str, w: u32, h: u32, seed: u8) -> String {
-    let path = dir.join(name);
-    image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([seed, (x % 251) as u8, (y % 241) as u8])
-    })
-    .save(&path)
-    .unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-fn add(desk: &Desk, path: &str, lang: &str, alt: &str) -> String {
-    desk.lib
-        .assets()
-        .add(&AddFile {
-            path: path.into(),
-            lang: Some(lang.into()),
-            name: Some("carte-reseau".into()),
-            alt: Some(alt.into()),
-            caption: Some(format!("Légende {lang}")),
-            ..Default::default()
-        })
-        .unwrap()
-        .asset_id
-}
 
 fn key(desk: &Desk, id: &str, lang: &str) -> RecordKey {
     desk.lib
@@ -56,16 +28,16 @@ fn desk_with_map(dir: &Path) -> (Desk, String, String) {
     let a = Desk::open(dir, "a");
     let files = dir.join("files");
     std::fs::create_dir_all(&files).unwrap();
-    let asset = add(
-        &a,
+    let asset = a.add_asset(
         &png(&files, "carte.fr.png", 40, 30, 1),
         "fr",
+        "carte-reseau",
         "Carte du réseau",
     );
-    add(
-        &a,
+    a.add_asset(
         &png(&files, "carte.ar.png", 40, 30, 2),
         "ar",
+        "carte-reseau",
         "خريطة الشبكة",
     );
     let body = format!("Le réseau.\n\n![](asset:{asset})\n");
@@ -125,7 +97,7 @@ fn a_new_file_version_or_alt_text_sends_the_posts_that_show_it_again() {
     // The designer saves a corrected French map under the same name.
     let old = a.lib.assets().file(&asset, Some("fr")).unwrap().0.sha256;
     let newer = png(&dir.path().join("files"), "carte2.fr.png", 40, 30, 9);
-    add(&a, &newer, "fr", "Carte du réseau");
+    a.add_asset(&newer, "fr", "carte-reseau", "Carte du réseau");
     assert_eq!(crate::sync::status(&a.lib).unwrap().backends[0].waiting, 2);
     let report = a.sync(&site).unwrap();
     assert_eq!(
@@ -182,7 +154,7 @@ fn a_damaged_stored_file_stops_its_post_naming_the_asset_and_sends_nothing_of_it
     let site = Memory::new();
     a.sync(&site).unwrap();
     let newer = png(&dir.path().join("files"), "carte3.fr.png", 40, 30, 7);
-    add(&a, &newer, "fr", "Carte du réseau");
+    a.add_asset(&newer, "fr", "carte-reseau", "Carte du réseau");
     let sha = a.lib.assets().file(&asset, Some("fr")).unwrap().0.sha256;
     // Changed behind the library's back.
     let stored = a.lib.asset_folder().path_of(&sha);
@@ -231,7 +203,7 @@ fn a_replaced_file_is_deleted_by_the_library_that_uploaded_it_once_no_version_sh
     let before = figure(&site, &key(&b, &post, "fr"));
     // b saves the corrected French map; a uploaded the old one.
     let newer = png(&dir.path().join("files"), "carte2.fr.png", 40, 30, 9);
-    add(&b, &newer, "fr", "Carte du réseau");
+    b.add_asset(&newer, "fr", "carte-reseau", "Carte du réseau");
     let report = b.sync(&site).unwrap();
     assert_eq!(report.media_deleted, 0, "not b's upload: {report:?}");
     assert!(site.holds_media(&old));

@@ -89,6 +89,24 @@ impl Desk {
             .unwrap();
     }
 
+    /// Adds the file at `path` as the `lang` variant of asset `name`, with
+    /// that language's alt text, a caption and a credit; answers the asset's id.
+    pub fn add_asset(&self, path: &str, lang: &str, name: &str, alt: &str) -> String {
+        self.lib
+            .assets()
+            .add(&crate::assets::AddFile {
+                path: path.into(),
+                lang: Some(lang.into()),
+                name: Some(name.into()),
+                alt: Some(alt.into()),
+                caption: Some(format!("Légende {lang}")),
+                credit: Some("Atelier graphique".into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .asset_id
+    }
+
     /// Open conflicts: (post, lang, kept body).
     pub fn conflicts(&self) -> Vec<(String, String, String)> {
         self.lib
@@ -105,6 +123,18 @@ impl Desk {
             })
             .unwrap()
     }
+}
+
+/// A PNG of `w` × `h` in `dir`, its pixels varied by `seed` (another seed,
+/// another checksum).
+pub(crate) fn png(dir: &Path, name: &str, w: u32, h: u32, seed: u8) -> String {
+    let path = dir.join(name);
+    image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([seed, (x % 251) as u8, (y % 241) as u8])
+    })
+    .save(&path)
+    .unwrap();
+    path.to_string_lossy().into_owned()
 }
 
 pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
