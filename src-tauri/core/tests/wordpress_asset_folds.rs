@@ -10,6 +10,8 @@
 //!
 //! One site for this file; skipped, saying why, when php is missing.
 
+#[path = "wordpress_support/lone_desk.rs"]
+mod lone_desk;
 #[allow(dead_code)]
 mod wordpress_support;
 #[macro_use]
@@ -18,15 +20,11 @@ mod runner;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Arc;
 
+use lone_desk::{add_site, client, desk, sync, Desk};
 use valise_core::assets::AddFile;
-use valise_core::backends::registry;
-use valise_core::backends::wordpress::{SiteMedia, Timeouts, WordPress};
-use valise_core::clock::ManualClock;
-use valise_core::secrets::Secret;
-use valise_core::sync::SyncReport;
-use valise_core::{Desktop, Library, NewPost, Origin};
+use valise_core::backends::wordpress::{SiteMedia, WordPress};
+use valise_core::NewPost;
 use wordpress_support::Site;
 
 fn main() {
@@ -41,23 +39,6 @@ fn main() {
 
 /// Pixels no other test of this run drew (the site is shared).
 static SEED: AtomicU8 = AtomicU8::new(1);
-
-struct Desk {
-    dir: tempfile::TempDir,
-    lib: Library,
-}
-
-fn desk() -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open_with(
-        dir.path().join("library.sqlite3"),
-        Origin::Cli,
-        Arc::new(ManualClock::starting_at(1_795_000_000_000)),
-    )
-    .unwrap()
-    .with_desktop(Desktop::in_dir(&dir.path().join("desk")));
-    Desk { dir, lib }
-}
 
 fn png(dir: &Path, name: &str) -> String {
     let seed = SEED.fetch_add(1, Ordering::SeqCst);
@@ -94,33 +75,6 @@ fn post(d: &Desk, title: &str, reference: &str) -> String {
         })
         .unwrap()
         .id
-}
-
-async fn add_site(d: &Desk, site: &Site, login: &str) {
-    registry::add_wordpress(
-        &d.lib,
-        "site",
-        &site.url,
-        login,
-        site.user(login).password.as_bytes(),
-    )
-    .await
-    .unwrap();
-}
-
-async fn sync(d: &Desk) -> SyncReport {
-    registry::sync_with(&d.lib, None).await.unwrap().remove(0)
-}
-
-fn client(site: &Site, login: &str) -> WordPress {
-    WordPress::new(
-        "site",
-        &site.url,
-        login,
-        Secret::new(site.user(login).password.clone().into_bytes()),
-        Timeouts::default(),
-    )
-    .unwrap()
 }
 
 fn fr_sha(d: &Desk, asset: &str) -> String {

@@ -7,6 +7,8 @@
 //! it), stopped at the end even when a test panics; skipped, saying why,
 //! when php is missing.
 
+#[path = "wordpress_support/lone_desk.rs"]
+mod lone_desk;
 #[allow(dead_code)]
 mod wordpress_support;
 #[macro_use]
@@ -14,16 +16,12 @@ mod wordpress_support;
 mod runner;
 
 use std::path::Path;
-use std::sync::Arc;
 
+use lone_desk::{add_site, client, desk, sync, Desk};
 use valise_core::assets::{AddFile, Asset};
 use valise_core::backends::registry;
-use valise_core::backends::wordpress::{Timeouts, WordPress};
-use valise_core::clock::ManualClock;
-use valise_core::secrets::Secret;
-use valise_core::sync::SyncReport;
 use valise_core::workflow::rules::CheckCode;
-use valise_core::{Desktop, Library, NewPost, Origin, PostText};
+use valise_core::{NewPost, PostText};
 use wordpress_support::Site;
 
 fn main() {
@@ -32,39 +30,6 @@ fn main() {
         a_damaged_file_on_the_site_is_refused_and_nothing_of_it_is_stored,
     ];
     runner::run_on_one_site("wordpress asset tests", &all);
-}
-
-struct Desk {
-    dir: tempfile::TempDir,
-    lib: Library,
-}
-
-fn desk() -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open_with(
-        dir.path().join("library.sqlite3"),
-        Origin::Cli,
-        Arc::new(ManualClock::starting_at(1_795_000_000_000)),
-    )
-    .unwrap()
-    .with_desktop(Desktop::in_dir(&dir.path().join("desk")));
-    Desk { dir, lib }
-}
-
-async fn add_site(d: &Desk, site: &Site, login: &str) {
-    registry::add_wordpress(
-        &d.lib,
-        "site",
-        &site.url,
-        login,
-        site.user(login).password.as_bytes(),
-    )
-    .await
-    .unwrap();
-}
-
-async fn sync(d: &Desk) -> SyncReport {
-    registry::sync_with(&d.lib, None).await.unwrap().remove(0)
 }
 
 fn png(dir: &Path, name: &str, seed: u8) -> String {
@@ -170,17 +135,6 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn editor(site: &Site) -> WordPress {
-    WordPress::new(
-        "test",
-        &site.url,
-        "editor",
-        Secret::new(site.user("editor").password.clone().into_bytes()),
-        Timeouts::default(),
-    )
-    .unwrap()
-}
-
 async fn an_infographic_reaches_another_desk_with_its_files_and_both_edits_converge(site: &Site) {
     let (a, asset, post) = infographic_desk("carte-consulats", 10);
     add_site(&a, site, "editor").await;
@@ -256,7 +210,7 @@ async fn an_infographic_reaches_another_desk_with_its_files_and_both_edits_conve
         assert!(again.is_quiet(), "{again:?}");
         assert_eq!((again.files_received, again.files_waiting), (0, 0));
     }
-    let wp = editor(site);
+    let wp = client(site, "editor");
     for lang in ["fr", "es"] {
         let found = wp.find_media(&current_sha(&on_a, lang)).await.unwrap();
         assert_eq!(found.len(), 1, "uploaded once: {found:?}");
@@ -268,7 +222,7 @@ async fn a_damaged_file_on_the_site_is_refused_and_nothing_of_it_is_stored(site:
     add_site(&a, site, "editor").await;
     sync(&a).await;
     let sha = current_sha(&a.lib.assets().get(&asset).unwrap(), "fr");
-    let media = editor(site)
+    let media = client(site, "editor")
         .find_media(&sha)
         .await
         .unwrap()
