@@ -310,6 +310,11 @@ pub fn run(lib: &Library, cmd: AssetCommand, out: &mut impl Write) -> Result<(),
                     }
                 }
                 Seen::Known { .. } => {}
+                Seen::OfDeletedAsset { path, asset_id } => eprintln!(
+                    "valise: {}: the file of asset {asset_id}, deleted: not added again \
+                     (`valise asset add` it to bring it back)",
+                    path.display()
+                ),
                 Seen::Refused { error, .. } => eprintln!("valise: {error}"),
             })?;
             Ok(failed.map_or(Ok(()), Err)?)
@@ -337,6 +342,7 @@ fn outcome(o: AddOutcome) -> &'static str {
         AddOutcome::NewVariant => "new variant",
         AddOutcome::NewVersion => "new version",
         AddOutcome::AlreadyKnown => "already known",
+        AddOutcome::OfDeletedAsset => "of a deleted asset, not added",
     }
 }
 

@@ -1,5 +1,6 @@
 //! The watched folder: a file written slowly is imported once, complete; files
-//! there before the watch starts are picked up; temporary files are ignored.
+//! there before the watch starts are picked up; temporary files are ignored;
+//! an asset deleted in the library does not come back from the folder.
 
 use std::io::{Cursor, Write};
 use std::path::Path;
@@ -112,6 +113,27 @@ fn a_file_written_slowly_is_imported_once_and_complete() {
     );
 }
 
+/// One look at `exports` by a watch that runs 1.5 s, then stops.
+fn run(lib: &Library, exports: &Path) -> Vec<Seen> {
+    let stop = AtomicBool::new(false);
+    let mut seen = Vec::new();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(1500));
+            stop.store(true, Ordering::Relaxed);
+        });
+        lib.assets()
+            .watch(
+                &[exports.to_owned()],
+                Duration::from_millis(200),
+                &stop,
+                |x| seen.push(x),
+            )
+            .unwrap();
+    });
+    seen
+}
+
 #[test]
 fn a_restarted_watch_adds_no_duplicate_and_takes_a_changed_file_as_a_version() {
     let dir = tempfile::tempdir().unwrap();
@@ -119,25 +141,6 @@ fn a_restarted_watch_adds_no_duplicate_and_takes_a_changed_file_as_a_version() {
     let exports = dir.path().join("exports");
     std::fs::create_dir_all(&exports).unwrap();
     std::fs::write(exports.join("carte.fr.png"), png(40, 1)).unwrap();
-    let run = |lib: &Library, exports: &Path| {
-        let stop = AtomicBool::new(false);
-        let mut seen = Vec::new();
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                std::thread::sleep(Duration::from_millis(1500));
-                stop.store(true, Ordering::Relaxed);
-            });
-            lib.assets()
-                .watch(
-                    &[exports.to_owned()],
-                    Duration::from_millis(200),
-                    &stop,
-                    |x| seen.push(x),
-                )
-                .unwrap();
-        });
-        seen
-    };
     run(&lib, &exports);
     // Closed; the designer changes the file meanwhile.
     std::fs::write(exports.join("carte.fr.png"), png(44, 2)).unwrap();
@@ -149,4 +152,55 @@ fn a_restarted_watch_adds_no_duplicate_and_takes_a_changed_file_as_a_version() {
     assert_eq!(asset.variants.len(), 1);
     assert_eq!(asset.variants[0].current.number, 2);
     assert_eq!(asset.variants[0].current.width, Some(44));
+}
+
+#[test]
+fn a_deleted_asset_does_not_come_back_from_the_folder_unless_added_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(dir.path().join("library.sqlite3")).unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    std::fs::write(exports.join("carte.fr.png"), png(40, 1)).unwrap();
+    std::fs::write(exports.join("plan.png"), png(40, 2)).unwrap();
+    run(&lib, &exports);
+    let list = lib.assets().list().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let carte = list.iter().find(|a| a.name == "carte").unwrap().id.clone();
+    lib.assets().delete(&carte, false).unwrap();
+
+    // The folder still holds the file: the next looks leave it deleted.
+    for _ in 0..2 {
+        let seen = run(&lib, &exports);
+        assert!(
+            seen.iter().any(|s| matches!(s,
+                Seen::OfDeletedAsset { asset_id, .. } if *asset_id == carte)),
+            "{seen:?}"
+        );
+        let names: Vec<String> = lib
+            .assets()
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["plan"]);
+    }
+    // A new export under the same name is a new file: it is taken.
+    std::fs::write(exports.join("carte.fr.png"), png(44, 3)).unwrap();
+    run(&lib, &exports);
+    assert_eq!(lib.assets().list().unwrap().len(), 2);
+
+    // The old file added by hand comes back, and the folder then knows it.
+    let old = dir.path().join("ancienne-carte.fr.png");
+    std::fs::write(&old, png(40, 1)).unwrap();
+    let back = lib.assets().add_files(&[old]);
+    assert_eq!(back.added.len(), 1, "{:?}", back.failed);
+    std::fs::write(exports.join("copie.fr.png"), png(40, 1)).unwrap();
+    let seen = run(&lib, &exports);
+    assert!(
+        seen.iter().any(
+            |s| matches!(s, Seen::Known { asset_id, .. } if *asset_id == back.added[0].asset_id)
+        ),
+        "{seen:?}"
+    );
 }

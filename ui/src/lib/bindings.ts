@@ -852,7 +852,7 @@ lang: string | null,
  */
 name: string | null, alt: string | null, caption: string | null, credit: string | null, licence: string | null, };
 
-export type AddOutcome = "new_asset" | "new_variant" | "new_version" | "already_known";
+export type AddOutcome = "new_asset" | "new_variant" | "new_version" | "already_known" | "of_deleted_asset";
 
 export type Added = { asset_id: string, lang: string | null, version: number, outcome: AddOutcome, 
 /**

@@ -73,6 +73,14 @@ pub(crate) fn remove(tx: &WriteTx, uid: &str) -> Result<bool> {
     let Some(row) = row else {
         return Ok(false);
     };
+    // Remembered so that a watched folder still holding them does not bring
+    // the asset back (`store::deleted_file`).
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO deleted_asset_files (sha256, asset_uid, deleted_at) \
+         SELECT f.sha256, ?1, ?2 FROM asset_files f \
+         JOIN asset_variants v ON v.id = f.variant_id WHERE v.asset_id = ?3",
+    )?
+    .execute(rusqlite::params![uid, tx.now(), row])?;
     tx.prepare_cached("DELETE FROM assets WHERE id = ?1")?
         .execute([row])?;
     tx.touched(RecordKind::Asset, uid, ChangeAction::Deleted, uid, None);

@@ -275,6 +275,19 @@ impl Assets<'_> {
                 removed: Vec::new(),
             });
         }
+        // A designer's folder keeps what was exported: an asset deleted here
+        // must not come back with the next look at it.
+        if origin == Some(Origin::Watcher) {
+            if let Some(asset_id) = self.lib.read(|c| store::deleted_file(c, &sha256))? {
+                return Ok(Added {
+                    asset_id,
+                    lang: None,
+                    version: 0,
+                    outcome: AddOutcome::OfDeletedAsset,
+                    removed: Vec::new(),
+                });
+            }
+        }
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -345,6 +358,9 @@ impl Assets<'_> {
                     file.caption.as_deref(),
                 )?;
             }
+            // Added on purpose: no longer a deleted asset's file.
+            tx.prepare_cached("DELETE FROM deleted_asset_files WHERE sha256 = ?1")?
+                .execute([&sha256])?;
             Ok((uid, version, outcome))
         };
         let recorded = match origin {

@@ -38,6 +38,18 @@ pub enum AddOutcome {
     NewVersion,
     /// The same file (same checksum) was already in the library: nothing added.
     AlreadyKnown,
+    /// Seen in a watched folder, the file of an asset since deleted: nothing
+    /// added (adding it by hand brings it back).
+    OfDeletedAsset,
+}
+
+/// The asset (uid) whose deletion left the file of `sha256` behind, if any.
+pub(crate) fn deleted_file(c: &Connection, sha256: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT asset_uid FROM deleted_asset_files WHERE sha256 = ?1")?
+            .query_row([sha256], |r| r.get(0))
+            .optional()?,
+    )
 }
 
 /// The asset (uid) and variant number already holding the file of `sha256`.

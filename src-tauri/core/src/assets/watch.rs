@@ -32,6 +32,11 @@ pub enum Seen {
         path: PathBuf,
         asset_id: String,
     },
+    /// The file of an asset deleted since: not brought back.
+    OfDeletedAsset {
+        path: PathBuf,
+        asset_id: String,
+    },
     Refused {
         path: PathBuf,
         error: Error,
@@ -103,6 +108,12 @@ impl Assets<'_> {
                 path: path.to_owned(),
                 asset_id: added.asset_id,
             },
+            Ok(added) if added.outcome == super::AddOutcome::OfDeletedAsset => {
+                Seen::OfDeletedAsset {
+                    path: path.to_owned(),
+                    asset_id: added.asset_id,
+                }
+            }
             Ok(added) => Seen::Imported {
                 path: path.to_owned(),
                 added,

@@ -108,6 +108,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0020_asset_file_by_sync.sql"),
         then: None,
     },
+    Migration {
+        sql: include_str!("migrations/0021_deleted_asset_files.sql"),
+        then: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
