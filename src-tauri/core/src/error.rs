@@ -264,6 +264,13 @@ pub enum Error {
     #[error("The file of asset '{name}' ({id}) is not on this desktop yet: the desktop that added it has not published it. It arrives with a later sync; until then the posts that show it wait in the outbox here.")]
     AssetFileNotHere { id: String, name: String },
 
+    #[error("The file of asset '{name}' ({id}) was added on this desktop but is missing from the library's asset folder ({path}): the posts that show it wait in the outbox. Copy the library together with its folder, restore the folder from a backup, or add the file again with `valise asset add`.")]
+    AssetFileLost {
+        id: String,
+        name: String,
+        path: PathBuf,
+    },
+
     #[error("{backend} sent a file for asset '{name}' ({id}) that is not the one the asset records ({reason}): nothing was stored. The site's copy of that file may be damaged or replaced; the desktop that added the asset can publish it again.")]
     AssetFileRefused {
         backend: String,
@@ -380,6 +387,7 @@ impl Error {
             Error::AssetFileDamaged { .. } => "asset_file_damaged",
             Error::AssetNotServed { .. } => "asset_not_served",
             Error::AssetFileNotHere { .. } => "asset_file_not_here",
+            Error::AssetFileLost { .. } => "asset_file_lost",
             Error::AssetFileRefused { .. } => "asset_file_refused",
             Error::BadWatchedFolder { .. } => "bad_watched_folder",
             Error::BadBackendName { .. } => "bad_backend_name",

@@ -12,7 +12,7 @@ pub mod probe;
 mod query;
 mod resolve;
 pub mod serve;
-mod store;
+pub(crate) mod store;
 pub mod svg;
 pub mod thumbs;
 pub mod usage;

@@ -407,7 +407,7 @@ async fn push(
                 Local::Live(r) => match super::media::prepare(lib, name, backend, r).await {
                     Ok(out) => out,
                     // Waits in the outbox for its file, and the rest goes on.
-                    Err(e @ Error::AssetFileNotHere { .. }) => {
+                    Err(e @ (Error::AssetFileNotHere { .. } | Error::AssetFileLost { .. })) => {
                         report.skip(format!("{}: {e}", local::describe(&key, &here)));
                         noted(lib, name, &key, e)?;
                         continue;

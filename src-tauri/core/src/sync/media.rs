@@ -68,7 +68,20 @@ pub(super) async fn prepare(
     let mut files: HashMap<&str, Vec<u8>> = HashMap::new();
     for s in &shown {
         if !held.contains_key(&s.sha256) && !files.contains_key(s.sha256.as_str()) {
-            files.insert(&s.sha256, checked_file(&folder, s)?);
+            let bytes = match checked_file(&folder, s) {
+                // Added here, not fetched: the folder lost it.
+                Err(Error::AssetFileNotHere { .. })
+                    if !lib.read(|c| assets::store::by_sync(c, &s.sha256))? =>
+                {
+                    return Err(Error::AssetFileLost {
+                        id: s.asset_id.clone(),
+                        name: s.name.clone(),
+                        path: folder.path_of(&s.sha256),
+                    });
+                }
+                other => other?,
+            };
+            files.insert(&s.sha256, bytes);
         }
     }
     let mut urls: HashMap<&str, String> = HashMap::new();

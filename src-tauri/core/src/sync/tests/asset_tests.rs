@@ -374,3 +374,48 @@ fn an_asset_deleted_here_but_edited_on_the_site_comes_back_with_the_edit() {
     assert!(a.sync(&site).unwrap().is_quiet());
     assert!(b.sync(&site).unwrap().is_quiet());
 }
+
+#[test]
+fn a_file_added_here_and_lost_from_the_folder_says_so_and_the_rest_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Desk::open(dir.path(), "a");
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let asset = a.add_asset(
+        &png(&files, "carte.fr.png", 40, 30, 7),
+        "fr",
+        "carte",
+        "Carte",
+    );
+    let shows = a.new_post("Le réseau", &format!("![](asset:{asset})\n"));
+    let other = a.new_post("Sans image", "Un texte.\n");
+    let sha = a.lib.assets().file(&asset, Some("fr")).unwrap().0.sha256;
+    std::fs::remove_file(a.lib.asset_folder().path_of(&sha)).unwrap();
+
+    let site = Memory::new();
+    let report = a.sync(&site).unwrap();
+    assert_eq!(site.uploads(), 0);
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.contains("added on this desktop")
+                && s.contains("missing from the library's asset folder")),
+        "{report:?}"
+    );
+    assert!(
+        !report
+            .skipped
+            .iter()
+            .any(|s| s.contains("not on this desktop yet")),
+        "{report:?}"
+    );
+    assert_eq!(report.waiting, 1, "the post that shows it: {report:?}");
+    let there = |id: &str| {
+        site.live()
+            .values()
+            .any(|r| matches!(r, crate::sync::record::Record::Version(v) if v.post == id))
+    };
+    assert!(!there(&shows));
+    assert!(there(&other), "the rest went");
+}
