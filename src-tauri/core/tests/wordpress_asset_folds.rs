@@ -96,20 +96,7 @@ async fn html_there(site: &Site, post: &str) -> String {
         .find(|p| p.version.lang == "fr")
         .unwrap_or_else(|| panic!("no French version of {post} on the site"))
         .id;
-    let raw = reqwest::Client::new()
-        .get(format!(
-            "{}/wp-json/wp/v2/posts/{id}?context=edit",
-            site.url
-        ))
-        .basic_auth("editor", Some(&site.user("editor").password))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let raw: serde_json::Value = serde_json::from_slice(&raw).unwrap();
-    raw["content"]["raw"].as_str().unwrap().to_string()
+    site.stored_html(id).await
 }
 
 /// Desk a (the editor's) and desk b (a validator's) each add the same PNG

@@ -265,7 +265,7 @@ async fn publishing_through_sync_makes_the_post_public_with_the_cores_html(site:
         let lang = &post.version.lang;
         assert!(html.contains(&format!("lang=\"{lang}\"")), "{html}");
     }
-    let fr = body_of(site, group[1].id).await;
+    let fr = site.stored_html(group[1].id).await;
     assert!(fr.contains('\u{202f}'), "French no-break spaces: {fr}");
     assert!(d.lib.audit().verify().unwrap().intact);
     // The "published" entry is on the site too; the next sync is quiet.
@@ -321,24 +321,6 @@ async fn publishing_through_sync_makes_the_post_public_with_the_cores_html(site:
         .all(|(_, s)| *s == SiteStatus::Draft));
     assert_eq!(d.state(&id), PublicationState::Draft);
     assert_ne!(public_view(site, group[1].id).await.0, 200);
-}
-
-/// The stored content of post `wp_id` (the core's render), as its editor reads it.
-async fn body_of(site: &Site, wp_id: u64) -> String {
-    let raw = reqwest::Client::new()
-        .get(format!(
-            "{}/wp-json/wp/v2/posts/{wp_id}?context=edit",
-            site.url
-        ))
-        .basic_auth("editor", Some(&site.user("editor").password))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let raw: Value = serde_json::from_slice(&raw).unwrap();
-    raw["content"]["raw"].as_str().unwrap_or("").to_string()
 }
 
 async fn a_schedule_the_sites_cron_carried_out_is_pulled_back_as_published(site: &Site) {

@@ -140,20 +140,7 @@ async fn content(site: &Site, wp: &WordPress, post: &str, lang: &str) -> String 
         .find(|p| p.version.lang == lang)
         .unwrap_or_else(|| panic!("no {lang} version of {post} on the site"))
         .id;
-    let raw = reqwest::Client::new()
-        .get(format!(
-            "{}/wp-json/wp/v2/posts/{id}?context=edit",
-            site.url
-        ))
-        .basic_auth("editor", Some(&site.user("editor").password))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let raw: serde_json::Value = serde_json::from_slice(&raw).unwrap();
-    raw["content"]["raw"].as_str().unwrap().to_string()
+    site.stored_html(id).await
 }
 
 pub(crate) async fn media_go_up_once_per_language_and_the_html_points_at_them(site: &Site) {

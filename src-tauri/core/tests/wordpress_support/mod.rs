@@ -160,6 +160,27 @@ impl Site {
         self._dir.path().join("wp/site")
     }
 
+    /// The stored content (raw HTML, as the editor reads it) of post `wp_id`.
+    pub async fn stored_html(&self, wp_id: u64) -> String {
+        let raw = reqwest::Client::new()
+            .get(format!(
+                "{}/wp-json/wp/v2/posts/{wp_id}?context=edit",
+                self.url
+            ))
+            .basic_auth("editor", Some(&self.user("editor").password))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let raw: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+        raw["content"]["raw"]
+            .as_str()
+            .unwrap_or_else(|| panic!("post {wp_id} has no content: {raw}"))
+            .to_string()
+    }
+
     /// host:port, for the proxy.
     pub fn address(&self) -> String {
         self.url.trim_start_matches("http://").to_string()
